@@ -1,0 +1,28 @@
+"""IAM policy engine: validation, linting and evaluation of IAM policy documents.
+
+Pure Python, no Django. Public API::
+
+    from policies.engine import evaluate, validate, lint, compile_policy
+    from policies.engine import Decision, PolicyError, EngineError
+"""
+
+from __future__ import annotations
+
+from .errors import EngineError, PolicyError
+from .evaluate import evaluate
+from .explain import Decision, StatementRef
+from .policy import CompiledPolicy, clear_cache, compile_policy
+from .validate import lint, validate
+
+__all__ = [
+    "CompiledPolicy",
+    "Decision",
+    "EngineError",
+    "PolicyError",
+    "StatementRef",
+    "clear_cache",
+    "compile_policy",
+    "evaluate",
+    "lint",
+    "validate",
+]

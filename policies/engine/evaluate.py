@@ -1,0 +1,191 @@
+"""Single-account policy evaluation (policy-language.md sections 1, 2 and 5).
+
+1. An applicable Deny in any policy (identity, boundary, session, resource) -> explicit deny.
+2. The account root user is allowed unless explicitly denied.
+3. A resource-policy Allow naming the caller (user / session / federated ARN, "*") allows,
+   whatever the identity, boundary and session policies say.
+4. A resource-policy Allow naming the role of a role session allows if the boundary and
+   the session policy (when present) allow too; identity policies are not needed.
+5. Otherwise identity ∩ boundary (if any) ∩ session policy (if any) must allow. A
+   federated user (GetFederationToken) with no session policy is implicitly denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .errors import EngineError
+from .explain import (
+    ALLOW,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY,
+    Decision,
+    StatementRef,
+    allow_message,
+    explicit_deny_message,
+    implicit_deny_message,
+    layer_summary,
+    policy_reasons,
+    ref,
+)
+from .policy import (
+    GRANT_DIRECT,
+    GRANT_ROLE,
+    CompiledPolicy,
+    CompiledStatement,
+    compile_policy,
+)
+from .request import ACCOUNT, FEDERATED_USER, SERVICE, Request
+
+PolicyLike = CompiledPolicy | Mapping[str, Any] | str
+LAYERS = ("identity", "resource", "boundary", "session")  # also the order denies are reported
+_LAYER_SET = frozenset(LAYERS)
+
+
+def _as_compiled(item: object, layer: str, position: int) -> CompiledPolicy:
+    if isinstance(item, CompiledPolicy):
+        if (item.policy_type == "resource") != (layer == "resource"):
+            raise EngineError(
+                f"a policy compiled as {item.policy_type!r} cannot be used as a {layer} policy"
+            )
+        return item
+    ptype = "resource" if layer == "resource" else "identity"
+    name = f"{layer} policy #{position + 1}"
+    if isinstance(item, str):
+        # Text never goes stale, so it is its own cache key.
+        return compile_policy(item, name=name, key=("text", item), policy_type=ptype)
+    if isinstance(item, Mapping):
+        return compile_policy(item, name=name, policy_type=ptype)
+    raise EngineError(f"{layer} policy #{position + 1} is not a dict, JSON text or CompiledPolicy")
+
+
+def _layers(policies: Mapping[str, Sequence[PolicyLike]]) -> dict[str, list[CompiledPolicy]]:
+    if not isinstance(policies, Mapping):
+        raise EngineError("policies must be a mapping of layer name to a list of policies")
+    out: dict[str, list[CompiledPolicy]] = {}
+    for layer, items in policies.items():
+        if layer not in _LAYER_SET:
+            raise EngineError(f"unknown policy layer {layer!r}; expected one of {LAYERS}")
+        if items is None:
+            continue
+        if isinstance(items, str | Mapping | CompiledPolicy):
+            raise EngineError(f"policies[{layer!r}] must be a list of policies")
+        out[layer] = [_as_compiled(item, layer, i) for i, item in enumerate(items)]
+    return out
+
+
+def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str, Any]) -> Decision:
+    """Decide whether `request` is allowed under `policies` (single account)."""
+    req = Request(request)
+    layers = _layers(policies)
+    principal = req.principal
+    action_lower = req.action_lower
+    service = req.service
+    has_boundary = bool(layers.get("boundary"))
+
+    denies: list[StatementRef] = []
+    allows: dict[str, list[StatementRef]] = {}
+    resource_grant = 0
+
+    for layer in LAYERS:
+        pols = layers.get(layer)
+        if not pols:
+            continue
+        is_resource = layer == "resource"
+        for pol in pols:
+            for st in pol.candidates(action_lower, service):
+                grant = GRANT_DIRECT
+                if is_resource:
+                    grant = _principal_grant(st, req, has_boundary)
+                    if not grant:
+                        continue
+                if denies and not st.is_deny:
+                    continue  # the outcome is settled; only collect further denies
+                if not st.resource_matches(req):
+                    continue
+                if st.conditions and not st.conditions_hold(req):
+                    continue
+                if st.is_deny:
+                    denies.append(ref(pol, st, layer))
+                else:
+                    allows.setdefault(layer, []).append(ref(pol, st, layer))
+                    if is_resource and (resource_grant == 0 or grant < resource_grant):
+                        resource_grant = grant
+
+    if denies:
+        return Decision(
+            effect=EXPLICIT_DENY,
+            allowed=False,
+            matched=tuple(denies),
+            denied_by="explicit",
+            message=explicit_deny_message(req, denies[0].policy_type),
+        )
+
+    matched = tuple(r for layer in LAYERS for r in allows.get(layer, ()))
+    if principal.kind == ACCOUNT:
+        return Decision(effect=ALLOW, allowed=True, matched=matched, message=allow_message(matched))
+
+    boundary_ok = not has_boundary or "boundary" in allows
+    if "session" in layers and layers["session"]:
+        session_ok = "session" in allows
+    else:
+        session_ok = principal.kind != FEDERATED_USER
+
+    if resource_grant == GRANT_DIRECT:
+        blocker = None
+    elif resource_grant == GRANT_ROLE:
+        blocker = _first_failing(True, boundary_ok, session_ok)
+    else:
+        blocker = _first_failing("identity" in allows, boundary_ok, session_ok)
+    if blocker is None:
+        return Decision(effect=ALLOW, allowed=True, matched=matched, message=allow_message(matched))
+
+    return Decision(
+        effect=IMPLICIT_DENY,
+        allowed=False,
+        matched=matched,
+        reasons=tuple(_reasons(blocker, layers, req)),
+        denied_by=blocker,
+        message=implicit_deny_message(
+            req, "resource" if principal.kind == SERVICE and blocker == "identity" else blocker
+        ),
+    )
+
+
+def _principal_grant(st: CompiledStatement, req: Request, has_boundary: bool) -> int:
+    matcher = st.principal
+    if matcher is None:  # pragma: no cover - resource policies always have one
+        return 0
+    if st.not_principal:
+        # AWS: a NotPrincipal Deny always denies a principal that has a permissions boundary.
+        if st.is_deny and has_boundary:
+            return GRANT_DIRECT
+        return 0 if matcher.lists(req.principal) else GRANT_DIRECT
+    return matcher.grant(req.principal)
+
+
+def _first_failing(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> str | None:
+    if not identity_ok:
+        return "identity"
+    if not boundary_ok:
+        return "boundary"
+    if not session_ok:
+        return "session"
+    return None
+
+
+def _reasons(blocker: str, layers: dict[str, list[CompiledPolicy]], req: Request) -> list[str]:
+    out = [layer_summary(blocker, req)]
+    if blocker == "session" and not layers.get("session"):
+        out.append("a federated user session has no session policy, so nothing is allowed")
+        return out
+    pols = layers.get(blocker, [])
+    if blocker == "identity" and not pols:
+        out.append("no identity-based policies apply to the principal")
+    for pol in pols:
+        out.extend(policy_reasons(pol, req, check_principal=False))
+    if blocker == "identity":
+        for pol in layers.get("resource", []):
+            out.extend(policy_reasons(pol, req, check_principal=True))
+    return out

@@ -1,0 +1,157 @@
+"""A small JSON reader that remembers where every value and key sits.
+
+`json.loads` finds syntax errors (and gives their line and column); this module then
+reads the same, known-good text again into `Node`s that carry offsets, so the
+validator can point at the element it complains about. It also reports duplicate
+object keys, which IAM treats as a syntax error and `json.loads` silently drops.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+@dataclass(slots=True)
+class Node:
+    """A JSON value with its position: `value` is a dict of Nodes, a list of Nodes or a scalar."""
+
+    value: object
+    offset: int
+    key_offset: int = -1
+
+    @property
+    def is_object(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_array(self) -> bool:
+        return isinstance(self.value, list)
+
+    @property
+    def is_string(self) -> bool:
+        return isinstance(self.value, str)
+
+
+@dataclass(slots=True)
+class Duplicate:
+    key: str
+    offset: int
+
+
+@dataclass(slots=True)
+class Parsed:
+    root: Node
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+class JsonSyntaxError(ValueError):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class LineIndex:
+    """Turns character offsets into 1-based (line, column)."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+
+def check_syntax(text: str) -> object:
+    """Parse strictly with the json module; raise JsonSyntaxError with a position."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonSyntaxError(exc.msg, exc.lineno, exc.colno) from None
+    except ValueError as exc:  # NaN / Infinity
+        raise JsonSyntaxError(str(exc), 1, 1) from None
+    except RecursionError:
+        raise JsonSyntaxError("document nested too deeply", 1, 1) from None
+
+
+def parse_with_positions(text: str) -> Parsed:
+    """Read `text`, which `check_syntax` has accepted, into positioned Nodes."""
+    duplicates: list[Duplicate] = []
+    ws = _WS.match
+    number = _NUMBER.match
+
+    def value_at(pos: int) -> tuple[Node, int]:
+        pos = ws(text, pos).end()
+        ch = text[pos]
+        if ch == "{":
+            members: dict[str, Node] = {}
+            start = pos
+            pos = ws(text, pos + 1).end()
+            if text[pos] == "}":
+                return Node(members, start), pos + 1
+            while True:
+                pos = ws(text, pos).end()
+                key_offset = pos
+                key, pos = scanstring(text, pos + 1)
+                pos = ws(text, pos).end() + 1  # the colon
+                child, pos = value_at(pos)
+                child.key_offset = key_offset
+                if key in members:
+                    duplicates.append(Duplicate(key, key_offset))
+                members[key] = child
+                pos = ws(text, pos).end()
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                return Node(members, start), pos + 1
+        if ch == "[":
+            items: list[Node] = []
+            start = pos
+            pos = ws(text, pos + 1).end()
+            if text[pos] == "]":
+                return Node(items, start), pos + 1
+            while True:
+                child, pos = value_at(pos)
+                items.append(child)
+                pos = ws(text, pos).end()
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                return Node(items, start), pos + 1
+        if ch == '"':
+            s, end = scanstring(text, pos + 1)
+            return Node(s, pos), end
+        if text.startswith("true", pos):
+            return Node(True, pos), pos + 4
+        if text.startswith("false", pos):
+            return Node(False, pos), pos + 5
+        if text.startswith("null", pos):
+            return Node(None, pos), pos + 4
+        m = number(text, pos)
+        if m is None:  # pragma: no cover - check_syntax ran first
+            raise ValueError(f"unexpected character at {pos}")
+        lexeme = m.group()
+        num: object = float(lexeme) if any(c in lexeme for c in ".eE") else int(lexeme)
+        return Node(num, pos), m.end()
+
+    root, _ = value_at(0)
+    return Parsed(root, duplicates)
