@@ -1,0 +1,61 @@
+# IAM Console: the two commands a newcomer needs are `make run` and `make test`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run serve test test-postgres bench lint check install install-test chromium clean
+
+$(PY):
+	@PYTHON=$$(.ci/find-python) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Playwright drives Debian's chromium: these machines cannot download Playwright's own browsers.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py demo
+	@echo ""
+	@echo "IAM Console is starting on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo "Sign in at http://$(HOST):$(PORT)/signin/ with the root email and password above."
+	$(VENV)/bin/gunicorn iamconsole.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+test: $(VENV)/.installed-test chromium
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed-test chromium
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(VENV)/bin/pytest
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/engine.py
+	$(PY) bench/pages.py
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,35 @@
+"""Readers: every query is scoped to the actor's account and checked against IAM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.actors import Actor
+from accounts.models import Group, Principal
+from policies.authorization import authorize
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    users: int
+    groups: int
+    roles: int
+    policies: int
+
+
+def account_summary(actor: Actor) -> AccountSummary:
+    """AWS's GetAccountSummary counts, as the dashboard's "IAM resources" shows them."""
+    authorize(actor, "iam:GetAccountSummary", "*")
+    account = actor.account
+    return AccountSummary(
+        users=Principal.objects.filter(account=account, kind=Principal.Kind.USER).count(),
+        groups=Group.objects.filter(account=account).count(),
+        roles=0,
+        policies=0,
+    )
+
+
+def account_aliases(actor: Actor) -> list[str]:
+    authorize(actor, "iam:ListAccountAliases", "*")
+    alias = actor.account.alias
+    return [alias] if alias else []

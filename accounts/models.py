@@ -1,0 +1,198 @@
+"""Accounts, their principals (root user and IAM users), groups and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from accounts import arns
+
+
+class Account(models.Model):
+    """An AWS account: a 12-digit ID, an optional alias and one root user."""
+
+    id = models.CharField(primary_key=True, max_length=12)
+    name = models.CharField(max_length=50)
+    alias = models.CharField(max_length=63, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.alias or self.id
+
+    @property
+    def display_name(self) -> str:
+        """What AWS shows after the @ in the top bar: the alias, else the ID."""
+        return self.alias or self.id
+
+    @property
+    def root_arn(self) -> str:
+        return arns.root_arn(self.id)
+
+
+class PrincipalManager(BaseUserManager["Principal"]):
+    def get_by_natural_key(self, username: str | None) -> Principal:
+        return self.get(unique_id=username)
+
+
+class Principal(AbstractBaseUser):
+    """Who signs in: the account's root user (by email) or an IAM user (by account + name).
+
+    An IAM user without console access has an unusable password: that is AWS's
+    "no login profile". `last_login` is AWS's PasswordLastUsed.
+    """
+
+    class Kind(models.TextChoices):
+        ROOT = "root", "Root user"
+        USER = "user", "IAM user"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="principals")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.USER)
+    name = models.CharField(max_length=64)
+    path = models.CharField(max_length=512, default="/")
+    # Root: the account ID (AWS's userid for root). IAM users: AIDA + 17 characters.
+    unique_id = models.CharField(max_length=128, unique=True)
+    email = models.EmailField(max_length=254, null=True, blank=True)
+    password_reset_required = models.BooleanField(default=False)
+    password_last_changed = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # AWS user tags: [{"Key": ..., "Value": ...}], keys unique ignoring case.
+    tags = models.JSONField(default=list, blank=True)
+
+    objects = PrincipalManager()
+
+    USERNAME_FIELD = "unique_id"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), name="principal_name_unique_per_account_ci"
+            ),
+            models.UniqueConstraint(
+                "account", condition=models.Q(kind="root"), name="one_root_per_account"
+            ),
+            models.UniqueConstraint(Lower("email"), name="principal_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(kind="user") | models.Q(email__isnull=False),
+                name="root_has_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_root(self) -> bool:
+        return self.kind == self.Kind.ROOT
+
+    @property
+    def display_name(self) -> str:
+        return self.account.name if self.is_root else self.name
+
+    @property
+    def arn(self) -> str:
+        if self.is_root:
+            return arns.root_arn(self.account_id)
+        return arns.user_arn(self.account_id, self.name, self.path)
+
+    @property
+    def has_console_access(self) -> bool:
+        return self.has_usable_password()
+
+    @property
+    def password_last_used(self) -> Any:
+        return self.last_login
+
+    def tag_dict(self) -> dict[str, str]:
+        return {tag["Key"]: tag["Value"] for tag in self.tags}
+
+
+class Group(models.Model):
+    """An IAM user group. Groups hold users, never other groups."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    unique_id = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        Principal, through="GroupMembership", related_name="iam_groups"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), name="group_name_unique_per_account_ci"
+            )
+        ]
+        ordering = [Lower("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return arns.group_arn(self.account_id, self.name, self.path)
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE)
+    principal = models.ForeignKey(Principal, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("group", "principal", name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal_id} in {self.group_id}"
+
+
+class PasswordPolicy(models.Model):
+    """An account's custom password policy; no row means AWS's IAM default rules."""
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, related_name="password_policy"
+    )
+    minimum_password_length = models.PositiveSmallIntegerField(default=8)
+    require_symbols = models.BooleanField(default=False)
+    require_numbers = models.BooleanField(default=False)
+    require_uppercase_characters = models.BooleanField(default=False)
+    require_lowercase_characters = models.BooleanField(default=False)
+    allow_users_to_change_password = models.BooleanField(default=False)
+    max_password_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    password_reuse_prevention = models.PositiveSmallIntegerField(null=True, blank=True)
+    hard_expiry = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Password policy of {self.account_id}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every change and every denied call."""
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed"
+        DENIED = "denied"
+        FAILED = "failed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="audit_events")
+    actor_arn = models.CharField(max_length=2048, blank=True)
+    action = models.CharField(max_length=128)
+    resource = models.CharField(max_length=2048, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    error_code = models.CharField(max_length=64, blank=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.outcome} {self.resource}"

@@ -1,0 +1,63 @@
+"""Typed errors raised by the operations layer, with AWS's codes and messages.
+
+The console shows `message` (beside `field` when there is one); the API returns
+`code` and `message` as an AWS error response with `status`.
+"""
+
+from __future__ import annotations
+
+
+class IamError(Exception):
+    code = "ServiceFailure"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AccessDenied(IamError):
+    code = "AccessDenied"
+    status = 403
+
+
+class NoSuchEntity(IamError):
+    code = "NoSuchEntity"
+    status = 404
+
+
+class EntityAlreadyExists(IamError):
+    code = "EntityAlreadyExists"
+    status = 409
+
+
+class LimitExceeded(IamError):
+    code = "LimitExceeded"
+    status = 409
+
+
+class DeleteConflict(IamError):
+    code = "DeleteConflict"
+    status = 409
+
+
+class ValidationError(IamError):
+    code = "ValidationError"
+
+
+class InvalidInput(IamError):
+    code = "InvalidInput"
+
+
+class MalformedPolicyDocument(IamError):
+    code = "MalformedPolicyDocument"
+
+
+class PasswordPolicyViolation(IamError):
+    code = "PasswordPolicyViolation"
+
+
+class Throttled(IamError):
+    code = "Throttling"
+    status = 429

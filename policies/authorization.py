@@ -1,0 +1,75 @@
+"""The console enforces IAM on itself: every service call is decided here.
+
+`authorize(actor, action, resource)` allows the root user always (IAM policies cannot
+limit root) and asks the engine about everyone else, over the policies that apply to
+them. A denial is recorded in the audit trail and raised as AccessDenied with the
+engine's AWS-style message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts import audit
+from accounts.actors import Actor
+from accounts.models import AuditEvent, Principal
+from iamconsole.errors import AccessDenied
+from policies.engine import Decision, evaluate
+
+
+def policies_for(principal: Principal) -> dict[str, list[Any]]:
+    """The policy documents the engine weighs for `principal`'s requests."""
+    from policies import attachments  # noqa: PLC0415 - attachments import models late
+
+    return attachments.policies_for(principal)
+
+
+def request_for(
+    actor: Actor, action: str, resource: str, context: dict[str, Any] | None
+) -> dict[str, Any]:
+    principal = actor.principal
+    return {
+        "principal": {
+            "arn": principal.arn,
+            "username": None if principal.is_root else principal.name,
+            "userid": principal.unique_id,
+            "account": principal.account_id,
+            "tags": principal.tag_dict(),
+        },
+        "action": action,
+        "resource": resource,
+        "context": actor.context() | (context or {}),
+    }
+
+
+def decide(
+    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+) -> Decision | None:
+    """The engine's decision for a non-root actor; None for root (always allowed)."""
+    if actor.is_root:
+        return None
+    return evaluate(policies_for(actor.principal), request_for(actor, action, resource, context))
+
+
+def is_allowed(
+    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+) -> bool:
+    decision = decide(actor, action, resource, context)
+    return decision is None or decision.allowed
+
+
+def authorize(
+    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+) -> None:
+    decision = decide(actor, action, resource, context)
+    if decision is None or decision.allowed:
+        return
+    audit.record(
+        actor,
+        action,
+        resource,
+        outcome=AuditEvent.Outcome.DENIED,
+        error_code=AccessDenied.code,
+        details={"effect": decision.effect},
+    )
+    raise AccessDenied(decision.message)

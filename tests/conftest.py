@@ -1,0 +1,96 @@
+"""Shared fixtures: an account with its root user, IAM users alice and bob, and an
+outsider account whose objects must stay invisible (404) to everyone else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts import services
+from accounts.actors import Actor, system_actor
+from accounts.models import Account, Principal
+
+# Playwright's sync API runs an event loop in the test thread; the Django ORM calls made
+# by fixtures around it are still synchronous, so let them through.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Correct-Horse-9"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # Argon2 is measured by `make bench`; tests need hashing to be fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_account(email: str, name: str, password: str = PASSWORD) -> Account:
+    return services.sign_up(email=email, account_name=name, password=password)
+
+
+@pytest.fixture
+def account(db) -> Account:  # type: ignore[no-untyped-def]
+    return make_account("owner@example.com", "Example Corp")
+
+
+@pytest.fixture
+def root(account: Account) -> Principal:
+    return Principal.objects.get(account=account, kind=Principal.Kind.ROOT)
+
+
+@pytest.fixture
+def root_actor(root: Principal) -> Actor:
+    return system_actor(root)
+
+
+@pytest.fixture
+def alice(root_actor: Actor) -> Principal:
+    """An IAM user with console access and no policies."""
+    return services.create_user(actor=root_actor, name="alice", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(root_actor: Actor) -> Principal:
+    return services.create_user(actor=root_actor, name="bob", password=PASSWORD)
+
+
+@pytest.fixture
+def outsider_account(db) -> Account:  # type: ignore[no-untyped-def]
+    return make_account("other@example.com", "Other Corp")
+
+
+@pytest.fixture
+def outsider(outsider_account: Account) -> Principal:
+    return Principal.objects.get(account=outsider_account, kind=Principal.Kind.ROOT)
+
+
+@pytest.fixture
+def root_client(root: Principal) -> Client:
+    client = Client()
+    client.force_login(root)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: Principal) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider: Principal) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
