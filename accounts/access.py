@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.actors import Actor
-from accounts.models import Group, Principal
+from accounts.models import Group, Principal, Role
 from policies.authorization import authorize
+from policies.models import ManagedPolicy
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ def account_summary(actor: Actor) -> AccountSummary:
     return AccountSummary(
         users=Principal.objects.filter(account=account, kind=Principal.Kind.USER).count(),
         groups=Group.objects.filter(account=account).count(),
-        roles=0,
-        policies=0,
+        roles=Role.objects.filter(account=account).count(),
+        policies=ManagedPolicy.objects.filter(account=account).count(),
     )
 
 

@@ -60,6 +60,13 @@ class Principal(AbstractBaseUser):
     created_at = models.DateTimeField(auto_now_add=True)
     # AWS user tags: [{"Key": ..., "Value": ...}], keys unique ignoring case.
     tags = models.JSONField(default=list, blank=True)
+    permissions_boundary = models.ForeignKey(
+        "policies.ManagedPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bounded_users",
+    )
 
     objects = PrincipalManager()
 
@@ -196,3 +203,150 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.outcome} {self.resource}"
+
+
+class Role(models.Model):
+    """An IAM role: a trust policy says who may assume it for temporary credentials."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=64)
+    path = models.CharField(max_length=512, default="/")
+    unique_id = models.CharField(max_length=128, unique=True)
+    description = models.CharField(max_length=1000, blank=True)
+    trust_policy = models.TextField()
+    max_session_duration = models.PositiveIntegerField(default=3600)
+    tags = models.JSONField(default=list, blank=True)
+    permissions_boundary = models.ForeignKey(
+        "policies.ManagedPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bounded_roles",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_region = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), name="role_name_unique_per_account_ci"
+            )
+        ]
+        ordering = [Lower("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return arns.iam_arn(self.account_id, "role", self.path, self.name)
+
+
+class InstanceProfile(models.Model):
+    """An EC2 instance profile: a container for at most one role."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instance_profiles")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    unique_id = models.CharField(max_length=128, unique=True)
+    role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="instance_profiles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "account", Lower("name"), name="instance_profile_name_unique_per_account_ci"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return arns.iam_arn(self.account_id, "instance-profile", self.path, self.name)
+
+
+class AccessKey(models.Model):
+    """A long-term access key (AKIA...) of an IAM user or the root user.
+
+    The secret is stored encrypted (accounts.crypto) because SigV4 verification needs
+    it; it is shown to a person only once, at creation.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "Active"
+        INACTIVE = "Inactive"
+
+    principal = models.ForeignKey(Principal, on_delete=models.CASCADE, related_name="access_keys")
+    access_key_id = models.CharField(max_length=128, unique=True)
+    secret_encrypted = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_service = models.CharField(max_length=64, blank=True)
+    last_used_region = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+
+class MFADevice(models.Model):
+    """A virtual (TOTP) MFA device. `last_used_step` stops a code being replayed."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mfa_devices")
+    principal = models.ForeignKey(Principal, on_delete=models.CASCADE, related_name="mfa_devices")
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    secret_encrypted = models.TextField()
+    enabled_at = models.DateTimeField(auto_now_add=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("account", "path", "name", name="mfa_device_unique_per_account")
+        ]
+        ordering = ["enabled_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return arns.iam_arn(self.account_id, "mfa", self.path, self.name)
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes, for the password policy's reuse prevention."""
+
+    principal = models.ForeignKey(
+        Principal, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"password of {self.principal_id} at {self.created_at}"
+
+
+class CredentialReport(models.Model):
+    """The account's latest credential report (AWS regenerates at most every 4 hours)."""
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, related_name="credential_report"
+    )
+    generated_at = models.DateTimeField()
+    content = models.TextField()
+
+    def __str__(self) -> str:
+        return f"credential report of {self.account_id}"

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from accounts.views import dashboard, signin
+from iamconsole.views import not_built
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("account-alias/", dashboard.edit_alias, name="edit_alias"),
     path("account-alias/delete/", dashboard.delete_alias, name="delete_alias"),
+    # Sign-in and sign-up
     path("signin/", signin.signin, name="signin"),
     path("signin/root/", signin.signin_root, name="signin_root"),
     path("signin/iam/", signin.signin_user, name="signin_user_blank"),
@@ -13,4 +15,14 @@ urlpatterns = [
     path("signin/<str:account>/", signin.signin_user, name="signin_user"),
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),
+    # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
+    path("users/", not_built, name="user_list"),
+    # User groups (accounts/views/groups.py)
+    path("groups/", not_built, name="group_list"),
+    # Roles (accounts/views/roles.py)
+    path("roles/", not_built, name="role_list"),
+    # Account settings, own security credentials, MFA, credential report
+    path("account-settings/", not_built, name="account_settings"),
+    path("security-credentials/", not_built, name="my_security_credentials"),
+    path("credential-report/", not_built, name="credential_report"),
 ]

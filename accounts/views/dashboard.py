@@ -20,7 +20,7 @@ def signin_url(request: HttpRequest, account_ref: str) -> str:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    ctx: dict[str, object] = {"account_id": actor.account.id}
+    ctx: dict[str, object] = {"account_id": actor.account.id, "nav": "dashboard"}
     try:
         ctx["summary"] = access.account_summary(actor)
     except AccessDenied as denied:

@@ -1,0 +1,27 @@
+"""The operations layer for accounts, users, groups, roles and credentials.
+
+Every change is a function here: it authorizes the actor, validates, writes inside one
+transaction and records an audit event. Views, commands and the API call these and
+hold no business logic of their own. Each concern has its own module; this package
+re-exports them so callers write `services.create_user(...)`.
+"""
+
+from accounts.services.account import (
+    delete_account_alias,
+    set_account_alias,
+    set_password_policy,
+    sign_up,
+)
+from accounts.services.groups import add_user_to_group, create_group
+from accounts.services.users import change_own_password, create_user
+
+__all__ = [
+    "add_user_to_group",
+    "change_own_password",
+    "create_group",
+    "create_user",
+    "delete_account_alias",
+    "set_account_alias",
+    "set_password_policy",
+    "sign_up",
+]
