@@ -159,10 +159,7 @@ def lint_document(text: str, *, kind: str = "managed") -> list[PolicyError]:
             and st.actions is not None
             and st.resources is not None
             and "*" in st.resources
-            and any(
-                a.startswith("iam:") and _cover_regex(a).fullmatch("iam:passrole")
-                for a in st.actions
-            )
+            and any(_names_pass_role(a) for a in st.actions)
         ):
             warn(
                 members["Resource"].offset,
@@ -183,6 +180,15 @@ def lint_document(text: str, *, kind: str = "managed") -> list[PolicyError]:
         line, column = lines.position(offset)
         out.append(PolicyError(code, message, line, column, "warning"))
     return out
+
+
+def _names_pass_role(pattern: str) -> bool:
+    """An IAM action pattern that covers iam:PassRole (not the blanket ``iam:*``)."""
+    return (
+        pattern.startswith("iam:")
+        and pattern != "iam:*"
+        and _cover_regex(pattern).fullmatch("iam:passrole") is not None
+    )
 
 
 def _check_actions(statements: list[_Stmt], warn: Warn) -> None:
