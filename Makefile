@@ -32,10 +32,10 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py demo
+	$(PY) manage.py demo --url http://$(HOST):$(PORT)
 	@echo ""
 	@echo "IAM Console is starting on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo "Sign in at http://$(HOST):$(PORT)/signin/ with the root email and password above."
