@@ -171,6 +171,30 @@ def parse_network(text: str) -> IPNetwork | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def cached_number(text: str) -> Decimal | None:
+    return parse_number(text)
+
+
+@lru_cache(maxsize=4096)
+def cached_date(text: str) -> Decimal | None:
+    return parse_date(text)
+
+
+IpRange = tuple[int, int, int]  # (version, first address, last address) as integers
+
+
+def ip_range(net: IPNetwork) -> IpRange:
+    return (net.version, int(net.network_address), int(net.broadcast_address))
+
+
+@lru_cache(maxsize=4096)
+def cached_ip(text: str) -> IpRange | None:
+    """A request's address (or CIDR range) as an integer range; None if it is neither."""
+    net = parse_network(text)
+    return None if net is None else ip_range(net)
+
+
 # ------------------------------------------------------------------------ matchers
 
 
@@ -321,20 +345,17 @@ class _IpMatcher(ValueMatcher):
     __slots__ = ("networks",)
 
     def __init__(self, networks: list[IPNetwork]) -> None:
-        self.networks = tuple(networks)
+        self.networks = tuple(ip_range(n) for n in networks)
 
     def match(self, value: str, lookup: Lookup) -> bool | None:
-        try:
-            addr = ipaddress.ip_address(value.strip())
-        except ValueError:
-            net = parse_network(value)  # a request value in CIDR form
-            if net is None:
-                return None
-            return any(
-                net.version == n.version and net.subnet_of(n)  # type: ignore[arg-type]
-                for n in self.networks
-            )
-        return any(addr in n for n in self.networks)
+        found = cached_ip(value)
+        if found is None:
+            return None
+        version, first, last = found
+        for v, lo, hi in self.networks:  # noqa: SIM110 - hot path
+            if v == version and lo <= first and last <= hi:
+                return True
+        return False
 
 
 def _parsed_values(
@@ -363,10 +384,10 @@ def make_matcher(
         return _ArnMatcher(values, use_vars)
     if family == "numeric":
         nums = _parsed_values(spec, key, values, parse_number)
-        return _OrderMatcher(spec.kind, nums, parse_number)  # type: ignore[arg-type]
+        return _OrderMatcher(spec.kind, nums, cached_number)  # type: ignore[arg-type]
     if family == "date":
         dates = _parsed_values(spec, key, values, parse_date)
-        return _OrderMatcher(spec.kind, dates, parse_date)  # type: ignore[arg-type]
+        return _OrderMatcher(spec.kind, dates, cached_date)  # type: ignore[arg-type]
     if family == "bool":
         return _BoolMatcher(values)
     if family == "binary":

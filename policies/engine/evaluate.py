@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .errors import EngineError
 from .explain import (
@@ -44,7 +44,7 @@ _LAYER_SET = frozenset(LAYERS)
 
 
 def _as_compiled(item: object, layer: str, position: int) -> CompiledPolicy:
-    if isinstance(item, CompiledPolicy):
+    if type(item) is CompiledPolicy:
         if (item.policy_type == "resource") != (layer == "resource"):
             raise EngineError(
                 f"a policy compiled as {item.policy_type!r} cannot be used as a {layer} policy"
@@ -61,7 +61,7 @@ def _as_compiled(item: object, layer: str, position: int) -> CompiledPolicy:
 
 
 def _layers(policies: Mapping[str, Sequence[PolicyLike]]) -> dict[str, list[CompiledPolicy]]:
-    if not isinstance(policies, Mapping):
+    if type(policies) is not dict and not isinstance(policies, Mapping):
         raise EngineError("policies must be a mapping of layer name to a list of policies")
     out: dict[str, list[CompiledPolicy]] = {}
     for layer, items in policies.items():
@@ -69,8 +69,15 @@ def _layers(policies: Mapping[str, Sequence[PolicyLike]]) -> dict[str, list[Comp
             raise EngineError(f"unknown policy layer {layer!r}; expected one of {LAYERS}")
         if items is None:
             continue
-        if isinstance(items, str | Mapping | CompiledPolicy):
+        if type(items) is not list and isinstance(items, str | Mapping | CompiledPolicy):
             raise EngineError(f"policies[{layer!r}] must be a list of policies")
+        if layer != "resource":
+            for item in items:
+                if type(item) is not CompiledPolicy or item.policy_type == "resource":
+                    break
+            else:  # the fast path: already compiled
+                out[layer] = cast(list[CompiledPolicy], items)
+                continue
         out[layer] = [_as_compiled(item, layer, i) for i, item in enumerate(items)]
     return out
 

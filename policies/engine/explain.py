@@ -59,7 +59,13 @@ class Decision:
 
 
 def ref(policy: CompiledPolicy, statement: CompiledStatement, layer: str) -> StatementRef:
-    return StatementRef(policy.name, layer, statement.sid, statement.index, statement.effect)
+    """The (immutable, so cached per policy) reference to a statement in a layer."""
+    key = (statement.index, layer)
+    found: StatementRef | None = policy.refs.get(key)
+    if found is None:
+        found = StatementRef(policy.name, layer, statement.sid, statement.index, statement.effect)
+        policy.refs[key] = found
+    return found
 
 
 def _head(request: Request) -> str:
@@ -95,14 +101,22 @@ def _describe_test(test: CompiledTest, request: Request) -> str:
 
 def policy_reasons(policy: CompiledPolicy, request: Request, *, check_principal: bool) -> list[str]:
     """Why no Allow statement of this policy applies to the request."""
-    allows = [s for s in policy.statements if not s.is_deny]
-    if not allows:
-        return [f"{policy.name}: has no Allow statements"]
     candidates = [
         s for s in policy.candidates(request.action_lower, request.service) if not s.is_deny
     ]
     if not candidates:
-        return [f"{policy.name}: no Allow statement matches action {request.action}"]
+        # Depends only on the action: remembered per policy, like the candidates.
+        memo = policy.reason_memo
+        found = memo.get(request.action)
+        if found is None:
+            if not policy.has_allow:
+                found = (f"{policy.name}: has no Allow statements",)
+            else:
+                found = (f"{policy.name}: no Allow statement matches action {request.action}",)
+            if len(memo) >= 2048:
+                memo.clear()
+            memo[request.action] = found
+        return list(found)
     out: list[str] = []
     for st in candidates:
         where = f"{policy.name} statement {st.index}" + (f" ({st.sid})" if st.sid else "")

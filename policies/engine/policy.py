@@ -322,6 +322,13 @@ class CompiledPolicy:
     _by_service: dict[str, tuple[CompiledStatement, ...]]
     _wild: tuple[CompiledStatement, ...]
     _memo: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict)
+    # Per-policy caches of immutable explanation objects (see explain.py).
+    refs: dict[tuple[int, str], Any] = field(default_factory=dict)
+    reason_memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def has_allow(self) -> bool:
+        return any(not s.is_deny for s in self.statements)
 
     def candidates(self, action_lower: str, service: str) -> tuple[CompiledStatement, ...]:
         """Statements (in document order) whose Action/NotAction covers the action."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .errors import EngineError
@@ -57,11 +58,42 @@ def _text(value: object) -> str:
 
 
 def _values(value: object) -> Values | None:
+    if type(value) is str:
+        return (value,)
     if value is None:
         return None
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(_text(v) for v in value)
     return (_text(value),)
+
+
+@lru_cache(maxsize=4096)
+def _parse_arn(arn: str) -> tuple[str, str, str, str | None]:
+    """(kind, partition, account, role ARN for a role session) of a principal ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[4]:
+        raise EngineError(f"principal ARN {arn!r} is not an ARN")
+    _, partition, service_part, _, account, rest = parts
+    if service_part == "iam" and rest == "root":
+        return ACCOUNT, partition, account, None
+    if service_part == "iam" and rest.startswith("user/"):
+        return USER, partition, account, None
+    if service_part == "sts" and rest.startswith("assumed-role/"):
+        bits = rest.split("/")
+        if len(bits) < 3 or not bits[1]:
+            raise EngineError(f"role session ARN {arn!r} has no role name")
+        return ASSUMED_ROLE, partition, account, f"arn:{partition}:iam::{account}:role/{bits[1]}"
+    if service_part == "sts" and rest.startswith("federated-user/"):
+        return FEDERATED_USER, partition, account, None
+    raise EngineError(f"principal ARN {arn!r} is not a user, role session, federated user or root")
+
+
+@lru_cache(maxsize=4096)
+def _parse_action(action: str) -> tuple[str, str]:
+    if action.count(":") != 1:
+        raise EngineError(f"request action {action!r} must look like 'service:Action'")
+    lower = action.lower()
+    return lower, lower.partition(":")[0]
 
 
 class Principal:
@@ -81,57 +113,37 @@ class Principal:
     )
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise EngineError("request['principal'] must be a mapping")
-        arn = raw.get("arn")
-        service = raw.get("service")
+        get = raw.get
+        arn = get("arn")
+        service = get("service")
         self.service: str | None = service if isinstance(service, str) and service else None
-        federated = raw.get("federated")
+        federated = get("federated")
         self.federated: str | None = federated if isinstance(federated, str) else None
-        self.role_arn: str | None = None
-        self.partition = "aws"
-        account = raw.get("account")
+        account = get("account")
         if arn is None and self.service is not None:
             self.arn = self.service
             self.kind = SERVICE
-            self.account = str(account) if account else None
+            self.partition = "aws"
+            self.role_arn: str | None = None
+            self.account: str | None = str(account) if account else None
         else:
-            if not isinstance(arn, str):
+            if type(arn) is not str:
                 raise EngineError("request['principal']['arn'] must be a string")
             self.arn = arn
-            parts = arn.split(":", 5)
-            if len(parts) != 6 or parts[0] != "arn" or not parts[4]:
-                raise EngineError(f"principal ARN {arn!r} is not an ARN")
-            _, partition, service_part, _, arn_account, rest = parts
-            self.partition = partition
-            if service_part == "iam" and rest == "root":
-                self.kind = ACCOUNT
-            elif service_part == "iam" and rest.startswith("user/"):
-                self.kind = USER
-            elif service_part == "sts" and rest.startswith("assumed-role/"):
-                bits = rest.split("/")
-                if len(bits) < 3 or not bits[1]:
-                    raise EngineError(f"role session ARN {arn!r} has no role name")
-                self.kind = ASSUMED_ROLE
-                given = raw.get("role_arn")
-                self.role_arn = (
-                    given
-                    if isinstance(given, str) and given
-                    else f"arn:{partition}:iam::{arn_account}:role/{bits[1]}"
-                )
-            elif service_part == "sts" and rest.startswith("federated-user/"):
-                self.kind = FEDERATED_USER
-            else:
-                raise EngineError(
-                    f"principal ARN {arn!r} is not a user, role session, federated user or root"
-                )
+            self.kind, self.partition, arn_account, self.role_arn = _parse_arn(arn)
+            if self.role_arn is not None:
+                given = get("role_arn")
+                if isinstance(given, str) and given:
+                    self.role_arn = given
             self.account = str(account) if account else arn_account
-        username = raw.get("username")
-        self.username: str | None = username if isinstance(username, str) and username else None
-        userid = raw.get("userid")
+        username = get("username")
+        self.username: str | None = username if type(username) is str and username else None
+        userid = get("userid")
         self.userid: str | None = str(userid) if userid else None
-        tags = raw.get("tags") or {}
-        if not isinstance(tags, Mapping):
+        tags = get("tags") or {}
+        if type(tags) is not dict and not isinstance(tags, Mapping):
             raise EngineError("request['principal']['tags'] must be a mapping")
         self.tags: Mapping[str, Any] = tags
 
@@ -141,25 +153,43 @@ class Principal:
         return self.role_arn or self.arn
 
     def derived_keys(self) -> dict[str, Values]:
-        keys: dict[str, Values] = {}
-        if self.kind == SERVICE:
-            keys["aws:principalisawsservice"] = ("true",)
-            keys["aws:principalservicename"] = (self.arn,)
-            return keys
-        keys["aws:principalisawsservice"] = ("false",)
-        keys["aws:principalarn"] = (self.principal_arn,)
-        keys["aws:principaltype"] = (self.kind,)
-        if self.account:
-            keys["aws:principalaccount"] = (self.account,)
-        if self.username:
-            keys["aws:username"] = (self.username,)
-        if self.userid:
-            keys["aws:userid"] = (self.userid,)
+        keys = dict(
+            _derived_base(
+                self.kind, self.arn, self.principal_arn, self.account, self.username, self.userid
+            )
+        )
         for k, v in self.tags.items():
             values = _values(v)
             if values is not None:
                 keys[_DERIVED_PREFIX + str(k).lower()] = values
         return keys
+
+
+@lru_cache(maxsize=4096)
+def _derived_base(
+    kind: str,
+    arn: str,
+    principal_arn: str,
+    account: str | None,
+    username: str | None,
+    userid: str | None,
+) -> dict[str, Values]:
+    """The principal-derived keys other than tags (cached: callers copy, never mutate)."""
+    keys: dict[str, Values] = {}
+    if kind == SERVICE:
+        keys["aws:principalisawsservice"] = ("true",)
+        keys["aws:principalservicename"] = (arn,)
+        return keys
+    keys["aws:principalisawsservice"] = ("false",)
+    keys["aws:principalarn"] = (principal_arn,)
+    keys["aws:principaltype"] = (kind,)
+    if account:
+        keys["aws:principalaccount"] = (account,)
+    if username:
+        keys["aws:username"] = (username,)
+    if userid:
+        keys["aws:userid"] = (userid,)
+    return keys
 
 
 class Request:
@@ -168,15 +198,14 @@ class Request:
     __slots__ = ("principal", "action", "action_lower", "service", "resource", "_raw", "_ctx")
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise EngineError("request must be a mapping")
         self.principal = Principal(raw.get("principal") or {})
         action = raw.get("action")
-        if not isinstance(action, str) or action.count(":") != 1:
+        if type(action) is not str:
             raise EngineError(f"request action {action!r} must look like 'service:Action'")
         self.action = action
-        self.action_lower = action.lower()
-        self.service = self.action_lower.partition(":")[0]
+        self.action_lower, self.service = _parse_action(action)
         resource = raw.get("resource", "*")
         if resource is None:
             resource = "*"
@@ -184,22 +213,21 @@ class Request:
             raise EngineError("request['resource'] must be a string")
         self.resource = resource
         context = raw.get("context") or {}
-        if not isinstance(context, Mapping):
+        if type(context) is not dict and not isinstance(context, Mapping):
             raise EngineError("request['context'] must be a mapping")
         self._raw: Mapping[str, Any] = context
         self._ctx: dict[str, Values] | None = None
 
     def _build(self) -> dict[str, Values]:
-        ctx: dict[str, Values] = {}
+        """Principal-derived keys, then the context's other keys (values converted on use)."""
+        ctx: dict[str, Any] = {}
         for key, value in self._raw.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise EngineError("context keys must be strings")
             lower = key.lower()
             if lower in _DERIVED_EXACT or lower.startswith(_DERIVED_PREFIX):
                 continue
-            values = _values(value)
-            if values is not None:
-                ctx[lower] = values
+            ctx[lower] = _Raw(value)
         ctx.update(self.principal.derived_keys())
         self._ctx = ctx
         return ctx
@@ -209,14 +237,23 @@ class Request:
         ctx = self._ctx
         if ctx is None:
             ctx = self._build()
-        return ctx.get(key)
+        found = ctx.get(key)
+        if type(found) is _Raw:
+            found = ctx[key] = _values(found.value)
+        return found
 
     def single(self, key: str) -> str | None:
         """A policy variable's value: only single-valued keys resolve."""
-        ctx = self._ctx
-        if ctx is None:
-            ctx = self._build()
-        values = ctx.get(key)
+        values = self.get(key)
         if values is None or len(values) != 1:
             return None
         return values[0]
+
+
+class _Raw:
+    """A context value not yet converted to a tuple of strings."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value

@@ -46,21 +46,6 @@ TRUST_ACTIONS = (
     "sts:setcontext",
 )
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-eusc"})
-IAM_RESOURCE_STARTS = (
-    "user/",
-    "federated-user/",
-    "role/",
-    "group/",
-    "instance-profile/",
-    "mfa/",
-    "server-certificate/",
-    "policy/",
-    "sms-mfa/",
-    "saml-provider/",
-    "oidc-provider/",
-    "report/",
-    "access-report/",
-)
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 _WHITESPACE = re.compile(r"[ \t\n\r]+")
 _SID = re.compile(r"[0-9A-Za-z]*")
@@ -350,19 +335,11 @@ def resource_problem(resource: str) -> str | None:
         return E.LEGACY_PARSING
     if len(parts) < 6:
         return None
-    service, region, resource_part = parts[2], parts[3], parts[5]
-    if service == "iam":
-        if region:
-            return f"IAM resource {resource} cannot contain region information."
-        head_part = resource_part.split("/", 1)[0]
-        if not (resource_part.startswith(IAM_RESOURCE_STARTS) or has_wildcard(head_part)):
-            return (
-                'IAM resource path must either be "*" or start with '
-                + ", ".join(IAM_RESOURCE_STARTS)
-                + "."
-            )
-    elif service == "s3" and region and not resource_part.startswith("accesspoint/"):
-        return f"Resource {resource} can not contain region information."
+    # IAM is a global service. (moto also checks IAM resource-path prefixes and S3
+    # regions; AWS's own managed policies use IAM types and regional S3 resources that
+    # such lists miss, so we do not.)
+    if parts[2] == "iam" and parts[3]:
+        return f"IAM resource {resource} cannot contain region information."
     return None
 
 
