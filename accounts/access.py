@@ -86,3 +86,16 @@ def get_policy(actor: Actor, arn: str, *, action: str = "iam:GetPolicy") -> Mana
         raise Http404(f"Policy {arn} does not exist.")
     authorize(actor, action, policy.arn)
     return policy
+
+
+def get_policy_by_name(
+    actor: Actor, name: str, *, aws_managed: bool, action: str = "iam:GetPolicy"
+) -> ManagedPolicy:
+    """An AWS managed policy (names are unique across AWS's) or a customer managed policy
+    of the actor's account, by name ignoring case; the console's URLs use these keys."""
+    scope = Q(account__isnull=True) if aws_managed else Q(account=actor.account)
+    policy = ManagedPolicy.objects.filter(scope, name__iexact=name).first()
+    if policy is None:
+        raise Http404(f"Policy {name} does not exist.")
+    authorize(actor, action, policy.arn)
+    return policy

@@ -186,17 +186,49 @@ def delete_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: st
         audit.record(actor, "iam:DeletePolicyVersion", policy.arn, details={"version": version_id})
 
 
-def delete_policy(*, actor: Actor, policy: ManagedPolicy) -> None:
-    """Deletes a customer managed policy that is attached to nothing (and is no boundary)."""
+def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) -> None:
+    """Deletes a customer managed policy that is attached to nothing (and is no boundary).
+
+    With `detach`, does what the console's Delete does first: detaches the policy from
+    every user, group and role and deletes its non-default versions, all in one
+    transaction. A policy used as a permissions boundary is still refused."""
+    attachments = list(
+        PolicyAttachment.objects.filter(policy=policy).select_related("user", "group", "role")
+        if detach
+        else []
+    )
+    for attachment in attachments:
+        target = attachment.user or attachment.group or attachment.role
+        kind = target_kind(target)  # type: ignore[arg-type]
+        authorize(
+            actor, f"iam:Detach{_verb(kind)}Policy", target.arn, {"iam:PolicyARN": policy.arn}
+        )
+    if detach:
+        authorize(actor, "iam:DeletePolicyVersion", policy.arn)
     authorize(actor, "iam:DeletePolicy", policy.arn)
     _customer_policy(policy)
     with transaction.atomic():
         if (
-            PolicyAttachment.objects.filter(policy=policy).exists()
-            or Principal.objects.filter(permissions_boundary=policy).exists()
+            Principal.objects.filter(permissions_boundary=policy).exists()
             or Role.objects.filter(permissions_boundary=policy).exists()
         ):
             raise DeleteConflict("Cannot delete a policy attached to entities.")
+        for attachment in attachments:
+            target = attachment.user or attachment.group or attachment.role
+            kind = target_kind(target)  # type: ignore[arg-type]
+            attachment.delete()
+            audit.record(
+                actor, f"iam:Detach{_verb(kind)}Policy", target.arn, details={"policy": policy.arn}
+            )
+        if PolicyAttachment.objects.filter(policy=policy).exists():
+            raise DeleteConflict("Cannot delete a policy attached to entities.")
+        if detach:
+            for version_id in PolicyVersion.objects.filter(
+                policy=policy, is_default=False
+            ).values_list("version_id", flat=True):
+                audit.record(
+                    actor, "iam:DeletePolicyVersion", policy.arn, details={"version": version_id}
+                )
         policy.delete()
         audit.record(actor, "iam:DeletePolicy", policy.arn)
 

@@ -6,16 +6,53 @@ hold no business logic of their own. Each concern has its own module; this packa
 re-exports them so callers write `services.create_user(...)`.
 """
 
+from accounts.services.access_keys import (
+    NewAccessKey,
+    create_access_key,
+    delete_access_key,
+    update_access_key,
+)
 from accounts.services.account import (
     delete_account_alias,
     set_account_alias,
     set_password_policy,
     sign_up,
 )
-from accounts.services.groups import add_user_to_group, create_group
+from accounts.services.groups import (
+    add_user_to_group,
+    create_group,
+    delete_group,
+    remove_user_from_group,
+    update_group,
+)
+from accounts.services.roles import (
+    account_trust_policy,
+    create_role,
+    delete_role,
+    service_trust_policy,
+    tag_role,
+    untag_role,
+    update_assume_role_policy,
+    update_role,
+)
 from accounts.services.users import change_own_password, create_user
 
 __all__ = [
+    "NewAccessKey",
+    "create_access_key",
+    "delete_access_key",
+    "delete_group",
+    "remove_user_from_group",
+    "update_access_key",
+    "update_group",
+    "account_trust_policy",
+    "create_role",
+    "delete_role",
+    "service_trust_policy",
+    "tag_role",
+    "untag_role",
+    "update_assume_role_policy",
+    "update_role",
     "add_user_to_group",
     "change_own_password",
     "create_group",
