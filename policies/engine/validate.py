@@ -47,7 +47,6 @@ TRUST_ACTIONS = (
 )
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-eusc"})
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
-_WHITESPACE = re.compile(r"[ \t\n\r]+")
 _SID = re.compile(r"[0-9A-Za-z]*")
 _VENDOR = re.compile(r"[a-zA-Z0-9\-.*?]+")
 _ACCOUNT = re.compile(r"\d{12}")
@@ -66,9 +65,12 @@ def size_message(kind: str, entity: str | None) -> str:
     return f"Maximum policy size of {limit} bytes exceeded for {what}{suffix}"
 
 
+_DROP_WHITESPACE = str.maketrans("", "", " \t\n\r")
+
+
 def policy_size(text: str) -> int:
     """Characters IAM counts against the size quota: whitespace is not counted."""
-    return len(text) - sum(len(m) for m in _WHITESPACE.findall(text))
+    return len(text.translate(_DROP_WHITESPACE))
 
 
 class _Checker:
@@ -204,8 +206,7 @@ class _Checker:
                 self.error(element.key_offset, E.RESOURCE_PROHIBITED)
             return
         if element is None:
-            if self.kind != "resource":
-                self.error(stmt.offset, E.NO_RESOURCES)
+            self.error(stmt.offset, E.NO_RESOURCES)
             return
         items = self._strings(element)
         if items is None:

@@ -314,3 +314,10 @@ def test_every_problem_is_reported_in_document_order() -> None:
 def test_unknown_kind_is_an_engine_error() -> None:
     with pytest.raises(EngineError):
         validate("{}", kind="scp")
+
+
+def test_resource_policy_needs_resources() -> None:
+    text = doc('{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}')
+    assert only(validate(text, kind="resource")).message == (
+        "Policy statement must contain resources."
+    )
