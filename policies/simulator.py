@@ -1,0 +1,256 @@
+"""The policy simulator: asks the engine about actions for a user, group, role or pasted
+policies, and explains each decision (the deciding statements, or why none applied).
+
+No view code here: the view parses the form and renders the results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from accounts import arns
+from accounts.actors import Actor
+from accounts.models import Group, Principal, Role
+from iamconsole.errors import MalformedPolicyDocument, ValidationError
+from policies import attachments
+from policies.authorization import authorize
+from policies.engine import Decision, EngineError, compile_policy, evaluate, validate
+from policies.engine import actions as catalogue
+from policies.models import InlinePolicy, PolicyVersion
+
+MAX_ACTIONS = 100
+MAX_RESOURCES = 20
+_ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9]+")
+SESSION_NAME = "simulator"
+
+DECISION_LABELS = {
+    "allow": "allowed",
+    "explicit_deny": "explicitly denied",
+    "implicit_deny": "implicitly denied",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose permissions are simulated, and the caller ARN the engine sees."""
+
+    kind: str  # "user" | "group" | "role" | "custom"
+    name: str
+    arn: str  # the entity's ARN (for authorization and display)
+    caller_arn: str  # the request's principal ARN
+    policies: dict[str, list[Any]]
+    userid: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    policy: str
+    statement: str  # "Sid AllowRead" or "statement 2"
+    effect: str
+
+
+@dataclass(frozen=True)
+class Result:
+    action: str
+    resource: str
+    decision: str  # "allowed" | "explicitly denied" | "implicitly denied"
+    allowed: bool
+    statements: tuple[Explanation, ...]
+    reasons: tuple[str, ...]
+    message: str
+    known_action: bool
+
+
+# --- subjects --------------------------------------------------------------------
+
+
+def for_user(actor: Actor, user: Principal) -> Subject:
+    authorize(actor, "iam:SimulatePrincipalPolicy", user.arn)
+    return Subject(
+        "user",
+        user.name,
+        user.arn,
+        user.arn,
+        attachments.policies_for(user),
+        userid=user.unique_id,
+        tags=user.tag_dict(),
+    )
+
+
+def for_role(actor: Actor, role: Role) -> Subject:
+    """A session of the role, as an EC2 instance or a user who assumed it would have."""
+    authorize(actor, "iam:SimulatePrincipalPolicy", role.arn)
+    session = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{SESSION_NAME}"
+    return Subject(
+        "role",
+        role.name,
+        role.arn,
+        session,
+        attachments.policies_for_role(role),
+        userid=f"{role.unique_id}:{SESSION_NAME}",
+        tags=role_tags(role),
+    )
+
+
+def role_tags(role: Role) -> dict[str, str]:
+    return {tag["Key"]: tag["Value"] for tag in role.tags}
+
+
+def for_group(actor: Actor, group: Group) -> Subject:
+    """A member of the group with no other permissions: the group's policies only."""
+    authorize(actor, "iam:SimulatePrincipalPolicy", group.arn)
+    versions = (
+        PolicyVersion.objects.filter(Q(policy__attachments__group=group), is_default=True)
+        .select_related("policy")
+        .distinct()
+    )
+    identity: list[Any] = [
+        compile_policy(v.document, name=v.policy.arn, key=("version", v.pk)) for v in versions
+    ]
+    identity += [
+        compile_policy(
+            p.document,
+            name=f"group {group.name} inline policy {p.name}",
+            key=("inline", p.pk, p.updated_at.isoformat()),
+        )
+        for p in InlinePolicy.objects.filter(group=group)
+    ]
+    # The engine needs a user as caller; the simulated member is named for the group.
+    member = arns.user_arn(group.account_id, f"member-of-{group.name}")
+    return Subject("group", group.name, group.arn, member, {"identity": identity})
+
+
+def for_documents(actor: Actor, documents: list[str]) -> Subject:
+    """Pasted identity policies (SimulateCustomPolicy), each checked as IAM would."""
+    authorize(actor, "iam:SimulateCustomPolicy", "*")
+    texts = [d for d in documents if d.strip()]
+    if not texts:
+        raise ValidationError("Paste at least one policy document.", field="document")
+    compiled = []
+    for number, text in enumerate(texts, start=1):
+        errors = validate(text, kind="managed")
+        if errors:
+            first = errors[0]
+            where = f" (line {first.line}, column {first.column})" if first.line else ""
+            raise MalformedPolicyDocument(
+                f"Policy document {number}: {first.message}{where}", field="document"
+            )
+        compiled.append(compile_policy(text, name=f"Policy document {number}", key=("text", text)))
+    caller = arns.user_arn(actor.account.id, "simulated-user")
+    return Subject("custom", "Custom policies", "*", caller, {"identity": compiled})
+
+
+# --- input -----------------------------------------------------------------------
+
+
+def parse_actions(text: str | list[str]) -> list[str]:
+    """Actions from free text (one per line or comma separated), literal names only."""
+    items = text if isinstance(text, list) else re.split(r"[\s,]+", text)
+    actions: list[str] = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        if not _ACTION.fullmatch(item):
+            raise ValidationError(
+                f"{item} is not an action name: write service:Action, e.g. s3:GetObject.",
+                field="actions",
+            )
+        info = catalogue.get_action(item)
+        name = info.full_name if info else item
+        if name not in actions:
+            actions.append(name)
+    if not actions:
+        raise ValidationError("Choose at least one action.", field="actions")
+    if len(actions) > MAX_ACTIONS:
+        raise ValidationError(f"Simulate at most {MAX_ACTIONS} actions.", field="actions")
+    return actions
+
+
+def parse_resources(text: str) -> list[str]:
+    resources = [r.strip() for r in re.split(r"[\s,]+", text) if r.strip()] or ["*"]
+    for resource in resources:
+        if resource != "*" and not resource.startswith("arn:"):
+            raise ValidationError(
+                f"{resource} is not an ARN: resources are * or start with arn:.",
+                field="resources",
+            )
+    if len(resources) > MAX_RESOURCES:
+        raise ValidationError(f"Simulate at most {MAX_RESOURCES} resources.", field="resources")
+    return resources
+
+
+def parse_context(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Context rows; a key given twice is multi-valued."""
+    context: dict[str, list[str]] = {}
+    for key, value in pairs:
+        key = key.strip()
+        if not key:
+            continue
+        if ":" not in key:
+            raise ValidationError(
+                f"{key} is not a condition key: write prefix:Key, e.g. aws:SourceIp.",
+                field="context",
+            )
+        context.setdefault(key, []).append(value.strip())
+    return context
+
+
+# --- running ---------------------------------------------------------------------
+
+
+def _explanations(decision: Decision) -> tuple[Explanation, ...]:
+    return tuple(
+        Explanation(
+            policy=ref.policy,
+            statement=f"Sid {ref.sid}" if ref.sid else f"statement {ref.index + 1}",
+            effect=ref.effect,
+        )
+        for ref in decision.matched
+    )
+
+
+def simulate(
+    subject: Subject,
+    actions: list[str],
+    resources: list[str],
+    context: dict[str, list[str]] | None = None,
+) -> list[Result]:
+    """One result per (action, resource), in the order given."""
+    values: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in (context or {}).items()}
+    principal = {
+        "arn": subject.caller_arn,
+        "username": subject.caller_arn.rsplit("/", 1)[-1] if subject.kind != "role" else None,
+        "userid": subject.userid,
+        "tags": subject.tags,
+    }
+    results = []
+    for action in actions:
+        for resource in resources:
+            request = {
+                "principal": principal,
+                "action": action,
+                "resource": resource,
+                "context": values,
+            }
+            try:
+                decision = evaluate(subject.policies, request)
+            except EngineError as error:
+                raise ValidationError(str(error), field="actions") from None
+            results.append(
+                Result(
+                    action=action,
+                    resource=resource,
+                    decision=DECISION_LABELS[decision.effect],
+                    allowed=decision.allowed,
+                    statements=_explanations(decision),
+                    reasons=decision.reasons,
+                    message=decision.message,
+                    known_action=catalogue.get_action(action) is not None,
+                )
+            )
+    return results
