@@ -181,7 +181,11 @@ def main() -> None:
         decision = evaluate(layers, request)
         if decision.effect != case["expect"]:
             raise SystemExit(f"{label}: expected {case['expect']}, got {decision.effect}")
-        samples = measure(lambda r=request: evaluate(layers, r), args.iterations)
+
+        def decide(r: dict[str, Any] = request) -> object:
+            return evaluate(layers, r)
+
+        samples = measure(decide, args.iterations)
         print(row(f"decision: {label}", samples))
 
     doc = six_kb_document()

@@ -12,7 +12,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -96,29 +96,33 @@ def check_syntax(text: str) -> object:
 def parse_with_positions(text: str) -> Parsed:
     """Read `text`, which `check_syntax` has accepted, into positioned Nodes."""
     duplicates: list[Duplicate] = []
-    ws = _WS.match
+    ws_match = _WS.match
     number = _NUMBER.match
 
+    def skip(pos: int) -> int:
+        m = ws_match(text, pos)
+        return m.end() if m is not None else pos
+
     def value_at(pos: int) -> tuple[Node, int]:
-        pos = ws(text, pos).end()
+        pos = skip(pos)
         ch = text[pos]
         if ch == "{":
             members: dict[str, Node] = {}
             start = pos
-            pos = ws(text, pos + 1).end()
+            pos = skip(pos + 1)
             if text[pos] == "}":
                 return Node(members, start), pos + 1
             while True:
-                pos = ws(text, pos).end()
+                pos = skip(pos)
                 key_offset = pos
                 key, pos = scanstring(text, pos + 1)
-                pos = ws(text, pos).end() + 1  # the colon
+                pos = skip(pos) + 1  # the colon
                 child, pos = value_at(pos)
                 child.key_offset = key_offset
                 if key in members:
                     duplicates.append(Duplicate(key, key_offset))
                 members[key] = child
-                pos = ws(text, pos).end()
+                pos = skip(pos)
                 if text[pos] == ",":
                     pos += 1
                     continue
@@ -126,13 +130,13 @@ def parse_with_positions(text: str) -> Parsed:
         if ch == "[":
             items: list[Node] = []
             start = pos
-            pos = ws(text, pos + 1).end()
+            pos = skip(pos + 1)
             if text[pos] == "]":
                 return Node(items, start), pos + 1
             while True:
                 child, pos = value_at(pos)
                 items.append(child)
-                pos = ws(text, pos).end()
+                pos = skip(pos)
                 if text[pos] == ",":
                     pos += 1
                     continue

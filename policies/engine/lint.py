@@ -73,7 +73,7 @@ def _strings(node: Node | None) -> tuple[str, ...] | None:
     if isinstance(node.value, str):
         return (node.value,)
     if isinstance(node.value, list) and all(isinstance(n.value, str) for n in node.value):
-        return tuple(n.value for n in node.value)  # type: ignore[misc]
+        return tuple(n.value for n in node.value)
     return None
 
 

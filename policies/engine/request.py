@@ -216,11 +216,11 @@ class Request:
         if type(context) is not dict and not isinstance(context, Mapping):
             raise EngineError("request['context'] must be a mapping")
         self._raw: Mapping[str, Any] = context
-        self._ctx: dict[str, Values] | None = None
+        self._ctx: dict[str, Values | _Raw | None] | None = None
 
-    def _build(self) -> dict[str, Values]:
+    def _build(self) -> dict[str, Values | _Raw | None]:
         """Principal-derived keys, then the context's other keys (values converted on use)."""
-        ctx: dict[str, Any] = {}
+        ctx: dict[str, Values | _Raw | None] = {}
         for key, value in self._raw.items():
             if type(key) is not str:
                 raise EngineError("context keys must be strings")
@@ -238,8 +238,9 @@ class Request:
         if ctx is None:
             ctx = self._build()
         found = ctx.get(key)
-        if type(found) is _Raw:
-            found = ctx[key] = _values(found.value)
+        if isinstance(found, _Raw):
+            values = ctx[key] = _values(found.value)
+            return values
         return found
 
     def single(self, key: str) -> str | None:
