@@ -30,7 +30,9 @@ FEDERATED: dict[str, Any] = {"arn": FEDERATED_ARN, "userid": "123:Carol", "accou
 ROOT: dict[str, Any] = {"arn": ROOT_ARN, "userid": ACCOUNT, "account": ACCOUNT}
 
 
-def statement(effect: str = "Allow", action: Any = "*", resource: Any = "*", **extra: Any) -> dict:
+def statement(
+    effect: str = "Allow", action: Any = "*", resource: Any = "*", **extra: Any
+) -> dict[str, Any]:
     st: dict[str, Any] = {"Effect": effect}
     if "not_action" in extra:
         st["NotAction"] = extra.pop("not_action")
@@ -52,15 +54,15 @@ def statement(effect: str = "Allow", action: Any = "*", resource: Any = "*", **e
     return st
 
 
-def allow(action: Any = "*", resource: Any = "*", **extra: Any) -> dict:
+def allow(action: Any = "*", resource: Any = "*", **extra: Any) -> dict[str, Any]:
     return statement("Allow", action, resource, **extra)
 
 
-def deny(action: Any = "*", resource: Any = "*", **extra: Any) -> dict:
+def deny(action: Any = "*", resource: Any = "*", **extra: Any) -> dict[str, Any]:
     return statement("Deny", action, resource, **extra)
 
 
-def policy(*statements: dict, version: str | None = "2012-10-17") -> dict:
+def policy(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
     doc: dict[str, Any] = {"Statement": list(statements)}
     if version is not None:
         doc["Version"] = version
@@ -89,5 +91,5 @@ def decide(
     )
 
 
-def effect_of(*statements: dict, **kwargs: Any) -> str:
+def effect_of(*statements: dict[str, Any], **kwargs: Any) -> str:
     return decide([policy(*statements)], **kwargs).effect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ TARGET = f"arn:aws:iam::{ACCOUNT}:user/x"
 BUCKET = "arn:aws:s3:::shared"
 
 
-def resource_policy(*statements: dict) -> dict:
+def resource_policy(*statements: dict[str, Any]) -> dict[str, Any]:
     return policy(*statements)
 
 
@@ -145,7 +146,9 @@ def test_resource_policy_naming_the_user_allows_without_identity_policy() -> Non
     assert decision.matched[0].policy_type == "resource"
 
 
-def _s3(principal: dict, *, identity: list | None = None, **layers: list) -> str:
+def _s3(
+    principal: dict[str, Any], *, identity: list[Any] | None = None, **layers: list[Any]
+) -> str:
     return evaluate(
         {"identity": identity or [], **layers},
         {"principal": principal, "action": "s3:GetObject", "resource": f"{BUCKET}/a"},
@@ -292,6 +295,7 @@ def test_json_text_and_compiled_policies_are_accepted() -> None:
 
 
 def test_malformed_policy_raises_engine_error() -> None:
+    bad: Any
     for bad in (
         {"Statement": [{"Effect": "allow", "Action": "*", "Resource": "*"}]},
         {"Statement": []},
@@ -304,7 +308,7 @@ def test_malformed_policy_raises_engine_error() -> None:
         ["not", "a", "policy"],
     ):
         with pytest.raises(EngineError):
-            decide([bad])  # type: ignore[list-item]
+            decide([bad])
 
 
 def test_identity_policy_with_a_principal_raises_engine_error() -> None:

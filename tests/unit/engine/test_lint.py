@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from policies.engine import lint, validate
 
 from .support import allow, deny, policy
 
 
-def text(*statements: dict) -> str:
+def text(*statements: dict[str, Any]) -> str:
     return json.dumps(policy(*statements), indent=2)
 
 

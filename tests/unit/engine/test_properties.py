@@ -60,7 +60,7 @@ conditions = st.one_of(
 
 
 @st.composite
-def statements(draw: Any, effect: str | None = None) -> dict:
+def statements(draw: Any, effect: str | None = None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     cond = draw(conditions)
     if cond is not None:
@@ -85,7 +85,11 @@ contexts = st.fixed_dictionaries(
 @SETTINGS
 @given(policies, policies, actions, resources, contexts)
 def test_a_matching_explicit_deny_always_wins(
-    first: dict, second: dict, action: str, resource: str, context: dict
+    first: dict[str, Any],
+    second: dict[str, Any],
+    action: str,
+    resource: str,
+    context: dict[str, Any],
 ) -> None:
     blocker = policy(deny(action, resource))
     decision = decide([first, blocker, second], action=action, resource=resource, context=context)
@@ -95,7 +99,11 @@ def test_a_matching_explicit_deny_always_wins(
 @SETTINGS
 @given(st.lists(policies, min_size=1, max_size=3), policies, actions, resources, contexts)
 def test_a_boundary_never_adds_permissions(
-    identity: list[dict], boundary: dict, action: str, resource: str, context: dict
+    identity: list[dict[str, Any]],
+    boundary: dict[str, Any],
+    action: str,
+    resource: str,
+    context: dict[str, Any],
 ) -> None:
     bounded = decide(
         identity, boundary=[boundary], action=action, resource=resource, context=context

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .support import ACCOUNT, ROLE_ARN, ROLE_SESSION, allow, decide, deny, policy
 
 HOME = "arn:aws:s3:::home/"
 
 
-def get_object(doc: dict, key: str, **kwargs: object) -> str:
+def get_object(doc: dict[str, Any], key: str, **kwargs: object) -> str:
     return decide([doc], action="s3:GetObject", resource=HOME + key, **kwargs).effect  # type: ignore[arg-type]
 
 
