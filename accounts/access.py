@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
+from accounts import arns
 from accounts.actors import Actor
-from accounts.models import Group, Principal, Role
+from accounts.models import (
+    AccessKey,
+    Account,
+    Group,
+    GroupMembership,
+    MFADevice,
+    Principal,
+    Role,
+)
+from accounts.passwords import Rules, rules_for
+from iamconsole.errors import NoSuchEntity
 from policies.authorization import authorize
-from policies.models import ManagedPolicy
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 
 @dataclass(frozen=True)
@@ -99,3 +121,134 @@ def get_policy_by_name(
         raise Http404(f"Policy {name} does not exist.")
     authorize(actor, action, policy.arn)
     return policy
+
+
+# --- MFA devices and the password policy -------------------------------------------
+
+
+def mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
+    """`owner`'s MFA devices (iam:ListMFADevices on the owner's ARN)."""
+    authorize(actor, "iam:ListMFADevices", owner.arn)
+    return list(MFADevice.objects.filter(principal=owner))
+
+
+def get_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
+    """One of `owner`'s devices by its row id; anything else is a 404."""
+    device = (
+        MFADevice.objects.select_related("principal__account")
+        .filter(principal=owner, account=actor.account, pk=device_id)
+        .first()
+    )
+    if device is None:
+        raise Http404("The MFA device cannot be found.")
+    authorize(actor, "iam:ListMFADevices", owner.arn)
+    return device
+
+
+def password_policy(actor: Actor) -> Rules:
+    """The account's password rules; `custom` is False for the IAM default."""
+    authorize(actor, "iam:GetAccountPasswordPolicy", "*")
+    return rules_for(Account.objects.select_related("password_policy").get(pk=actor.account.pk))
+
+
+# --- user groups and access keys ---------------------------------------------------
+
+
+def list_groups(actor: Actor, *, search: str = "") -> QuerySet[Group]:
+    """The account's groups with their user and policy counts (iam:ListGroups).
+
+    Counts are subqueries, so a page of groups is one query whatever its size.
+    """
+    authorize(actor, "iam:ListGroups", arns.account_wildcard(actor.account.id, "group"))
+    groups = Group.objects.filter(account=actor.account).annotate(
+        user_count=_count(GroupMembership, "group"),
+        policy_count=_count(PolicyAttachment, "group"),
+        inline_count=_count(InlinePolicy, "group"),
+    )
+    return groups.filter(name__icontains=search) if search else groups
+
+
+def _count(model: type[Model], fk: str) -> Any:
+    rows = (
+        model.objects.filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def list_users_for_picking(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
+    """IAM users offered in pickers (iam:ListUsers), e.g. Create group's users list."""
+    authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
+    users = Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
+    users = users.filter(name__icontains=search) if search else users
+    return users.order_by(Lower("name")).only("id", "name", "path", "account_id", "created_at")
+
+
+def list_policies_for_picking(actor: Actor, *, search: str = "") -> QuerySet[ManagedPolicy]:
+    """AWS managed and this account's customer managed policies (iam:ListPolicies)."""
+    authorize(actor, "iam:ListPolicies", "*")
+    policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=actor.account))
+    policies = policies.filter(name__icontains=search) if search else policies
+    return policies.order_by(Lower("name")).only(
+        "id", "name", "path", "account_id", "job_function", "description"
+    )
+
+
+def users_named(actor: Actor, names: list[str]) -> list[Principal]:
+    """The IAM users of the actor's account with these names; an unknown name raises."""
+    wanted = {n.lower() for n in names}
+    found = [
+        u
+        for u in Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=wanted)
+    ]
+    missing = wanted - {u.name.lower() for u in found}
+    if missing:
+        raise NoSuchEntity(
+            f"The user with name {sorted(missing)[0]} cannot be found.", field="members"
+        )
+    return found
+
+
+def policies_with_arns(actor: Actor, policy_arns: list[str]) -> list[ManagedPolicy]:
+    """AWS managed or this account's policies by ARN; an unknown ARN raises."""
+    names = {a.rsplit("/", 1)[-1] for a in policy_arns}
+    candidates = ManagedPolicy.objects.filter(
+        Q(account__isnull=True) | Q(account=actor.account), name__in=names
+    )
+    by_arn = {p.arn: p for p in candidates}
+    for arn in policy_arns:
+        if arn not in by_arn:
+            raise NoSuchEntity(
+                f"Policy {arn} does not exist or is not attachable.", field="policies"
+            )
+    return [by_arn[a] for a in dict.fromkeys(policy_arns)]
+
+
+def group_members(actor: Actor, group: Group) -> list[Principal]:
+    """The group's users (AWS's GetGroup returns them; the caller already passed get_group)."""
+    return list(
+        Principal.objects.filter(groupmembership__group=group)
+        .order_by(Lower("name"))
+        .annotate(added_at=F("groupmembership__created_at"))
+    )
+
+
+def group_attached_policies(actor: Actor, group: Group) -> list[ManagedPolicy]:
+    authorize(actor, "iam:ListAttachedGroupPolicies", group.arn)
+    return list(ManagedPolicy.objects.filter(attachments__group=group).order_by(Lower("name")))
+
+
+def group_inline_policies(actor: Actor, group: Group) -> list[InlinePolicy]:
+    authorize(actor, "iam:ListGroupPolicies", group.arn)
+    return list(InlinePolicy.objects.filter(group=group))
+
+
+def access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
+    """`owner`'s access keys (iam:ListAccessKeys on the owner's ARN), oldest first."""
+    authorize(actor, "iam:ListAccessKeys", owner.arn)
+    return list(AccessKey.objects.filter(principal=owner))

@@ -61,3 +61,10 @@ class PasswordPolicyViolation(IamError):
 class Throttled(IamError):
     code = "Throttling"
     status = 429
+
+
+class InvalidAuthenticationCode(IamError):
+    """A wrong, stale or replayed MFA code (AWS answers 403)."""
+
+    code = "InvalidAuthenticationCode"
+    status = 403

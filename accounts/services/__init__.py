@@ -25,6 +25,13 @@ from accounts.services.groups import (
     remove_user_from_group,
     update_group,
 )
+from accounts.services.mfa import (
+    deactivate_mfa_device,
+    enable_virtual_mfa_device,
+    prepare_virtual_mfa_device,
+    resync_mfa_device,
+    verify_mfa_code,
+)
 from accounts.services.roles import (
     account_trust_policy,
     create_role,
@@ -38,6 +45,11 @@ from accounts.services.roles import (
 from accounts.services.users import change_own_password, create_user
 
 __all__ = [
+    "deactivate_mfa_device",
+    "enable_virtual_mfa_device",
+    "prepare_virtual_mfa_device",
+    "resync_mfa_device",
+    "verify_mfa_code",
     "NewAccessKey",
     "create_access_key",
     "delete_access_key",
