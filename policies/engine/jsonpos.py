@@ -157,5 +157,8 @@ def parse_with_positions(text: str) -> Parsed:
         num: object = float(lexeme) if any(c in lexeme for c in ".eE") else int(lexeme)
         return Node(num, pos), m.end()
 
-    root, _ = value_at(0)
+    try:
+        root, _ = value_at(0)
+    except RecursionError:
+        raise JsonSyntaxError("document nested too deeply", 1, 1) from None
     return Parsed(root, duplicates)

@@ -140,9 +140,9 @@ def _statements(root: Node) -> list[_Stmt]:
 def lint_document(text: str, *, kind: str = "managed") -> list[PolicyError]:
     try:
         check_syntax(text)
+        parsed = parse_with_positions(text)
     except JsonSyntaxError:
         return []
-    parsed = parse_with_positions(text)
     lines = LineIndex(text)
     found: list[tuple[int, str, str]] = []
 

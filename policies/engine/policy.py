@@ -352,6 +352,8 @@ def load_document(document: object) -> Mapping[str, Any]:
             document = json.loads(document, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             raise EngineError(f"policy is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise EngineError("policy is nested too deeply") from None
     if not isinstance(document, Mapping):
         raise EngineError("a policy document must be a JSON object")
     return document

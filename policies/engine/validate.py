@@ -362,10 +362,10 @@ def validate(text: str, *, kind: str = "managed", entity: str | None = None) -> 
         out.append(PolicyError(E.LIMIT_EXCEEDED, size_message(kind, entity)))
     try:
         check_syntax(text)
+        parsed = parse_with_positions(text)
     except JsonSyntaxError as exc:
         out.append(PolicyError(E.MALFORMED, E.SYNTAX, exc.line, exc.column))
         return out
-    parsed = parse_with_positions(text)
     checker = _Checker(text, kind)
     for dup in parsed.duplicates:
         checker.error(dup.offset, E.SYNTAX)
