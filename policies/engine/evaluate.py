@@ -54,7 +54,7 @@ def _as_compiled(item: object, layer: str, position: int) -> CompiledPolicy:
     name = f"{layer} policy #{position + 1}"
     if isinstance(item, str):
         # Text never goes stale, so it is its own cache key.
-        return compile_policy(item, name=name, key=("text", item), policy_type=ptype)
+        return compile_policy(item, name=name, key=("engine:text", item), policy_type=ptype)
     if isinstance(item, Mapping):
         return compile_policy(item, name=name, policy_type=ptype)
     raise EngineError(f"{layer} policy #{position + 1} is not a dict, JSON text or CompiledPolicy")
