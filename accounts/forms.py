@@ -79,3 +79,122 @@ class SignUpForm(forms.Form):
 
 class AccountAliasForm(forms.Form):
     alias = forms.CharField(label="Preferred alias", max_length=63)
+
+
+# --- user groups and access keys ---------------------------------------------------
+
+
+class NameListField(forms.Field):
+    """Checkbox picks (user names, policy ARNs); the service decides whether they exist."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[str]:
+        if not value:
+            return []
+        items = value if isinstance(value, list | tuple) else [value]
+        return [str(item)[:2048] for item in items][:1000]
+
+
+class GroupNameForm(forms.Form):
+    name = forms.CharField(label="User group name", max_length=128, strip=False)
+
+
+class CreateGroupForm(GroupNameForm):
+    members = NameListField(required=False)
+    policies = NameListField(required=False)
+
+
+class PickForm(forms.Form):
+    """A list of checked rows: users to add or remove, policies to attach or detach."""
+
+    picks = NameListField(required=True, error_messages={"required": "Select at least one."})
+
+
+class InlinePolicyForm(forms.Form):
+    name = forms.CharField(label="Policy name", max_length=128, strip=False)
+    document = forms.CharField(
+        label="Policy editor", widget=forms.Textarea(attrs={"spellcheck": "false"}), strip=False
+    )
+
+
+class ConfirmDeleteForm(forms.Form):
+    confirm = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: object, expected: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.expected = expected
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data.get("confirm", "")
+        if value.strip() != self.expected:
+            raise forms.ValidationError(f"Enter {self.expected} to confirm deletion.")
+        return value
+
+
+ACCESS_KEY_USE_CASES = [
+    (
+        "cli",
+        "Command Line Interface (CLI)",
+        "You plan to use this access key to enable the AWS CLI to access your AWS account.",
+        "Use AWS CloudShell, a browser-based CLI, or the AWS CLI V2 with authentication "
+        "through a user in IAM Identity Center.",
+    ),
+    (
+        "local_code",
+        "Local code",
+        "You plan to use this access key to enable application code in a local development "
+        "environment to access your AWS account.",
+        "Use an integrated development environment (IDE) that supports the AWS Toolkit, "
+        "which authenticates through IAM Identity Center.",
+    ),
+    (
+        "aws_compute",
+        "Application running on an AWS compute service",
+        "You plan to use this access key to enable application code running on an AWS "
+        "compute service like Amazon EC2, Amazon ECS, or AWS Lambda to access your AWS account.",
+        "Assign an IAM role to the compute resource (an EC2 instance profile, an ECS task role "
+        "or a Lambda execution role): it gets temporary credentials automatically.",
+    ),
+    (
+        "third_party",
+        "Third-party service",
+        "You plan to use this access key to enable access for a third-party application or "
+        "service that monitors or manages your AWS resources.",
+        "Use temporary security credentials: create an IAM role that the third party assumes, "
+        "with an external ID.",
+    ),
+    (
+        "outside_aws",
+        "Application running outside AWS",
+        "You plan to use this access key to authenticate workloads running in your data center "
+        "or other infrastructure outside of AWS that needs to access your AWS resources.",
+        "Use IAM Roles Anywhere to get temporary credentials for workloads outside AWS, or "
+        "federate them with an identity provider.",
+    ),
+    (
+        "other",
+        "Other",
+        "Your use case is not listed here.",
+        "Prefer temporary credentials (IAM roles) wherever you can, and rotate long-term "
+        "access keys regularly.",
+    ),
+]
+
+
+class AccessKeyUseCaseForm(forms.Form):
+    use_case = forms.ChoiceField(
+        choices=[(key, label) for key, label, _d, _a in ACCESS_KEY_USE_CASES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a use case."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand the above recommendation and want to proceed to create an access key.",
+        error_messages={"required": "Confirm that you understand the recommendation."},
+    )
+
+
+class AccessKeyDescriptionForm(forms.Form):
+    description = forms.CharField(
+        label="Description tag value", max_length=256, required=False, strip=True
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import dashboard, signin
+from accounts.views import dashboard, groups, signin
 from iamconsole.views import not_built
 
 urlpatterns = [
@@ -18,7 +18,36 @@ urlpatterns = [
     # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
     path("users/", not_built, name="user_list"),
     # User groups (accounts/views/groups.py)
-    path("groups/", not_built, name="group_list"),
+    path("groups/", groups.group_list, name="group_list"),
+    path("groups/create/", groups.group_create, name="group_create"),
+    path("groups/delete/", groups.group_delete, name="group_delete"),
+    path("groups/<str:name>/", groups.group_detail, name="group_detail"),
+    path("groups/<str:name>/edit/", groups.group_edit, name="group_edit"),
+    path("groups/<str:name>/users/add/", groups.group_add_users, name="group_add_users"),
+    path("groups/<str:name>/users/remove/", groups.group_remove_users, name="group_remove_users"),
+    path(
+        "groups/<str:name>/policies/attach/",
+        groups.group_attach_policies,
+        name="group_attach_policies",
+    ),
+    path(
+        "groups/<str:name>/policies/detach/",
+        groups.group_detach_policies,
+        name="group_detach_policies",
+    ),
+    path(
+        "groups/<str:name>/inline/create/", groups.group_inline_policy, name="group_inline_create"
+    ),
+    path(
+        "groups/<str:name>/inline/<str:policy_name>/edit/",
+        groups.group_inline_policy,
+        name="group_inline_edit",
+    ),
+    path(
+        "groups/<str:name>/inline/<str:policy_name>/delete/",
+        groups.group_inline_delete,
+        name="group_inline_delete",
+    ),
     # Roles (accounts/views/roles.py)
     path("roles/", not_built, name="role_list"),
     # Account settings, own security credentials, MFA, credential report
