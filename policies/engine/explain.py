@@ -70,7 +70,9 @@ def ref(policy: CompiledPolicy, statement: CompiledStatement, layer: str) -> Sta
 
 def _head(request: Request) -> str:
     text = f"User: {request.principal.arn} is not authorized to perform: {request.action}"
-    if request.resource and request.resource != "*":
+    # AWS names the resource even when it is "*" (actions with no resource type, such as
+    # iam:ListAccountAliases: "... on resource: * because no identity-based policy ...").
+    if request.resource:
         text += f" on resource: {request.resource}"
     return text
 

@@ -245,6 +245,14 @@ def test_implicit_deny_message_uses_aws_wording() -> None:
     )
 
 
+def test_message_names_the_resource_even_when_it_is_a_star() -> None:
+    decision = decide([], action="iam:ListAccountAliases", resource="*")
+    assert decision.message == (
+        f"User: {USER_ARN} is not authorized to perform: iam:ListAccountAliases on resource: * "
+        "because no identity-based policy allows the iam:ListAccountAliases action"
+    )
+
+
 def test_explicit_deny_message_uses_aws_wording() -> None:
     decision = decide([policy(deny())])
     assert decision.message == (
