@@ -1,0 +1,1 @@
+"""Views of the policy pages, the policy editor and the policy simulator."""

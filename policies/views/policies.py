@@ -1,0 +1,179 @@
+"""The Policies list and a policy's page: Permissions, Entities attached, Policy versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from accounts.actors import Actor, actor_for
+from iamconsole.errors import AccessDenied, IamError
+from policies import listing
+from policies import services as policy_services
+from policies.engine.summary import counts, summarize
+from policies.forms import ConfirmForm
+from policies.models import ManagedPolicy
+from policies.templatetags.policy_tags import policy_url
+
+PAGE_SIZE = 25
+TABS = [
+    ("permissions", "Permissions"),
+    ("entities", "Entities attached"),
+    ("versions", "Policy versions"),
+]
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def policy_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    type_filter = request.GET.get("type", "all")
+    type_filter = type_filter if type_filter in listing.TYPE_FILTERS else "all"
+    search = request.GET.get("q", "").strip()[:128]
+    used = request.GET.get("used", "")
+    ctx: dict[str, Any] = {"nav": "policies", "type": type_filter, "q": search, "used": used}
+    ctx["type_filters"] = listing.TYPE_FILTERS
+    try:
+        queryset = listing.policies_for_list(
+            actor, type_filter=type_filter, search=search, used=used
+        )
+        paginator = Paginator(queryset, PAGE_SIZE)
+        ctx["page"] = paginator.get_page(_page_number(request))
+    except AccessDenied as denied:
+        ctx["denied"] = denied.message
+    template = "policies/list.html#policy-table" if request.htmx else "policies/list.html"
+    return render(request, template, ctx)
+
+
+def _tab(request: HttpRequest) -> str:
+    tab = request.GET.get("tab", "permissions")
+    return tab if tab in dict(TABS) else "permissions"
+
+
+def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    try:
+        if tab == "permissions":
+            version = listing.default_version(actor, policy)
+            document = json.loads(version.document)
+            ctx["summary"] = summarize(document)
+            ctx["service_counts"] = counts(ctx["summary"])
+            ctx["document"] = version.document
+        elif tab == "entities":
+            ctx["entities"] = listing.entities_for_policy(actor, policy)
+            ctx["entity_choices"] = listing.attachable_entities(actor)
+        elif tab == "versions":
+            ctx["versions"] = listing.versions_for_policy(actor, policy)
+    except AccessDenied as denied:
+        ctx["tab_denied"] = denied.message
+    return ctx
+
+
+def render_policy(
+    request: HttpRequest,
+    policy: ManagedPolicy | None,
+    *,
+    name: str = "",
+    tab: str = "permissions",
+    error: IamError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The policy page (or, on htmx tab switches, only its tab panel)."""
+    actor = actor_for(request)
+    ctx: dict[str, Any] = {"nav": "policies", "policy": policy, "name": name, "tab": tab}
+    ctx["tabs"] = TABS if policy is None or not policy.is_aws_managed else TABS[:2]
+    if error is not None:
+        ctx["error"] = error
+    if policy is not None:
+        ctx |= _tab_context(actor, policy, tab)
+        ctx["delete_url"] = reverse("policy_delete", args=[policy.name])
+        ctx["confirm_form"] = ConfirmForm(request.POST if request.method == "POST" else None)
+        if error is not None and error.field == "confirm":
+            ctx["confirm_form"].is_valid()
+            ctx["confirm_form"].add_error("confirm", error.message)
+    template = "policies/detail.html"
+    if request.htmx and request.method == "GET":
+        template += "#tab-panel"
+    return render(request, template, ctx, status=status)
+
+
+def _get(request: HttpRequest, scope: str, name: str) -> ManagedPolicy:
+    return access.get_policy_by_name(actor_for(request), name, aws_managed=scope == "aws")
+
+
+def policy_detail(request: HttpRequest, scope: str, name: str) -> HttpResponse:
+    try:
+        policy = _get(request, scope, name)
+    except AccessDenied as denied:
+        return render(
+            request,
+            "policies/detail.html",
+            {"nav": "policies", "name": name, "denied": denied.message},
+        )
+    return render_policy(request, policy, name=policy.name, tab=_tab(request))
+
+
+@require_POST
+def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
+    """Attach or detach from the Entities attached tab (the button says which)."""
+    actor = actor_for(request)
+    policy = _get(request, scope, name)
+    try:
+        target = listing.entity_from_key(actor, request.POST.get("entity", ""))
+        if request.POST.get("detach"):
+            policy_services.detach_policy(actor=actor, target=target, policy=policy)
+            messages.success(request, f"Policy {policy.name} detached from {target.name}.")
+        else:
+            policy_services.attach_policy(actor=actor, target=target, policy=policy)
+            messages.success(request, f"Policy {policy.name} attached to {target.name}.")
+    except IamError as error:
+        return render_policy(request, policy, name=policy.name, tab="entities", error=error)
+    return redirect(policy_url(policy) + "?tab=entities")
+
+
+@require_POST
+def policy_version_action(request: HttpRequest, name: str) -> HttpResponse:
+    """Set as default or Delete, for the version chosen on the Policy versions tab."""
+    actor = actor_for(request)
+    policy = _get(request, "local", name)
+    version_id = request.POST.get("version", "")
+    try:
+        if request.POST.get("delete"):
+            policy_services.delete_policy_version(actor=actor, policy=policy, version_id=version_id)
+            messages.success(request, f"Version {version_id} deleted.")
+        else:
+            policy_services.set_default_policy_version(
+                actor=actor, policy=policy, version_id=version_id
+            )
+            messages.success(request, f"Version {version_id} is now the default version.")
+    except IamError as error:
+        return render_policy(request, policy, name=policy.name, tab="versions", error=error)
+    return redirect(policy_url(policy) + "?tab=versions")
+
+
+@require_POST
+def policy_delete(request: HttpRequest, name: str) -> HttpResponse:
+    """The console's Delete: type the policy name; detaches it everywhere, then deletes."""
+    actor = actor_for(request)
+    policy = _get(request, "local", name)
+    if request.POST.get("confirm", "").strip() != policy.name:
+        error = IamError(f"To confirm deletion, enter {policy.name}.", field="confirm")
+        return render_policy(request, policy, name=policy.name, error=error, status=400)
+    try:
+        policy_services.delete_policy(actor=actor, policy=policy, detach=True)
+    except IamError as error:
+        return render_policy(request, policy, name=policy.name, error=error)
+    messages.success(request, f"Policy {policy.name} deleted.")
+    return redirect("policy_list")
