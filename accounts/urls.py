@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import dashboard, groups, signin
+from accounts.views import access_keys, dashboard, groups, signin
 from iamconsole.views import not_built
 
 urlpatterns = [
@@ -17,6 +17,33 @@ urlpatterns = [
     path("signup/", signin.signup, name="signup"),
     # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
     path("users/", not_built, name="user_list"),
+    path("users/<str:name>/access-keys/", access_keys.access_key_list, name="access_key_list"),
+    path(
+        "users/<str:name>/access-keys/create/",
+        access_keys.access_key_create,
+        name="access_key_create",
+    ),
+    path(
+        "users/<str:name>/access-keys/retrieve/",
+        access_keys.access_key_retrieve,
+        name="access_key_retrieve",
+    ),
+    path(
+        "users/<str:name>/access-keys/download/",
+        access_keys.access_key_download,
+        name="access_key_download",
+    ),
+    path("users/<str:name>/access-keys/done/", access_keys.access_key_done, name="access_key_done"),
+    path(
+        "users/<str:name>/access-keys/<str:key_id>/status/",
+        access_keys.access_key_status,
+        name="access_key_status",
+    ),
+    path(
+        "users/<str:name>/access-keys/<str:key_id>/delete/",
+        access_keys.access_key_delete,
+        name="access_key_delete",
+    ),
     # User groups (accounts/views/groups.py)
     path("groups/", groups.group_list, name="group_list"),
     path("groups/create/", groups.group_create, name="group_create"),

@@ -23,6 +23,7 @@ from accounts.forms import (
     add_service_error,
 )
 from accounts.models import Group
+from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError
 from policies import services as policy_services
 
@@ -47,6 +48,7 @@ def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
 # --- list -------------------------------------------------------------------------
 
 
+@shows_denial("groups")
 def group_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     ctx: Ctx = {"nav": "groups", "q": _search(request.GET)}
@@ -93,6 +95,7 @@ def _create_pickers(actor: Actor, data: Any, form: CreateGroupForm) -> Ctx:
     return ctx
 
 
+@shows_denial("groups")
 def group_create(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     form = CreateGroupForm(request.POST or None)
@@ -148,6 +151,7 @@ def _detail(
     return render(request, "accounts/groups/detail.html", ctx, status=status)
 
 
+@shows_denial("groups")
 def group_detail(request: HttpRequest, name: str) -> HttpResponse:
     return _detail(request, name)
 
@@ -165,6 +169,7 @@ def _group_for(request: HttpRequest, name: str, action: str) -> Group:
 # --- rename and delete ------------------------------------------------------------
 
 
+@shows_denial("groups")
 def group_edit(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
     group = access.get_group(actor, name, action="iam:GetGroup")
@@ -182,6 +187,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/groups/edit.html", ctx, status=403 if "denied" in ctx else 200)
 
 
+@shows_denial("groups")
 def group_delete(request: HttpRequest) -> HttpResponse:
     """Deletes the checked groups after the user types the name (or "N user groups")."""
     actor = actor_for(request)
@@ -215,6 +221,7 @@ def group_delete(request: HttpRequest) -> HttpResponse:
 # --- members ----------------------------------------------------------------------
 
 
+@shows_denial("groups")
 def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
     group = access.get_group(actor, name)
@@ -239,6 +246,7 @@ def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+@shows_denial("groups")
 @require_POST
 def group_remove_users(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
@@ -260,6 +268,7 @@ def group_remove_users(request: HttpRequest, name: str) -> HttpResponse:
 # --- permissions ------------------------------------------------------------------
 
 
+@shows_denial("groups")
 def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
     group = access.get_group(actor, name)
@@ -284,6 +293,7 @@ def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/groups/attach_policies.html", ctx, status=status)
 
 
+@shows_denial("groups")
 @require_POST
 def group_detach_policies(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
@@ -302,6 +312,7 @@ def group_detach_policies(request: HttpRequest, name: str) -> HttpResponse:
     return redirect(_back(group, "permissions"))
 
 
+@shows_denial("groups")
 def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") -> HttpResponse:
     """Create (no policy_name) or edit an inline policy: PutGroupPolicy."""
     actor = actor_for(request)
@@ -329,6 +340,7 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
     return render(request, "accounts/groups/inline_policy.html", ctx, status=status)
 
 
+@shows_denial("groups")
 @require_POST
 def group_inline_delete(request: HttpRequest, name: str, policy_name: str) -> HttpResponse:
     actor = actor_for(request)
