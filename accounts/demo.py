@@ -11,6 +11,9 @@ from django.db import transaction
 from accounts import passwords, services
 from accounts.actors import system_actor
 from accounts.models import Account, Principal
+from policies import services as policy_services
+from policies.models import ManagedPolicy
+from policies.sync import sync_managed_policies
 
 DEMO_ACCOUNT_ID = "111122223333"
 DEMO_ALIAS = "demo"
@@ -22,11 +25,26 @@ GROUPS: dict[str, list[str]] = {
     "Developers": ["Mia", "Oliver", "Charles"],
     "Operations": ["Lucas", "James"],
     "Audit Team": ["Charles", "Lucas"],
+    "Administrators": ["Ava"],
 }
-USERS = ["Mia", "Oliver", "Charles", "Lucas", "James", "Henry"]
+USERS = ["Mia", "Oliver", "Charles", "Lucas", "James", "Henry", "Ava"]
+
+# AWS managed policies: each group's, and those attached to a user directly.
+GROUP_POLICIES: dict[str, list[str]] = {
+    "Developers": ["PowerUserAccess"],
+    "Operations": ["AmazonEC2FullAccess"],
+    "Audit Team": ["SecurityAudit"],
+    "Administrators": ["AdministratorAccess"],
+}
+USER_POLICIES: dict[str, list[str]] = {"Henry": ["AmazonEC2ReadOnlyAccess"]}
 
 # AWS group names cannot contain spaces; the console shows this one as "Audit Team".
-GROUP_NAMES = {"Developers": "Developers", "Operations": "Operations", "Audit Team": "AuditTeam"}
+GROUP_NAMES = {
+    "Developers": "Developers",
+    "Operations": "Operations",
+    "Audit Team": "AuditTeam",
+    "Administrators": "Administrators",
+}
 
 
 @dataclass
@@ -90,7 +108,25 @@ def _create() -> DemoResult:
         )
         result.user_passwords[name] = password
     for label, members in GROUPS.items():
-        group = services.create_group(actor=actor, name=GROUP_NAMES[label])
-        for member in members:
-            services.add_user_to_group(actor=actor, group=group, user=users[member])
+        services.create_group(
+            actor=actor,
+            name=GROUP_NAMES[label],
+            members=[users[member] for member in members],
+            policies=[_aws_policy(name) for name in GROUP_POLICIES[label]],
+        )
+    for user_name, policy_names in USER_POLICIES.items():
+        for policy_name in policy_names:
+            policy_services.attach_policy(
+                actor=actor, target=users[user_name], policy=_aws_policy(policy_name)
+            )
     return result
+
+
+def _aws_policy(name: str) -> ManagedPolicy:
+    """An AWS managed policy row. The migration loads them; a test database flushed
+    between tests (transactional_db) has none, so load the catalogue again then."""
+    policy = ManagedPolicy.objects.filter(account=None, name=name).first()
+    if policy is None:
+        sync_managed_policies()
+        policy = ManagedPolicy.objects.get(account=None, name=name)
+    return policy
