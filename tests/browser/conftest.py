@@ -46,3 +46,12 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def aws_managed_policies(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """The AWS managed policy rows: the migration loads them, but live-server tests flush
+    the database between tests."""
+    from policies.sync import sync_managed_policies  # noqa: PLC0415
+
+    sync_managed_policies()
