@@ -23,6 +23,7 @@ from accounts.actors import Actor
 from accounts.models import (
     AccessKey,
     Account,
+    CredentialReport,
     Group,
     GroupMembership,
     MFADevice,
@@ -30,7 +31,7 @@ from accounts.models import (
     Role,
 )
 from accounts.passwords import Rules, rules_for
-from iamconsole.errors import NoSuchEntity
+from iamconsole.errors import NoSuchEntity, ReportNotPresent
 from policies.authorization import authorize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
@@ -252,3 +253,13 @@ def access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
     """`owner`'s access keys (iam:ListAccessKeys on the owner's ARN), oldest first."""
     authorize(actor, "iam:ListAccessKeys", owner.arn)
     return list(AccessKey.objects.filter(principal=owner))
+
+def credential_report(actor: Actor) -> CredentialReport:
+    """The account's stored credential report (iam:GetCredentialReport)."""
+    authorize(actor, "iam:GetCredentialReport", "*")
+    report = CredentialReport.objects.filter(account=actor.account).first()
+    if report is None:
+        raise ReportNotPresent(
+            "Credential report not present. Generate a report before you download it."
+        )
+    return report

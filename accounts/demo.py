@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from accounts import passwords, services
+from accounts import demo_mfa, passwords, services
 from accounts.actors import system_actor
 from accounts.models import Account, Principal
 from policies import services as policy_services
@@ -119,6 +119,7 @@ def _create() -> DemoResult:
             policy_services.attach_policy(
                 actor=actor, target=users[user_name], policy=_aws_policy(policy_name)
             )
+    demo_mfa.load(actor, users)  # the MFARequired group and its Force_MFA policy
     return result
 
 

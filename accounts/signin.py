@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth import authenticate, login
 from django.http import HttpRequest
+from django.utils import timezone
 
-from accounts import audit, throttle
-from accounts.actors import Actor, client_ip
+from accounts import audit, password_history, throttle
+from accounts.actors import MFA_SESSION_KEY, Actor, client_ip
 from accounts.backends import find_root, find_user
-from accounts.models import AuditEvent, Principal
+from accounts.models import AuditEvent, MFADevice, Principal
+from accounts.services.mfa import verify_mfa_code
 
 INCORRECT = "Your authentication information is incorrect. Please try again."
+HARD_EXPIRED = (
+    "Your password has expired and only an administrator can reset it. Contact your administrator."
+)
+MFA_INCORRECT = (
+    "The MFA code is not valid. Enter the current code from your authenticator app; "
+    "each code can be used only once."
+)
+MFA_TIMED_OUT = "Your sign-in has timed out. Sign in again."
+# After a correct password the MFA code must follow within this time.
+PENDING_MFA_KEY = "signin_mfa_pending"
+PENDING_MFA_SECONDS = 5 * 60
+
+
+class MFARequired(Exception):
+    """The password was right; the principal has an MFA device, so a code comes next."""
 
 
 class SignInFailed(Exception):
@@ -57,12 +76,73 @@ def _sign_in(request: HttpRequest, identity: str, check, lookup) -> Principal:  
             )
         raise SignInFailed(INCORRECT)
     throttle.clear(identity)
+    actor = Actor(principal=principal, source_ip=address)
+    rules = password_history.rules_of(principal)
+    if rules is not None and rules.hard_expiry and password_history.is_expired(principal):
+        audit.record(
+            actor,
+            "signin:ConsoleLogin",
+            principal.arn,
+            outcome=AuditEvent.Outcome.FAILED,
+            error_code="Password expired",
+        )
+        raise SignInFailed(HARD_EXPIRED)
+    if MFADevice.objects.filter(principal=principal).exists():
+        request.session[PENDING_MFA_KEY] = {
+            "principal": principal.pk,
+            "started": timezone.now().isoformat(),
+        }
+        raise MFARequired
     login(request, principal)
-    audit.record(
-        Actor(principal=principal, source_ip=address), "signin:ConsoleLogin", principal.arn
-    )
+    audit.record(actor, "signin:ConsoleLogin", principal.arn)
+    return principal
+
+
+def pending_mfa_principal(request: HttpRequest) -> Principal | None:
+    """Who gave a correct password and still owes an MFA code (None once timed out)."""
+    pending = request.session.get(PENDING_MFA_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        started = datetime.fromisoformat(str(pending.get("started")))
+    except ValueError:
+        return None
+    if timezone.now() - started > timedelta(seconds=PENDING_MFA_SECONDS):
+        request.session.pop(PENDING_MFA_KEY, None)
+        return None
+    return Principal.objects.select_related("account").filter(pk=pending.get("principal")).first()
+
+
+def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
+    """The second step: a code from any of the principal's devices, accepted once."""
+    principal = pending_mfa_principal(request)
+    if principal is None:
+        raise SignInFailed(MFA_TIMED_OUT)
+    address = client_ip(request)
+    identity = f"mfa:{principal.unique_id}"
+    if throttle.is_blocked(identity, address):
+        raise SignInFailed(throttle.MESSAGE)
+    actor = Actor(principal=principal, source_ip=address)
+    device = verify_mfa_code(principal, code)
+    if device is None:
+        throttle.record_failure(identity, address)
+        audit.record(
+            actor,
+            "signin:ConsoleLogin",
+            principal.arn,
+            outcome=AuditEvent.Outcome.FAILED,
+            error_code="Failed MFA authentication",
+        )
+        raise SignInFailed(MFA_INCORRECT)
+    throttle.clear(identity)
+    request.session.pop(PENDING_MFA_KEY, None)
+    login(request, principal)
+    # Console requests now carry aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge.
+    request.session[MFA_SESSION_KEY] = timezone.now().isoformat()
+    audit.record(actor, "signin:ConsoleLogin", principal.arn, details={"mfa_device": device.arn})
     return principal
 
 
 def must_set_new_password(principal: Principal) -> bool:
-    return principal.password_reset_required
+    """A reset is required, or the password has expired (hard expiry never gets this far)."""
+    return principal.password_reset_required or password_history.is_expired(principal)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from accounts.views import access_keys, dashboard, groups, signin
+from accounts.views import (
+    access_keys,
+    account_settings,
+    credential_report,
+    dashboard,
+    groups,
+    mfa,
+    security_credentials,
+    signin,
+)
 from iamconsole.views import not_built
 
 urlpatterns = [
@@ -12,6 +21,7 @@ urlpatterns = [
     path("signin/root/", signin.signin_root, name="signin_root"),
     path("signin/iam/", signin.signin_user, name="signin_user_blank"),
     path("signin/new-password/", signin.new_password, name="new_password"),
+    path("signin/mfa/", mfa.signin_mfa, name="signin_mfa"),
     path("signin/<str:account>/", signin.signin_user, name="signin_user"),
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),
@@ -78,7 +88,49 @@ urlpatterns = [
     # Roles (accounts/views/roles.py)
     path("roles/", not_built, name="role_list"),
     # Account settings, own security credentials, MFA, credential report
-    path("account-settings/", not_built, name="account_settings"),
-    path("security-credentials/", not_built, name="my_security_credentials"),
-    path("credential-report/", not_built, name="credential_report"),
+    path("account-settings/", account_settings.account_settings, name="account_settings"),
+    path(
+        "account-settings/password-policy/",
+        account_settings.edit_password_policy,
+        name="password_policy_edit",
+    ),
+    path(
+        "security-credentials/",
+        security_credentials.security_credentials,
+        name="my_security_credentials",
+    ),
+    path(
+        "security-credentials/password/",
+        security_credentials.change_password,
+        name="my_password_change",
+    ),
+    path(
+        "security-credentials/root-access-key/",
+        security_credentials.create_root_access_key,
+        name="root_access_key_create",
+    ),
+    path(
+        "security-credentials/root-access-key/retrieve/",
+        security_credentials.retrieve_root_access_key,
+        name="root_access_key_retrieve",
+    ),
+    path(
+        "security-credentials/root-access-key/rootkey.csv",
+        security_credentials.download_root_access_key,
+        name="root_access_key_download",
+    ),
+    path(
+        "security-credentials/root-access-key/<str:access_key_id>/",
+        security_credentials.update_root_access_key,
+        name="root_access_key_update",
+    ),
+    path("security-credentials/mfa/assign/", mfa.assign, name="my_mfa_assign"),
+    path("security-credentials/mfa/setup/", mfa.setup, name="my_mfa_setup"),
+    path("security-credentials/mfa/<int:device_id>/resync/", mfa.resync, name="my_mfa_resync"),
+    path("security-credentials/mfa/<int:device_id>/remove/", mfa.remove, name="my_mfa_remove"),
+    path("users/<str:name>/mfa/assign/", mfa.assign, name="user_mfa_assign"),
+    path("users/<str:name>/mfa/setup/", mfa.setup, name="user_mfa_setup"),
+    path("users/<str:name>/mfa/<int:device_id>/resync/", mfa.resync, name="user_mfa_resync"),
+    path("users/<str:name>/mfa/<int:device_id>/remove/", mfa.remove, name="user_mfa_remove"),
+    path("credential-report/", credential_report.credential_report, name="credential_report"),
 ]

@@ -68,3 +68,11 @@ class InvalidAuthenticationCode(IamError):
 
     code = "InvalidAuthenticationCode"
     status = 403
+
+
+class ReportNotPresent(IamError):
+    """GetCredentialReport before any GenerateCredentialReport (AWS answers 410)."""
+
+    code = "ReportNotPresent"
+    status = 410
+

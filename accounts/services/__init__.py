@@ -18,6 +18,7 @@ from accounts.services.account import (
     set_password_policy,
     sign_up,
 )
+from accounts.services.credential_report import generate_credential_report
 from accounts.services.groups import (
     add_user_to_group,
     create_group,
@@ -45,6 +46,7 @@ from accounts.services.roles import (
 from accounts.services.users import change_own_password, create_user
 
 __all__ = [
+    "generate_credential_report",
     "deactivate_mfa_device",
     "enable_virtual_mfa_device",
     "prepare_virtual_mfa_device",

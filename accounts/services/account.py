@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import audit, ids, passwords, validators
 from accounts.actors import Actor
 from accounts.models import Account, PasswordPolicy, Principal
+from accounts.services.password_policy import validate_password_policy
 from iamconsole.errors import (
     EntityAlreadyExists,
     PasswordPolicyViolation,
@@ -104,6 +105,8 @@ def set_password_policy(*, actor: Actor, rules: passwords.Rules | None) -> None:
         "iam:UpdateAccountPasswordPolicy" if rules else "iam:DeleteAccountPasswordPolicy",
         "*",
     )
+    if rules is not None:
+        validate_password_policy(rules)
     account = actor.account
     with transaction.atomic():
         if rules is None:

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import arns, audit, ids, passwords, validators
+from accounts import arns, audit, ids, password_history, passwords, validators
 from accounts.actors import Actor
 from accounts.models import Account, Principal
 from iamconsole.errors import (
@@ -107,8 +107,22 @@ def change_own_password(*, actor: Actor, old_password: str, new_password: str) -
             "The new password must be different from the current password.",
             field="new_password",
         )
-    _check_new_password(principal.account, new_password, field="new_password")
+    if principal.is_root:
+        # The root user follows AWS's default rules, never the account's IAM policy.
+        broken = passwords.problems(
+            new_password,
+            passwords.DEFAULT_RULES,
+            forbidden=(principal.account.name, principal.email or ""),
+        )
+        if broken:
+            raise PasswordPolicyViolation(" ".join(broken), field="new_password")
+    else:
+        _check_new_password(principal.account, new_password, field="new_password")
+        password_history.check_not_reused(
+            principal, new_password, passwords.rules_for(principal.account)
+        )
     with transaction.atomic():
+        password_history.remember_current_password(principal)
         principal.set_password(new_password)
         principal.password_last_changed = timezone.now()
         principal.password_reset_required = False
@@ -126,5 +140,8 @@ def _authorize_change_password(actor: Actor) -> None:
     if decision is not None and decision.effect == "explicit_deny":
         raise AccessDenied(decision.message)
     if passwords.rules_for(actor.account).allow_users_to_change:
+        return
+    # An expired password (without hard expiry) must be changeable at sign-in.
+    if password_history.is_expired(actor.principal):
         return
     authorize(actor, "iam:ChangePassword", arn)

@@ -8,6 +8,8 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -20,8 +22,15 @@ from accounts.forms import (
     UserSignInForm,
     add_service_error,
 )
+from accounts.password_history import is_expired as password_expired
 from accounts.passwords import rules_for
-from accounts.signin import SignInFailed, sign_in_root, sign_in_user
+from accounts.signin import (
+    MFARequired,
+    SignInFailed,
+    must_set_new_password,
+    sign_in_root,
+    sign_in_user,
+)
 from iamconsole.errors import IamError
 
 ROOT_EMAIL_SESSION_KEY = "signin_root_email"
@@ -52,6 +61,8 @@ def signin_root(request: HttpRequest) -> HttpResponse:
             sign_in_root(request, email=email, password=form.cleaned_data["password"])
         except SignInFailed as failure:
             form.add_error(None, failure.message)
+        except MFARequired:
+            return _mfa_step(request)
         else:
             return redirect(_next_url(request))
     return render(request, "accounts/signin_root.html", {"form": form, "email": email})
@@ -71,9 +82,16 @@ def signin_user(request: HttpRequest, account: str = "") -> HttpResponse:
             )
         except SignInFailed as failure:
             form.add_error(None, failure.message)
+        except MFARequired:
+            return _mfa_step(request)
         else:
             return redirect(_next_url(request))
     return render(request, "accounts/signin_user.html", {"form": form})
+
+
+def _mfa_step(request: HttpRequest) -> HttpResponse:
+    """On to the MFA code page, keeping where the person was going."""
+    return redirect(f"{reverse('signin_mfa')}?{urlencode({'next': _next_url(request)})}")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -109,7 +127,8 @@ def new_password(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "rules": rules_for(principal.account).describe(),  # type: ignore[union-attr]
-        "forced": principal.password_reset_required,  # type: ignore[union-attr]
+        "forced": must_set_new_password(principal),  # type: ignore[arg-type]
+        "expired": password_expired(principal),  # type: ignore[arg-type]
     }
     return render(request, "accounts/new_password.html", ctx)
 

@@ -1,0 +1,46 @@
+"""Account settings: the account password policy (view and edit)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import access, services
+from accounts.actors import actor_for
+from accounts.forms import add_service_error
+from accounts.passwords import DEFAULT_RULES
+from accounts.security_forms import PasswordPolicyForm
+from iamconsole.errors import AccessDenied, IamError
+
+
+def account_settings(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, object] = {"nav": "account_settings"}
+    try:
+        ctx["policy"] = access.password_policy(actor_for(request))
+    except AccessDenied as denied:
+        ctx["policy_denied"] = denied.message
+    return render(request, "accounts/settings/account_settings.html", ctx)
+
+
+def edit_password_policy(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    ctx: dict[str, object] = {"nav": "account_settings"}
+    try:
+        current = access.password_policy(actor)
+    except AccessDenied as denied:
+        ctx["denied"] = denied.message
+        current = DEFAULT_RULES
+    form = PasswordPolicyForm(request.POST or None, initial=PasswordPolicyForm.initial_for(current))
+    ctx["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password_policy(actor=actor, rules=form.rules())
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Password policy updated.")
+            return redirect("account_settings")
+    return render(request, "accounts/settings/password_policy_form.html", ctx)

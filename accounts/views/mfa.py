@@ -1,0 +1,190 @@
+"""MFA pages: assign a virtual device (name, then set up), resync, remove, and the
+sign-in MFA code page.
+
+Every page serves both the signed-in principal's own devices (/security-credentials/mfa/)
+and, for administrators, an IAM user's devices (/users/<name>/mfa/).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+
+from accounts import access, mfa, services
+from accounts.actors import Actor, actor_for
+from accounts.forms import add_service_error
+from accounts.models import Principal
+from accounts.security_forms import (
+    ConfirmPasswordForm,
+    MFACodesForm,
+    MFADeviceNameForm,
+    MFASignInForm,
+)
+from accounts.signin import SignInFailed, pending_mfa_principal, sign_in_with_mfa
+from accounts.views.denial import shows_denial
+from iamconsole.errors import AccessDenied, IamError
+
+ASSIGN_SESSION_KEY = "mfa_assign_pending"
+
+
+def _owner(actor: Actor, name: str | None) -> Principal:
+    if name is None:
+        return actor.principal
+    return access.get_user(actor, name, action="iam:ListMFADevices")
+
+
+def mfa_url(what: str, owner: Principal, principal: Principal, device_id: int = 0) -> str:
+    """The URL of an MFA page for `owner`'s devices, as seen by `principal`."""
+    args: list[object] = [] if owner.pk == principal.pk else [owner.name]
+    if device_id:
+        args.append(device_id)
+    prefix = "my_mfa_" if owner.pk == principal.pk else "user_mfa_"
+    return reverse(prefix + what, args=args)
+
+
+def owner_page(owner: Principal, principal: Principal) -> str:
+    """Where the owner's devices are listed: one's own credentials or the user's page."""
+    if owner.pk == principal.pk:
+        return reverse("my_security_credentials")
+    try:
+        return reverse("user_detail", args=[owner.name]) + "?tab=security_credentials"
+    except NoReverseMatch:
+        return reverse("user_list")
+
+
+def _ctx(request: HttpRequest, owner: Principal, **extra: object) -> dict[str, object]:
+    ctx: dict[str, object] = {
+        "owner": owner,
+        "nav": "users" if owner.pk != request.user.pk else "",
+        "back_url": owner_page(owner, request.user),  # type: ignore[arg-type]
+    }
+    return ctx | extra
+
+
+@shows_denial("users")
+def assign(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """Step 1: the device name and type."""
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    form = MFADeviceNameForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form)
+    if request.method == "POST" and form.is_valid():
+        device_name = form.cleaned_data["name"].strip()
+        try:
+            secret = services.prepare_virtual_mfa_device(actor=actor, owner=owner, name=device_name)
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            request.session[ASSIGN_SESSION_KEY] = {
+                "owner": owner.pk,
+                "name": device_name,
+                "secret": secret,
+            }
+            return redirect(mfa_url("setup", owner, actor.principal))
+    return render(request, "accounts/mfa/assign.html", ctx)
+
+
+@shows_denial("users")
+def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """Step 2: QR code or secret key, then two consecutive codes."""
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    pending = request.session.get(ASSIGN_SESSION_KEY)
+    if not isinstance(pending, dict) or pending.get("owner") != owner.pk:
+        return redirect(mfa_url("assign", owner, actor.principal))
+    form = MFACodesForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device_name=pending["name"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enable_virtual_mfa_device(
+                actor=actor, owner=owner, name=pending["name"], secret=pending["secret"],
+                code1=form.cleaned_data["code1"], code2=form.cleaned_data["code2"],
+            )  # fmt: skip
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            request.session.pop(ASSIGN_SESSION_KEY, None)
+            messages.success(request, f"MFA device {pending['name']} assigned.")
+            return redirect(ctx["back_url"])
+    label = actor.account.alias or actor.account.id
+    uri = mfa.otpauth_uri(
+        secret=pending["secret"], device_name=pending["name"], account_label=label,
+        issuer=settings.MFA_ISSUER,
+    )  # fmt: skip
+    ctx["qr_svg"] = mark_safe(mfa.qr_svg(uri))  # noqa: S308 - generated by qrcode, no input markup
+    ctx["secret"] = pending["secret"]
+    return render(request, "accounts/mfa/setup.html", ctx)
+
+
+@shows_denial("users")
+def resync(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    device = access.get_mfa_device(actor, owner, device_id)
+    form = MFACodesForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resync_mfa_device(
+                actor=actor, device=device, code1=form.cleaned_data["code1"],
+                code2=form.cleaned_data["code2"],
+            )  # fmt: skip
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"MFA device {device.name} resynchronized.")
+            return redirect(ctx["back_url"])
+    return render(request, "accounts/mfa/resync.html", ctx)
+
+
+@shows_denial("users")
+def remove(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    device = access.get_mfa_device(actor, owner, device_id)
+    form = ConfirmPasswordForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deactivate_mfa_device(
+                actor=actor, device=device, password=form.cleaned_data["password"]
+            )
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"MFA device {device.name} removed.")
+            return redirect(ctx["back_url"])
+    return render(request, "accounts/mfa/remove.html", ctx)
+
+
+@login_not_required
+def signin_mfa(request: HttpRequest) -> HttpResponse:
+    """The second sign-in page: the MFA code, after a correct password."""
+    principal = pending_mfa_principal(request)
+    if principal is None:
+        return redirect("signin")
+    form = MFASignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_in_with_mfa(request, code=form.cleaned_data["code"])
+        except SignInFailed as failure:
+            form.add_error("code", failure.message)
+        else:
+            target = request.GET.get("next", "")
+            safe = target.startswith("/") and not target.startswith("//")
+            return redirect(target if safe else "dashboard")
+    ctx = {"form": form, "pending": principal}
+    return render(request, "accounts/mfa/signin_mfa.html", ctx)

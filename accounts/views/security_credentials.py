@@ -1,0 +1,149 @@
+"""My security credentials: one's own password, MFA devices and access keys.
+
+The root user's access keys are created here with AWS's "I understand" warning and the
+legacy rootkey.csv; IAM users get the access keys section of the users pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.views.decorators.http import require_POST
+
+from accounts import access, password_history, services
+from accounts.actors import actor_for
+from accounts.forms import add_service_error
+from accounts.models import AccessKey
+from accounts.passwords import DEFAULT_RULES, rules_for
+from accounts.security_forms import ChangePasswordForm
+from iamconsole.errors import AccessDenied, IamError
+
+ACCESS_KEYS_SECTION = "accounts/access_keys/_section.html"
+NEW_ROOT_KEY_SESSION_KEY = "root_access_key_new"
+
+
+def _has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def security_credentials(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    principal = actor.principal
+    ctx: dict[str, object] = {"nav": "", "owner": principal}
+    ctx["password_days_left"] = password_history.days_left(principal)
+    ctx["expires_at"] = password_history.expires_at(principal, password_history.rules_of(principal))
+    if principal.is_root:
+        ctx["root_keys"] = list(AccessKey.objects.filter(principal=principal))
+    else:
+        try:
+            access.get_user(actor, principal.name)
+        except AccessDenied as denied:
+            ctx["user_denied"] = denied.message
+        ctx["access_keys_section"] = _has_template(ACCESS_KEYS_SECTION)
+    return render(request, "accounts/security_credentials/page.html", ctx)
+
+
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Update console password: current, new and confirm."""
+    actor = actor_for(request)
+    principal = actor.principal
+    form = ChangePasswordForm(request.POST or None)
+    ctx: dict[str, object] = {"form": form, "nav": ""}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_own_password(
+                actor=actor,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            update_session_auth_hash(request, principal)
+            messages.success(request, "Your password has been updated.")
+            return redirect("my_security_credentials")
+    rules = DEFAULT_RULES if principal.is_root else rules_for(principal.account)
+    ctx["rules"] = rules.describe()
+    return render(request, "accounts/security_credentials/password.html", ctx)
+
+
+def create_root_access_key(request: HttpRequest) -> HttpResponse:
+    """Root access keys are discouraged: AWS asks for "I understand" before creating one."""
+    actor = actor_for(request)
+    if not actor.is_root:
+        return redirect("my_security_credentials")
+    ctx: dict[str, object] = {"nav": ""}
+    if request.method == "POST":
+        if not request.POST.get("understand"):
+            ctx["understand_error"] = "Confirm that you understand before you continue."
+        else:
+            try:
+                created = services.create_access_key(actor=actor, user=actor.principal)
+            except IamError as error:
+                ctx["error"] = error.message
+            else:
+                request.session[NEW_ROOT_KEY_SESSION_KEY] = {
+                    "id": created.key.access_key_id,
+                    "secret": created.secret,
+                }
+                return redirect("root_access_key_retrieve")
+    return render(request, "accounts/security_credentials/root_key_create.html", ctx)
+
+
+def retrieve_root_access_key(request: HttpRequest) -> HttpResponse:
+    """The only time the secret is shown; Done forgets it."""
+    new_key = request.session.get(NEW_ROOT_KEY_SESSION_KEY)
+    if not actor_for(request).is_root or not isinstance(new_key, dict):
+        return redirect("my_security_credentials")
+    if request.method == "POST":
+        request.session.pop(NEW_ROOT_KEY_SESSION_KEY, None)
+        return redirect("my_security_credentials")
+    ctx = {"nav": "", "new_key": new_key}
+    return render(request, "accounts/security_credentials/root_key_retrieve.html", ctx)
+
+
+def download_root_access_key(request: HttpRequest) -> HttpResponse:
+    """rootkey.csv in AWS's legacy two-line format."""
+    new_key = request.session.get(NEW_ROOT_KEY_SESSION_KEY)
+    if not actor_for(request).is_root or not isinstance(new_key, dict):
+        return redirect("my_security_credentials")
+    body = f"AWSAccessKeyId={new_key['id']}\r\nAWSSecretKey={new_key['secret']}\r\n"
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rootkey.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def update_root_access_key(request: HttpRequest, access_key_id: str) -> HttpResponse:
+    """Activate, deactivate or delete one of root's keys (the form says which)."""
+    actor = actor_for(request)
+    if not actor.is_root:
+        return redirect("my_security_credentials")
+    operation = request.POST.get("operation", "")
+    try:
+        if operation == "delete":
+            services.delete_access_key(
+                actor=actor, user=actor.principal, access_key_id=access_key_id
+            )
+        else:
+            status = "Active" if operation == "activate" else "Inactive"
+            services.update_access_key(
+                actor=actor, user=actor.principal, access_key_id=access_key_id, status=status
+            )
+    except IamError as error:
+        messages.error(request, error.message)
+    else:
+        done = {"delete": "deleted", "activate": "activated"}.get(operation, "deactivated")
+        messages.success(request, f"Access key {access_key_id} {done}.")
+    return redirect("my_security_credentials")

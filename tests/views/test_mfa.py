@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts import crypto, services
+from accounts.actors import MFA_SESSION_KEY, Actor
+from accounts.models import AuditEvent, MFADevice, Principal
+from policies.models import ManagedPolicy
+from policies.services import attach_policy
+from tests.conftest import PASSWORD
+
+
+def codes_around_now() -> tuple[str, str]:
+    """Codes for the previous and the current step: consecutive, both within drift."""
+    now = datetime.now(UTC)
+    totp = pyotp.TOTP
+    return totp(SECRET).at(now - timedelta(seconds=30)), totp(SECRET).at(now)
+
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_device(owner: Principal, secret: str = SECRET, name: str = "phone") -> MFADevice:
+    # Last used at the previous step, so the current and the next code can still sign in.
+    step = int(timezone.now().timestamp()) // 30 - 1
+    return MFADevice.objects.create(
+        account=owner.account,
+        principal=owner,
+        name=name,
+        secret_encrypted=crypto.encrypt(secret),
+        last_used_step=step,
+    )
+
+
+def secret_from(page: str) -> str:
+    match = re.search(r'data-testid="mfa-secret">([A-Z2-7]+)<', page)
+    assert match, "the setup page shows the secret key"
+    return match.group(1)
+
+
+def test_root_assigns_a_virtual_device_from_their_security_credentials(
+    root_client: Client, root: Principal
+) -> None:
+    response = root_client.post("/security-credentials/mfa/assign/", {"name": "root-phone"})
+    assert response["Location"] == "/security-credentials/mfa/setup/"
+    setup = root_client.get("/security-credentials/mfa/setup/").content.decode()
+    assert "<svg" in setup and "style=" not in setup
+    secret = secret_from(setup)
+    now = datetime.now(UTC)
+    response = root_client.post(
+        "/security-credentials/mfa/setup/",
+        {
+            "code1": pyotp.TOTP(secret).at(now - timedelta(seconds=30)),
+            "code2": pyotp.TOTP(secret).at(now),
+        },
+    )
+    assert response["Location"] == "/security-credentials/"
+    page = root_client.get("/security-credentials/").content.decode()
+    assert f"arn:aws:iam::{root.account_id}:mfa/root-phone" in page
+    assert secret not in page
+    assert "mfa_assign_pending" not in root_client.session
+
+
+def test_wrong_codes_show_an_error_beside_code_2_and_assign_nothing(root_client: Client) -> None:
+    root_client.post("/security-credentials/mfa/assign/", {"name": "phone"})
+    response = root_client.post(
+        "/security-credentials/mfa/setup/", {"code1": "123456", "code2": "654321"}
+    )
+    assert "Authentication code for device is not valid." in response.content.decode()
+    assert not MFADevice.objects.exists()
+
+
+def test_a_bad_device_name_is_refused_beside_the_field(root_client: Client) -> None:
+    response = root_client.post("/security-credentials/mfa/assign/", {"name": "has spaces"})
+    assert response.status_code == 200
+    assert "Valid characters" in response.content.decode()
+    assert "mfa_assign_pending" not in root_client.session
+
+
+def test_the_setup_page_without_a_pending_device_goes_back_to_step_1(root_client: Client) -> None:
+    response = root_client.get("/security-credentials/mfa/setup/")
+    assert response["Location"] == "/security-credentials/mfa/assign/"
+
+
+def test_root_assigns_a_device_to_an_iam_user(root_client: Client, alice: Principal) -> None:
+    root_client.post("/users/alice/mfa/assign/", {"name": "alice-phone"})
+    secret = secret_from(root_client.get("/users/alice/mfa/setup/").content.decode())
+    now = datetime.now(UTC)
+    root_client.post(
+        "/users/alice/mfa/setup/",
+        {
+            "code1": pyotp.TOTP(secret).at(now - timedelta(seconds=30)),
+            "code2": pyotp.TOTP(secret).at(now),
+        },
+    )
+    assert MFADevice.objects.get(principal=alice).name == "alice-phone"
+
+
+def test_a_user_who_cannot_read_another_users_devices_sees_the_denial(
+    alice_client: Client, bob: Principal
+) -> None:
+    response = alice_client.get("/users/bob/mfa/assign/")
+    assert response.status_code == 403
+    assert "is not authorized to perform: iam:ListMFADevices" in response.content.decode()
+
+
+def test_a_read_only_user_sees_the_denial_when_assigning_and_nothing_changes(
+    root_actor: Actor, alice_client: Client, alice: Principal, bob: Principal
+) -> None:
+    read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
+    attach_policy(actor=root_actor, target=alice, policy=read_only)
+    response = alice_client.post("/users/bob/mfa/assign/", {"name": "sneaky"})
+    assert response.status_code == 200
+    assert "is not authorized to perform: iam:CreateVirtualMFADevice" in response.content.decode()
+    assert "mfa_assign_pending" not in alice_client.session
+
+
+def test_another_accounts_user_devices_are_not_found(
+    outsider_client: Client, alice: Principal
+) -> None:
+    device = give_device(alice)
+    assert outsider_client.get("/users/alice/mfa/assign/").status_code == 404
+    assert outsider_client.get(f"/security-credentials/mfa/{device.pk}/remove/").status_code == 404
+
+
+def test_removing_a_device_asks_for_the_password(root_client: Client, root: Principal) -> None:
+    device = give_device(root)
+    url = f"/security-credentials/mfa/{device.pk}/remove/"
+    response = root_client.post(url, {"password": "wrong-password"})
+    assert "The password is incorrect." in response.content.decode()
+    assert MFADevice.objects.filter(pk=device.pk).exists()
+    response = root_client.post(url, {"password": PASSWORD})
+    assert response["Location"] == "/security-credentials/"
+    assert not MFADevice.objects.filter(pk=device.pk).exists()
+
+
+def test_resync_with_two_consecutive_codes(root_client: Client, root: Principal) -> None:
+    device = give_device(root)
+    now = datetime.now(UTC)
+    response = root_client.post(
+        f"/security-credentials/mfa/{device.pk}/resync/",
+        {
+            "code1": pyotp.TOTP(SECRET).at(now),
+            "code2": pyotp.TOTP(SECRET).at(now + timedelta(seconds=30)),
+        },
+    )
+    assert response["Location"] == "/security-credentials/"
+    device.refresh_from_db()
+    assert device.last_used_step == int(now.timestamp()) // 30 + 1
+
+
+# --- sign-in with MFA ----------------------------------------------------------------
+
+
+def sign_in_root(client: Client) -> object:
+    client.post("/signin/", {"kind": "root", "email": "owner@example.com"})
+    return client.post("/signin/root/", {"password": PASSWORD})
+
+
+def test_a_principal_with_a_device_must_enter_a_code_after_the_password(root: Principal) -> None:
+    give_device(root)
+    client = Client()
+    response = sign_in_root(client)
+    assert response["Location"].startswith("/signin/mfa/")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/")["Location"].startswith("/signin/")
+    code = pyotp.TOTP(SECRET).now()
+    response = client.post("/signin/mfa/", {"code": code})
+    assert response.status_code == 302
+    assert client.session[MFA_SESSION_KEY]
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(
+        action="signin:ConsoleLogin", outcome="allowed", details__mfa_device__isnull=False
+    ).exists()
+
+
+def test_a_code_cannot_be_replayed_to_sign_in_again(root: Principal) -> None:
+    give_device(root)
+    code = pyotp.TOTP(SECRET).now()
+    first = Client()
+    sign_in_root(first)
+    assert first.post("/signin/mfa/", {"code": code}).status_code == 302
+    second = Client()
+    sign_in_root(second)
+    response = second.post("/signin/mfa/", {"code": code})
+    assert response.status_code == 200
+    assert "The MFA code is not valid." in response.content.decode()
+    assert "_auth_user_id" not in second.session
+
+
+def test_mfa_failures_are_throttled(root: Principal) -> None:
+    give_device(root)
+    client = Client()
+    sign_in_root(client)
+    for _ in range(5):
+        client.post("/signin/mfa/", {"code": "000000"})
+    response = client.post("/signin/mfa/", {"code": pyotp.TOTP(SECRET).now()})
+    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_mfa_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+    assert Client().get("/signin/mfa/")["Location"] == "/signin/"
+
+
+def test_an_iam_user_with_a_device_signs_in_with_a_code(alice: Principal) -> None:
+    give_device(alice)
+    client = Client()
+    response = client.post(
+        f"/signin/{alice.account_id}/",
+        {"account": alice.account_id, "username": "alice", "password": PASSWORD},
+    )
+    assert response["Location"].startswith("/signin/mfa/")
+    response = client.post(response["Location"], {"code": pyotp.TOTP(SECRET).now()})
+    assert response["Location"] == "/"
+    assert client.session[MFA_SESSION_KEY]
+
+
+# --- the self-managed-credentials-with-MFA policy ------------------------------------
+
+
+@pytest.fixture
+def force_mfa(root_actor: Actor, alice: Principal) -> None:
+    from accounts import demo_mfa
+    from policies.services import create_policy
+
+    policy = create_policy(actor=root_actor, name="Force_MFA", document=demo_mfa.FORCE_MFA_POLICY)
+    group = services.create_group(actor=root_actor, name="MFARequired")
+    services.add_user_to_group(actor=root_actor, group=group, user=alice)
+    attach_policy(actor=root_actor, target=group, policy=policy)
+    read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
+    attach_policy(actor=root_actor, target=alice, policy=read_only)
+
+
+def test_without_mfa_the_force_mfa_policy_denies_all_but_enrolling(
+    force_mfa: None, alice_client: Client, alice: Principal
+) -> None:
+    dashboard = alice_client.get("/").content.decode()
+    assert (
+        f"User: {alice.arn} is not authorized to perform: iam:GetAccountSummary on resource: * "
+        "with an explicit deny in an identity-based policy"
+    ) in dashboard
+    page = alice_client.get("/security-credentials/")
+    assert page.status_code == 200
+    assert "Assign MFA device" in page.content.decode()
+    assert "iam:ListMFADevices" not in page.content.decode()
+    response = alice_client.post("/security-credentials/mfa/assign/", {"name": "alice-phone"})
+    assert response["Location"] == "/security-credentials/mfa/setup/"
+
+
+def test_with_mfa_the_force_mfa_policy_allows(
+    force_mfa: None, alice_client: Client, alice: Principal
+) -> None:
+    session = alice_client.session
+    session[MFA_SESSION_KEY] = timezone.now().isoformat()
+    session.save()
+    dashboard = alice_client.get("/").content.decode()
+    assert "explicit deny" not in dashboard
+    assert 'data-testid="count-users"' in dashboard
