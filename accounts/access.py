@@ -26,6 +26,7 @@ from accounts.models import (
     CredentialReport,
     Group,
     GroupMembership,
+    InstanceProfile,
     MFADevice,
     Principal,
     Role,
@@ -254,6 +255,7 @@ def access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
     authorize(actor, "iam:ListAccessKeys", owner.arn)
     return list(AccessKey.objects.filter(principal=owner))
 
+
 def credential_report(actor: Actor) -> CredentialReport:
     """The account's stored credential report (iam:GetCredentialReport)."""
     authorize(actor, "iam:GetCredentialReport", "*")
@@ -263,3 +265,42 @@ def credential_report(actor: Actor) -> CredentialReport:
             "Credential report not present. Generate a report before you download it."
         )
     return report
+
+
+# --- roles (issue 5) ------------------------------------------------------------------
+
+
+def list_roles(actor: Actor, *, search: str = "") -> QuerySet[Role]:
+    """The account's roles (iam:ListRoles), ordered by name ignoring case."""
+    authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
+    roles = Role.objects.filter(account=actor.account)
+    return roles.filter(name__icontains=search) if search else roles
+
+
+def roles_named(actor: Actor, names: list[str]) -> list[Role]:
+    """The roles of the actor's account with these names (ignoring case); unknown raise."""
+    wanted = {n.lower() for n in names}
+    found = list(
+        Role.objects.filter(account=actor.account)
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=wanted)
+    )
+    missing = wanted - {r.name.lower() for r in found}
+    if missing:
+        raise NoSuchEntity(f"The role with name {sorted(missing)[0]} cannot be found.")
+    return found
+
+
+def role_attached_policies(actor: Actor, role: Role) -> list[ManagedPolicy]:
+    authorize(actor, "iam:ListAttachedRolePolicies", role.arn)
+    return list(ManagedPolicy.objects.filter(attachments__role=role).order_by(Lower("name")))
+
+
+def role_inline_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
+    authorize(actor, "iam:ListRolePolicies", role.arn)
+    return list(InlinePolicy.objects.filter(role=role))
+
+
+def role_instance_profiles(actor: Actor, role: Role) -> list[InstanceProfile]:
+    authorize(actor, "iam:ListInstanceProfilesForRole", role.arn)
+    return list(InstanceProfile.objects.filter(role=role))

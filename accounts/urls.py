@@ -7,10 +7,15 @@ from accounts.views import (
     dashboard,
     groups,
     mfa,
+    role_wizard,
+    roles,
     security_credentials,
     signin,
+    user_permissions,
+    user_security,
+    users,
+    wizard,
 )
-from iamconsole.views import not_built
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -26,7 +31,70 @@ urlpatterns = [
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),
     # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
-    path("users/", not_built, name="user_list"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/delete/", users.delete_users, name="user_delete"),
+    path("users/create/", wizard.wizard_start, name="user_create"),
+    path(
+        "users/create/<str:wizard>/retrieve/", wizard.wizard_retrieve, name="user_create_retrieve"
+    ),
+    path(
+        "users/create/<str:wizard>/credentials.csv", wizard.wizard_csv, name="user_create_csv"
+    ),
+    path("users/create/<str:wizard>/cancel/", wizard.wizard_cancel, name="user_create_cancel"),
+    path("users/create/<str:wizard>/<str:step>/", wizard.wizard_step, name="user_create_step"),
+    path("users/<str:name>/", users.user_detail, name="user_detail"),
+    path(
+        "users/<str:name>/permissions/add/",
+        user_permissions.add_permissions,
+        name="user_add_permissions",
+    ),
+    path(
+        "users/<str:name>/permissions/detach/",
+        user_permissions.detach_policy,
+        name="user_detach_policy",
+    ),
+    path(
+        "users/<str:name>/inline-policies/create/",
+        user_permissions.inline_policy,
+        name="user_inline_create",
+    ),
+    path(
+        "users/<str:name>/inline-policies/<str:policy>/edit/",
+        user_permissions.inline_policy,
+        name="user_inline_edit",
+    ),
+    path(
+        "users/<str:name>/inline-policies/<str:policy>/delete/",
+        user_permissions.delete_inline_policy,
+        name="user_inline_delete",
+    ),
+    path(
+        "users/<str:name>/permissions-boundary/",
+        user_permissions.set_boundary,
+        name="user_boundary",
+    ),
+    path(
+        "users/<str:name>/permissions-boundary/delete/",
+        user_permissions.delete_boundary,
+        name="user_boundary_delete",
+    ),
+    path("users/<str:name>/groups/add/", user_permissions.add_to_groups, name="user_add_groups"),
+    path(
+        "users/<str:name>/groups/remove/",
+        user_permissions.remove_from_group,
+        name="user_remove_group",
+    ),
+    path("users/<str:name>/tags/", user_security.edit_tags, name="user_tags"),
+    path(
+        "users/<str:name>/console-access/",
+        user_security.console_access,
+        name="user_console_access",
+    ),
+    path(
+        "users/<str:name>/console-access/password/",
+        user_security.console_password,
+        name="user_console_password",
+    ),
     path("users/<str:name>/access-keys/", access_keys.access_key_list, name="access_key_list"),
     path(
         "users/<str:name>/access-keys/create/",
@@ -86,7 +154,20 @@ urlpatterns = [
         name="group_inline_delete",
     ),
     # Roles (accounts/views/roles.py)
-    path("roles/", not_built, name="role_list"),
+    path("roles/", roles.role_list, name="role_list"),
+    path("roles/delete/", roles.role_delete, name="role_delete"),
+    path("roles/create/", role_wizard.create_step_trust, name="role_create"),
+    path(
+        "roles/create/permissions/",
+        role_wizard.create_step_permissions,
+        name="role_create_permissions",
+    ),
+    path("roles/create/review/", role_wizard.create_step_review, name="role_create_review"),
+    path("roles/<str:name>/", roles.role_detail, name="role_detail"),
+    path("roles/<str:name>/action/", roles.role_action, name="role_action"),
+    path("roles/<str:name>/edit/", roles.role_edit, name="role_edit"),
+    path("roles/<str:name>/trust/", roles.role_trust_edit, name="role_trust_edit"),
+    path("roles/<str:name>/inline/", roles.role_inline_policy, name="role_inline_policy"),
     # Account settings, own security credentials, MFA, credential report
     path("account-settings/", account_settings.account_settings, name="account_settings"),
     path(

@@ -313,3 +313,38 @@ def untag_role(*, actor: Actor, role: Role, keys: list[str]) -> None:
         locked.save(update_fields=["tags"])
         role.tags = locked.tags
         audit.record(actor, "iam:UntagRole", role.arn, details={"keys": sorted(gone)})
+
+
+def trusted_entities(document: str) -> list[str]:
+    """The Roles list's "Trusted entities": "AWS Service: ec2", "Account: 123456789012"."""
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return []
+    statements = parsed.get("Statement", []) if isinstance(parsed, dict) else []
+    statements = [statements] if isinstance(statements, dict) else statements
+    found: list[str] = []
+    for statement in statements:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        if principal == "*":
+            found.append("Everyone (*)")
+            continue
+        if not isinstance(principal, dict):
+            continue
+        for kind, values in principal.items():
+            for value in values if isinstance(values, list) else [values]:
+                found.append(_entity_label(kind, str(value)))
+    return list(dict.fromkeys(found))
+
+
+def _entity_label(kind: str, value: str) -> str:
+    if kind == "Service":
+        return f"AWS Service: {value.removesuffix('.amazonaws.com')}"
+    if kind == "AWS":
+        account = (
+            value.split(":")[4] if value.startswith("arn:") and value.count(":") >= 5 else value
+        )
+        return f"Account: {account}" if value.endswith(":root") or value.isdigit() else value
+    if kind == "Federated":
+        return f"Identity Provider: {value}"
+    return f"{kind}: {value}"
