@@ -26,6 +26,11 @@ from accounts.services.groups import (
     remove_user_from_group,
     update_group,
 )
+from accounts.services.login_profiles import (
+    create_login_profile,
+    delete_login_profile,
+    update_login_profile,
+)
 from accounts.services.mfa import (
     deactivate_mfa_device,
     enable_virtual_mfa_device,
@@ -43,10 +48,37 @@ from accounts.services.roles import (
     update_assume_role_policy,
     update_role,
 )
-from accounts.services.users import change_own_password, create_user
+from accounts.services.user_creation import NewUser, create_user_from_wizard
+from accounts.services.user_permissions import (
+    add_user_to_groups,
+    attach_user_policies,
+    copy_user_permissions,
+)
+from accounts.services.users import (
+    change_own_password,
+    check_password_meets_policy,
+    check_user_name_is_free,
+    create_user,
+    delete_user,
+    tag_user,
+    untag_user,
+)
 
 __all__ = [
     "generate_credential_report",
+    "NewUser",
+    "add_user_to_groups",
+    "attach_user_policies",
+    "check_password_meets_policy",
+    "check_user_name_is_free",
+    "copy_user_permissions",
+    "create_login_profile",
+    "create_user_from_wizard",
+    "delete_login_profile",
+    "delete_user",
+    "tag_user",
+    "untag_user",
+    "update_login_profile",
     "deactivate_mfa_device",
     "enable_virtual_mfa_device",
     "prepare_virtual_mfa_device",

@@ -8,15 +8,25 @@ from django.utils import timezone
 
 from accounts import arns, audit, ids, password_history, passwords, validators
 from accounts.actors import Actor
-from accounts.models import Account, Principal
+from accounts.models import (
+    AccessKey,
+    Account,
+    Group,
+    GroupMembership,
+    MFADevice,
+    PasswordHistory,
+    Principal,
+)
 from iamconsole.errors import (
     AccessDenied,
     EntityAlreadyExists,
     LimitExceeded,
+    NoSuchEntity,
     PasswordPolicyViolation,
     ValidationError,
 )
 from policies.authorization import authorize, decide
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 MAX_USERS_PER_ACCOUNT = 5000
 
@@ -39,38 +49,77 @@ def create_user(
     account = actor.account
     arn = arns.user_arn(account.id, name, path)
     authorize(actor, "iam:CreateUser", arn)
+    if password is not None:
+        authorize(actor, "iam:CreateLoginProfile", arn)
+    if tags:
+        authorize(actor, "iam:TagUser", arn, tag_request_context(tags))
     tag_list = validators.tags(tags or [], case_insensitive_keys=True)
     if password is not None:
-        _check_new_password(account, password)
-    if _user_exists(account, name):
-        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name")
+        check_password_meets_policy(account, password)
+    check_user_name_is_free(account, name)
+    with transaction.atomic():
+        user = insert_user(
+            actor,
+            name=name,
+            path=path,
+            password=password,
+            password_reset_required=password_reset_required,
+            tags=tag_list,
+        )
+    return user
+
+
+def insert_user(
+    actor: Actor,
+    *,
+    name: str,
+    path: str,
+    password: str | None,
+    password_reset_required: bool,
+    tags: list[dict[str, str]],
+) -> Principal:
+    """Writes a new user row (callers authorize and validate, inside their transaction)."""
+    account = actor.account
+    arn = arns.user_arn(account.id, name, path)
+    # The account row is locked while users are counted, so two concurrent creates
+    # cannot both pass the quota check.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if Principal.objects.filter(account=account, kind=Principal.Kind.USER).count() >= (
+        MAX_USERS_PER_ACCOUNT
+    ):
+        raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {MAX_USERS_PER_ACCOUNT}.")
+    user = Principal(
+        account=account,
+        kind=Principal.Kind.USER,
+        name=name,
+        path=path,
+        unique_id=ids.unique_id(ids.USER_PREFIX),
+        tags=tags,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+        user.password_last_changed = timezone.now()
+        user.password_reset_required = password_reset_required
     try:
         with transaction.atomic():
-            if Principal.objects.filter(account=account, kind=Principal.Kind.USER).count() >= (
-                MAX_USERS_PER_ACCOUNT
-            ):
-                raise LimitExceeded(
-                    f"Cannot exceed quota for UsersPerAccount: {MAX_USERS_PER_ACCOUNT}."
-                )
-            user = Principal(
-                account=account,
-                kind=Principal.Kind.USER,
-                name=name,
-                path=path,
-                unique_id=ids.unique_id(ids.USER_PREFIX),
-                tags=tag_list,
-            )
-            if password is None:
-                user.set_unusable_password()
-            else:
-                user.set_password(password)
-                user.password_last_changed = timezone.now()
-                user.password_reset_required = password_reset_required
             user.save()
-            audit.record(actor, "iam:CreateUser", arn)
     except IntegrityError:
         raise EntityAlreadyExists(f"User with name {name} already exists.", field="name") from None
+    audit.record(actor, "iam:CreateUser", arn)
+    if password is not None:
+        audit.record(actor, "iam:CreateLoginProfile", arn)
+    if tags:
+        audit.record(actor, "iam:TagUser", arn, details={"keys": [t["Key"] for t in tags]})
     return user
+
+
+def check_user_name_is_free(account: Account, name: str) -> None:
+    """Names are unique per account ignoring case (the wizard checks this at step 1)."""
+    validators.user_name(name)
+    if _user_exists(account, name):
+        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name")
 
 
 def _user_exists(account: Account, name: str) -> bool:
@@ -82,7 +131,8 @@ def _user_exists(account: Account, name: str) -> bool:
     )
 
 
-def _check_new_password(account: Account, password: str, field: str = "password") -> None:
+def check_password_meets_policy(account: Account, password: str, field: str = "password") -> None:
+    """Raises PasswordPolicyViolation when `password` breaks the account's password policy."""
     broken = passwords.problems(
         password, passwords.rules_for(account), forbidden=(account.name, _root_email(account))
     )
@@ -93,6 +143,103 @@ def _check_new_password(account: Account, password: str, field: str = "password"
 def _root_email(account: Account) -> str:
     root = Principal.objects.filter(account=account, kind=Principal.Kind.ROOT).first()
     return root.email or "" if root else ""
+
+
+def delete_user(*, actor: Actor, user: Principal) -> None:
+    """Deletes a user the way the console does: first its group memberships, password,
+    access keys, MFA devices and inline policies, then detaches its managed policies and
+    clears its boundary (the policies themselves stay), all in one transaction.
+
+    The console makes one API call per step, so each step that has something to remove
+    is authorized too: a user allowed only iam:DeleteUser cannot delete a user with keys.
+    """
+    arn = user.arn
+    authorize(actor, "iam:DeleteUser", arn)
+    plan = _deletion_plan(user)
+    for action, resource, context in plan:
+        authorize(actor, action, resource, context)
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None:
+            raise NoSuchEntity(f"The user with name {user.name} cannot be found.")
+        GroupMembership.objects.filter(principal=locked).delete()
+        AccessKey.objects.filter(principal=locked).delete()
+        MFADevice.objects.filter(principal=locked).delete()
+        InlinePolicy.objects.filter(user=locked).delete()
+        PolicyAttachment.objects.filter(user=locked).delete()
+        PasswordHistory.objects.filter(principal=locked).delete()
+        for action, resource, context in plan:
+            audit.record(actor, action, resource, details=_plain(context) | {"user": user.name})
+        locked.delete()
+        audit.record(actor, "iam:DeleteUser", arn)
+
+
+def _plain(context: dict[str, object] | None) -> dict[str, object]:
+    return dict(context or {})
+
+
+def _deletion_plan(user: Principal) -> list[tuple[str, str, dict[str, object] | None]]:
+    """The calls the console makes before DeleteUser, for what `user` actually has."""
+    arn = user.arn
+    plan: list[tuple[str, str, dict[str, object] | None]] = []
+    for group in Group.objects.filter(groupmembership__principal=user):
+        plan.append(("iam:RemoveUserFromGroup", group.arn, None))
+    if user.has_usable_password():
+        plan.append(("iam:DeleteLoginProfile", arn, None))
+    for key_id in AccessKey.objects.filter(principal=user).values_list("access_key_id", flat=True):
+        plan.append(("iam:DeleteAccessKey", arn, {"accessKeyId": key_id}))
+    for device in MFADevice.objects.filter(principal=user):
+        plan.append(("iam:DeactivateMFADevice", arn, {"serialNumber": device.arn}))
+    for name in InlinePolicy.objects.filter(user=user).values_list("name", flat=True):
+        plan.append(("iam:DeleteUserPolicy", arn, {"policyName": name}))
+    for policy in ManagedPolicy.objects.filter(attachments__user=user):
+        plan.append(("iam:DetachUserPolicy", arn, {"iam:PolicyARN": policy.arn}))
+    if user.permissions_boundary_id:
+        plan.append(("iam:DeleteUserPermissionsBoundary", arn, None))
+    return plan
+
+
+# --- tags --------------------------------------------------------------------------
+
+
+def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:
+    """The condition keys AWS sets on a tagging request (aws:TagKeys, aws:RequestTag/k)."""
+    context: dict[str, object] = {"aws:TagKeys": [key for key, _ in tags]}
+    for key, value in tags:
+        context[f"aws:RequestTag/{key}"] = value
+    return context
+
+
+def tag_user(*, actor: Actor, user: Principal, tags: list[tuple[str, str]]) -> None:
+    """Adds or replaces tags. User tag keys are case-insensitive: `department` replaces
+    `Department`."""
+    authorize(actor, "iam:TagUser", user.arn, tag_request_context(tags))
+    validators.tags(tags, case_insensitive_keys=True)
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().get(pk=user.pk)
+        new_keys = {key.lower() for key, _ in tags}
+        kept = [tag for tag in locked.tags if tag["Key"].lower() not in new_keys]
+        merged = kept + [{"Key": key, "Value": value} for key, value in tags]
+        if len(merged) > validators.MAX_TAGS:
+            raise LimitExceeded(f"You can add up to {validators.MAX_TAGS} tags.", field="tags")
+        locked.tags = merged
+        locked.save(update_fields=["tags"])
+        user.tags = merged
+        audit.record(actor, "iam:TagUser", user.arn, details={"keys": [k for k, _ in tags]})
+
+
+def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
+    authorize(actor, "iam:UntagUser", user.arn, {"aws:TagKeys": list(keys)})
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().get(pk=user.pk)
+        gone = {key.lower() for key in keys}
+        locked.tags = [tag for tag in locked.tags if tag["Key"].lower() not in gone]
+        locked.save(update_fields=["tags"])
+        user.tags = locked.tags
+        audit.record(actor, "iam:UntagUser", user.arn, details={"keys": sorted(gone)})
+
+
+# --- own password ------------------------------------------------------------------
 
 
 def change_own_password(*, actor: Actor, old_password: str, new_password: str) -> None:
@@ -117,7 +264,7 @@ def change_own_password(*, actor: Actor, old_password: str, new_password: str) -
         if broken:
             raise PasswordPolicyViolation(" ".join(broken), field="new_password")
     else:
-        _check_new_password(principal.account, new_password, field="new_password")
+        check_password_meets_policy(principal.account, new_password, field="new_password")
         password_history.check_not_reused(
             principal, new_password, passwords.rules_for(principal.account)
         )
