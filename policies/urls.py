@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
-from iamconsole.views import not_built
-from policies.views import editor, policies
+from policies.views import editor, policies, simulator
 
 # Policy URLs are keyed by scope and name: AWS managed names are unique across AWS's
 # policies, customer managed names within the account (policy name characters only).
@@ -27,5 +26,5 @@ urlpatterns = [
         policies.policy_version_action,
         name="policy_version_action",
     ),
-    path("simulator/", not_built, name="simulator"),
+    path("simulator/", simulator.simulator_page, name="simulator"),
 ]
