@@ -75,4 +75,3 @@ class ReportNotPresent(IamError):
 
     code = "ReportNotPresent"
     status = 410
-

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts import access, services
 from accounts.actors import actor_for
 from accounts.forms import AccountAliasForm, add_service_error
+from accounts.recommendations import security_recommendations
 from iamconsole.errors import AccessDenied, IamError
 
 
@@ -25,6 +26,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ctx["summary"] = access.account_summary(actor)
     except AccessDenied as denied:
         ctx["summary_error"] = denied.message
+    try:
+        ctx["recommendations"] = security_recommendations(actor)
+    except AccessDenied as denied:
+        ctx["recommendations_error"] = denied.message
     try:
         aliases = access.account_aliases(actor)
         ctx["alias"] = aliases[0] if aliases else None

@@ -1,0 +1,100 @@
+"""The dashboard's "Security recommendations": what is true of this account right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import arns
+from accounts.actors import Actor
+from accounts.models import AccessKey, MFADevice, Principal
+from policies.authorization import authorize
+
+STALE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    key: str
+    text: str
+    link: str
+    link_text: str
+
+
+def _names(users: list[str]) -> str:
+    shown = ", ".join(users[:5])
+    return shown + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+
+
+def security_recommendations(actor: Actor, *, now: datetime | None = None) -> list[Recommendation]:
+    """Each item names a fact and where to fix it; [] means nothing to recommend."""
+    authorize(actor, "iam:GetAccountSummary", "*")
+    authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
+    now = now or timezone.now()
+    stale = now - timedelta(days=STALE_DAYS)
+    account = actor.account
+    found: list[Recommendation] = []
+    own = reverse("my_security_credentials")
+    users_page = reverse("user_list")
+    root = Principal.objects.filter(account=account, kind=Principal.Kind.ROOT).first()
+    if root and not MFADevice.objects.filter(principal=root).exists():
+        found.append(Recommendation("root-mfa", "Root user has no MFA.", own, "Add MFA"))
+    if root and AccessKey.objects.filter(principal=root, status=AccessKey.Status.ACTIVE).exists():
+        found.append(
+            Recommendation(
+                "root-keys", "Root user has active access keys.", own, "Manage access keys"
+            )
+        )
+    users = Principal.objects.filter(account=account, kind=Principal.Kind.USER)
+    no_mfa = [
+        u.name
+        for u in users.annotate(has_mfa=Exists(MFADevice.objects.filter(principal=OuterRef("pk"))))
+        .filter(has_mfa=False)
+        .order_by("name")
+        if u.has_usable_password()
+    ]
+    if no_mfa:
+        found.append(
+            Recommendation(
+                "users-mfa",
+                f"{len(no_mfa)} IAM user(s) with console access have no MFA: {_names(no_mfa)}.",
+                users_page,
+                "Review users",
+            )
+        )
+    keys = AccessKey.objects.filter(principal__account=account, status=AccessKey.Status.ACTIVE)
+    old_keys = keys.filter(created_at__lt=stale).count()
+    if old_keys:
+        found.append(
+            Recommendation(
+                "old-keys",
+                f"{old_keys} active access key(s) are older than {STALE_DAYS} days. Rotate them.",
+                users_page,
+                "Review access keys",
+            )
+        )
+    unused_keys = keys.filter(
+        Q(last_used_at__lt=stale) | Q(last_used_at__isnull=True, created_at__lt=stale)
+    ).count()
+    unused_passwords = [
+        u.name
+        for u in users.filter(
+            Q(last_login__lt=stale) | Q(last_login__isnull=True, created_at__lt=stale)
+        ).order_by("name")
+        if u.has_usable_password()
+    ]
+    if unused_keys or unused_passwords:
+        found.append(
+            Recommendation(
+                "unused",
+                f"Credentials unused for {STALE_DAYS} days: {len(unused_passwords)} password(s), "
+                f"{unused_keys} access key(s). Remove the ones nobody needs.",
+                users_page,
+                "Review users",
+            )
+        )
+    return found

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts import services
+from accounts.actors import Actor
+from accounts.models import PasswordPolicy, Principal
+from accounts.passwords import Rules
+from tests.conftest import PASSWORD
+
+CUSTOM = {
+    "mode": "custom",
+    "minimum_length": "12",
+    "require_uppercase": "on",
+    "require_numbers": "on",
+    "expire": "on",
+    "max_age_days": "90",
+    "allow_users_to_change": "on",
+    "prevent_reuse": "on",
+    "reuse_prevention": "5",
+}
+
+
+def test_account_settings_shows_the_iam_default_policy(root_client: Client) -> None:
+    page = root_client.get("/account-settings/").content.decode()
+    assert "IAM default password policy" in page
+
+
+def test_root_sets_a_custom_policy_with_every_option(root_client: Client) -> None:
+    response = root_client.post(
+        "/account-settings/password-policy/", CUSTOM | {"hard_expiry": "on"}
+    )
+    assert response["Location"] == "/account-settings/"
+    policy = PasswordPolicy.objects.get()
+    assert policy.minimum_password_length == 12
+    assert policy.require_uppercase_characters and policy.require_numbers
+    assert not policy.require_lowercase_characters and not policy.require_symbols
+    assert policy.max_password_age == 90 and policy.hard_expiry
+    assert policy.allow_users_to_change_password
+    assert policy.password_reuse_prevention == 5
+    page = root_client.get("/account-settings/").content.decode()
+    assert "12 characters" in page and "Expire passwords in 90 days" in page
+    assert "Remember 5 passwords" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("minimum_length", "5", "from 6 to 128"),
+        ("minimum_length", "129", "from 6 to 128"),
+        ("minimum_length", "abc", "Enter a whole number."),
+        ("max_age_days", "0", "from 1 to 1095"),
+        ("max_age_days", "1096", "from 1 to 1095"),
+        ("reuse_prevention", "0", "from 1 to 24"),
+        ("reuse_prevention", "25", "from 1 to 24"),
+    ],
+)
+def test_out_of_range_values_are_refused_beside_the_field(
+    root_client: Client, field: str, value: str, message: str
+) -> None:
+    response = root_client.post("/account-settings/password-policy/", CUSTOM | {field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PasswordPolicy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("minimum_length", "6"),
+        ("minimum_length", "128"),
+        ("max_age_days", "1"),
+        ("max_age_days", "1095"),
+        ("reuse_prevention", "1"),
+        ("reuse_prevention", "24"),
+    ],
+)
+def test_values_at_the_bounds_are_accepted(root_client: Client, field: str, value: str) -> None:
+    response = root_client.post("/account-settings/password-policy/", CUSTOM | {field: value})
+    assert response.status_code == 302
+    assert PasswordPolicy.objects.exists()
+
+
+def test_choosing_iam_default_removes_the_custom_policy(
+    root_client: Client, root_actor: Actor
+) -> None:
+    services.set_password_policy(actor=root_actor, rules=Rules(custom=True, minimum_length=10))
+    root_client.post("/account-settings/password-policy/", {"mode": "default"})
+    assert not PasswordPolicy.objects.exists()
+
+
+def test_a_user_without_permission_sees_the_denial_on_both_pages(alice_client: Client) -> None:
+    page = alice_client.get("/account-settings/").content.decode()
+    assert "not authorized to perform: iam:GetAccountPasswordPolicy" in page
+    response = alice_client.post("/account-settings/password-policy/", CUSTOM)
+    assert "not authorized to perform: iam:UpdateAccountPasswordPolicy" in response.content.decode()
+    assert not PasswordPolicy.objects.exists()
+
+
+# --- expiry at sign-in -----------------------------------------------------------------
+
+
+def expire(user: Principal, root_actor: Actor, *, hard: bool) -> None:
+    services.set_password_policy(
+        actor=root_actor,
+        rules=Rules(custom=True, minimum_length=8, max_age_days=30, hard_expiry=hard),
+    )
+    user.password_last_changed = timezone.now() - timedelta(days=31)
+    user.save(update_fields=["password_last_changed"])
+
+
+def sign_in(client: Client, user: Principal, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/signin/{user.account_id}/",
+        {"account": user.account_id, "username": user.name, "password": password},
+    )
+
+
+def test_an_expired_password_must_be_changed_at_sign_in(
+    alice: Principal, root_actor: Actor
+) -> None:
+    expire(alice, root_actor, hard=False)
+    client = Client()
+    sign_in(client, alice)
+    response = client.get("/")
+    assert response["Location"] == "/signin/new-password/"
+    page = client.get("/signin/new-password/").content.decode()
+    assert "Your password has expired." in page
+    response = client.post(
+        "/signin/new-password/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "Fresh-Pass-42",
+            "confirm_password": "Fresh-Pass-42",
+        },
+    )
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_hard_expiry_refuses_sign_in_and_says_to_contact_the_administrator(
+    alice: Principal, root_actor: Actor
+) -> None:
+    expire(alice, root_actor, hard=True)
+    client = Client()
+    response = sign_in(client, alice)
+    assert response.status_code == 200
+    assert "Contact your administrator." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_console_warns_fifteen_days_before_expiry(
+    alice: Principal, root_actor: Actor, alice_client: Client
+) -> None:
+    services.set_password_policy(
+        actor=root_actor, rules=Rules(custom=True, minimum_length=8, max_age_days=30)
+    )
+    alice.password_last_changed = timezone.now() - timedelta(days=20)
+    alice.save(update_fields=["password_last_changed"])
+    page = alice_client.get("/security-credentials/").content.decode()
+    assert "Your password expires in 9 days" in page
