@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from accounts import demo_mfa, passwords, services
+from accounts import demo_mfa, demo_roles, passwords, services
 from accounts.actors import system_actor
 from accounts.models import Account, Principal
 from policies import services as policy_services
@@ -120,6 +120,7 @@ def _create() -> DemoResult:
                 actor=actor, target=users[user_name], policy=_aws_policy(policy_name)
             )
     demo_mfa.load(actor, users)  # the MFARequired group and its Force_MFA policy
+    demo_roles.load(actor)  # the EC2-S3-Access role and the S3BucketReadOnly policy
     return result
 
 

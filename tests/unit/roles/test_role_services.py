@@ -151,3 +151,18 @@ def test_a_user_without_policies_cannot_create_a_role_and_the_denial_is_audited(
         services.create_role(actor=actor, name="r", trust_policy=EC2_TRUST)
     assert not Role.objects.exists()
     assert AuditEvent.objects.filter(action="iam:CreateRole", outcome="denied").exists()
+
+
+def test_the_demo_has_an_ec2_role_with_its_profile_and_a_two_version_policy(
+    db, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts import demo
+
+    monkeypatch.setattr(demo, "ROOT_PASSWORD_FILE", tmp_path / "pw")
+    account = demo.load().account
+    role = Role.objects.get(account=account, name="EC2-S3-Access")
+    assert InstanceProfile.objects.get(role=role).name == "EC2-S3-Access"
+    assert role.attachments.get().policy.name == "AmazonS3FullAccess"
+    policy = ManagedPolicy.objects.get(account=account, name="S3BucketReadOnly")
+    versions = dict(policy.versions.values_list("version_id", "is_default"))
+    assert versions == {"v1": False, "v2": True}
