@@ -1,0 +1,42 @@
+"""Set a custom password policy in Account settings; out-of-range values are refused."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import PasswordPolicy, Principal
+from tests.conftest import PASSWORD
+
+
+def test_root_sets_a_custom_password_policy(page: Page, root: Principal) -> None:
+    page.goto("/signin/")
+    page.get_by_label("Root user email address").fill("owner@example.com")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Account settings").click()
+    expect(page.get_by_test_id("policy-default")).to_be_visible()
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Password minimum length")).to_be_hidden()
+    page.get_by_text("Custom", exact=True).click()
+    page.get_by_label("Password minimum length").fill("5")
+    page.get_by_label("Require at least one number").check()
+    page.get_by_label("Turn on password expiration").check()
+    page.get_by_label("Expire passwords in day(s)").fill("90")
+    page.get_by_label("Prevent password reuse").check()
+    page.get_by_label("Remember password(s)").fill("25")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Password minimum length must be from 6 to 128")).to_be_visible()
+    assert not PasswordPolicy.objects.exists()
+
+    page.get_by_label("Password minimum length").fill("10")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Remember from 1 to 24 passwords.")).to_be_visible()
+    page.get_by_label("Remember password(s)").fill("24")
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Password policy updated.")).to_be_visible()
+    expect(page.get_by_test_id("policy-min-length")).to_have_text("10 characters")
+    expect(page.get_by_test_id("policy-expiry")).to_have_text("Expire passwords in 90 days")
+    expect(page.get_by_test_id("policy-reuse")).to_contain_text("Remember 24 passwords")
