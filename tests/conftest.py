@@ -13,6 +13,7 @@ from django.test import Client
 from accounts import services
 from accounts.actors import Actor, system_actor
 from accounts.models import Account, Principal
+from policies.engine import clear_cache
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls made
 # by fixtures around it are still synchronous, so let them through.
@@ -31,6 +32,9 @@ def _test_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Compiled policies are cached by row id; a rolled-back test frees its ids for the
+    # next test, which must not see the previous test's documents under them.
+    clear_cache()
     yield
     cache.clear()
 
