@@ -38,7 +38,6 @@ def security_credentials(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     principal = actor.principal
     ctx: dict[str, object] = {"nav": "", "owner": principal}
-    ctx["password_days_left"] = password_history.days_left(principal)
     ctx["expires_at"] = password_history.expires_at(principal, password_history.rules_of(principal))
     if principal.is_root:
         ctx["root_keys"] = list(AccessKey.objects.filter(principal=principal))

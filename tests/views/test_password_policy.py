@@ -163,3 +163,16 @@ def test_the_console_warns_fifteen_days_before_expiry(
     alice.save(update_fields=["password_last_changed"])
     page = alice_client.get("/security-credentials/").content.decode()
     assert "Your password expires in 9 days" in page
+
+
+def test_the_expiry_notice_shows_on_every_console_page(
+    alice: Principal, root_actor: Actor, alice_client: Client
+) -> None:
+    services.set_password_policy(
+        actor=root_actor, rules=Rules(custom=True, minimum_length=8, max_age_days=30)
+    )
+    assert "password-expiry-notice" not in alice_client.get("/").content.decode()
+    alice.password_last_changed = timezone.now() - timedelta(days=16)
+    alice.save(update_fields=["password_last_changed"])
+    page = alice_client.get("/").content.decode()
+    assert "Your password expires in 13 days." in page

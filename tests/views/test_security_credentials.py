@@ -149,3 +149,13 @@ def test_a_user_who_cannot_read_the_account_sees_the_denial_there(alice_client: 
     page = alice_client.get("/").content.decode()
     assert 'data-testid="security-recommendations"' in page
     assert "not authorized to perform: iam:GetAccountSummary" in page
+
+
+def test_an_iam_user_sees_their_own_mfa_and_access_keys_sections(
+    alice_client: Client, alice: Principal
+) -> None:
+    page = alice_client.get("/security-credentials/").content.decode()
+    assert alice.arn in page
+    assert 'data-testid="mfa-section"' in page
+    assert 'id="access-keys"' in page
+    assert "not authorized to perform: iam:ListMFADevices" in page  # no policies at all
