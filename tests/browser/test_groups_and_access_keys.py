@@ -67,7 +67,7 @@ def test_root_creates_downloads_deactivates_and_deletes_an_access_key(
 ) -> None:
     sign_in_as_root(page)
     page.goto(security_credentials_url("alice"))
-    page.get_by_role("link", name="Create access key").click()
+    page.locator("#access-keys").get_by_role("link", name="Create access key").click()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text("Choose a use case.")).to_be_visible()
     page.get_by_text("Command Line Interface (CLI)").click()
