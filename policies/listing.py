@@ -102,6 +102,12 @@ def versions_for_policy(actor: Actor, policy: ManagedPolicy) -> list[PolicyVersi
     )
 
 
+def get_version(actor: Actor, policy: ManagedPolicy, version_id: str) -> PolicyVersion | None:
+    """One version's document (iam:GetPolicyVersion), or None when there is no such version."""
+    authorize(actor, "iam:GetPolicyVersion", policy.arn)
+    return PolicyVersion.objects.filter(policy=policy, version_id=version_id[:16]).first()
+
+
 def default_version(actor: Actor, policy: ManagedPolicy) -> PolicyVersion:
     authorize(actor, "iam:GetPolicyVersion", policy.arn)
     return PolicyVersion.objects.get(policy=policy, is_default=True)

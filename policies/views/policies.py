@@ -62,7 +62,9 @@ def _tab(request: HttpRequest) -> str:
     return tab if tab in dict(TABS) else "permissions"
 
 
-def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str) -> dict[str, Any]:
+def _tab_context(
+    actor: Actor, policy: ManagedPolicy, tab: str, version_id: str = ""
+) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     try:
         if tab == "permissions":
@@ -76,6 +78,8 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str) -> dict[str, Any
             ctx["entity_choices"] = listing.attachable_entities(actor)
         elif tab == "versions":
             ctx["versions"] = listing.versions_for_policy(actor, policy)
+            if version_id:
+                ctx["shown_version"] = listing.get_version(actor, policy, version_id)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx
@@ -97,7 +101,7 @@ def render_policy(
     if error is not None:
         ctx["error"] = error
     if policy is not None:
-        ctx |= _tab_context(actor, policy, tab)
+        ctx |= _tab_context(actor, policy, tab, request.GET.get("version", ""))
         ctx["delete_url"] = reverse("policy_delete", args=[policy.name])
         ctx["confirm_form"] = ConfirmForm(request.POST if request.method == "POST" else None)
         if error is not None and error.field == "confirm":

@@ -268,3 +268,12 @@ def test_an_oversize_document_is_refused_with_the_aws_message(
 
 def test_aws_managed_policies_have_no_edit_page(root_client: Client) -> None:
     assert root_client.get("/policies/local/AmazonS3FullAccess/edit/").status_code == 404
+
+
+def test_an_older_versions_document_can_be_read(
+    root_client: Client, root_actor: Actor, reports: ManagedPolicy
+) -> None:
+    services.create_policy_version(actor=root_actor, policy=reports, document=document("s3:*"))
+    page = root_client.get("/policies/local/Reports/?tab=versions&version=v1").content.decode()
+    assert "Version v1" in page and "&quot;s3:GetObject&quot;" in page
+    assert root_client.get("/policies/local/Reports/?tab=versions&version=v9").status_code == 200
