@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,6 +31,8 @@ os.environ["ALLOWED_HOSTS"] = "testserver"
 import django  # noqa: E402
 
 django.setup()
+# Whitenoise warns when collectstatic has not run; the bench serves no static files.
+warnings.filterwarnings("ignore", message="No directory at")
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
