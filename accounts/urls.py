@@ -37,88 +37,96 @@ urlpatterns = [
     path(
         "users/create/<str:wizard>/retrieve/", wizard.wizard_retrieve, name="user_create_retrieve"
     ),
-    path(
-        "users/create/<str:wizard>/credentials.csv", wizard.wizard_csv, name="user_create_csv"
-    ),
+    path("users/create/<str:wizard>/credentials.csv", wizard.wizard_csv, name="user_create_csv"),
     path("users/create/<str:wizard>/cancel/", wizard.wizard_cancel, name="user_create_cancel"),
     path("users/create/<str:wizard>/<str:step>/", wizard.wizard_step, name="user_create_step"),
-    path("users/<str:name>/", users.user_detail, name="user_detail"),
+    path("users/details/<str:name>/", users.user_detail, name="user_detail"),
     path(
-        "users/<str:name>/permissions/add/",
+        "users/details/<str:name>/permissions/add/",
         user_permissions.add_permissions,
         name="user_add_permissions",
     ),
     path(
-        "users/<str:name>/permissions/detach/",
+        "users/details/<str:name>/permissions/detach/",
         user_permissions.detach_policy,
         name="user_detach_policy",
     ),
     path(
-        "users/<str:name>/inline-policies/create/",
+        "users/details/<str:name>/inline-policies/create/",
         user_permissions.inline_policy,
         name="user_inline_create",
     ),
     path(
-        "users/<str:name>/inline-policies/<str:policy>/edit/",
+        "users/details/<str:name>/inline-policies/<str:policy>/edit/",
         user_permissions.inline_policy,
         name="user_inline_edit",
     ),
     path(
-        "users/<str:name>/inline-policies/<str:policy>/delete/",
+        "users/details/<str:name>/inline-policies/<str:policy>/delete/",
         user_permissions.delete_inline_policy,
         name="user_inline_delete",
     ),
     path(
-        "users/<str:name>/permissions-boundary/",
+        "users/details/<str:name>/permissions-boundary/",
         user_permissions.set_boundary,
         name="user_boundary",
     ),
     path(
-        "users/<str:name>/permissions-boundary/delete/",
+        "users/details/<str:name>/permissions-boundary/delete/",
         user_permissions.delete_boundary,
         name="user_boundary_delete",
     ),
-    path("users/<str:name>/groups/add/", user_permissions.add_to_groups, name="user_add_groups"),
     path(
-        "users/<str:name>/groups/remove/",
+        "users/details/<str:name>/groups/add/",
+        user_permissions.add_to_groups,
+        name="user_add_groups",
+    ),
+    path(
+        "users/details/<str:name>/groups/remove/",
         user_permissions.remove_from_group,
         name="user_remove_group",
     ),
-    path("users/<str:name>/tags/", user_security.edit_tags, name="user_tags"),
+    path("users/details/<str:name>/tags/", user_security.edit_tags, name="user_tags"),
     path(
-        "users/<str:name>/console-access/",
+        "users/details/<str:name>/console-access/",
         user_security.console_access,
         name="user_console_access",
     ),
     path(
-        "users/<str:name>/console-access/password/",
+        "users/details/<str:name>/console-access/password/",
         user_security.console_password,
         name="user_console_password",
     ),
-    path("users/<str:name>/access-keys/", access_keys.access_key_list, name="access_key_list"),
     path(
-        "users/<str:name>/access-keys/create/",
+        "users/details/<str:name>/access-keys/", access_keys.access_key_list, name="access_key_list"
+    ),
+    path(
+        "users/details/<str:name>/access-keys/create/",
         access_keys.access_key_create,
         name="access_key_create",
     ),
     path(
-        "users/<str:name>/access-keys/retrieve/",
+        "users/details/<str:name>/access-keys/retrieve/",
         access_keys.access_key_retrieve,
         name="access_key_retrieve",
     ),
     path(
-        "users/<str:name>/access-keys/download/",
+        "users/details/<str:name>/access-keys/download/",
         access_keys.access_key_download,
         name="access_key_download",
     ),
-    path("users/<str:name>/access-keys/done/", access_keys.access_key_done, name="access_key_done"),
     path(
-        "users/<str:name>/access-keys/<str:key_id>/status/",
+        "users/details/<str:name>/access-keys/done/",
+        access_keys.access_key_done,
+        name="access_key_done",
+    ),
+    path(
+        "users/details/<str:name>/access-keys/<str:key_id>/status/",
         access_keys.access_key_status,
         name="access_key_status",
     ),
     path(
-        "users/<str:name>/access-keys/<str:key_id>/delete/",
+        "users/details/<str:name>/access-keys/<str:key_id>/delete/",
         access_keys.access_key_delete,
         name="access_key_delete",
     ),
@@ -126,30 +134,36 @@ urlpatterns = [
     path("groups/", groups.group_list, name="group_list"),
     path("groups/create/", groups.group_create, name="group_create"),
     path("groups/delete/", groups.group_delete, name="group_delete"),
-    path("groups/<str:name>/", groups.group_detail, name="group_detail"),
-    path("groups/<str:name>/edit/", groups.group_edit, name="group_edit"),
-    path("groups/<str:name>/users/add/", groups.group_add_users, name="group_add_users"),
-    path("groups/<str:name>/users/remove/", groups.group_remove_users, name="group_remove_users"),
+    path("groups/details/<str:name>/", groups.group_detail, name="group_detail"),
+    path("groups/details/<str:name>/edit/", groups.group_edit, name="group_edit"),
+    path("groups/details/<str:name>/users/add/", groups.group_add_users, name="group_add_users"),
     path(
-        "groups/<str:name>/policies/attach/",
+        "groups/details/<str:name>/users/remove/",
+        groups.group_remove_users,
+        name="group_remove_users",
+    ),
+    path(
+        "groups/details/<str:name>/policies/attach/",
         groups.group_attach_policies,
         name="group_attach_policies",
     ),
     path(
-        "groups/<str:name>/policies/detach/",
+        "groups/details/<str:name>/policies/detach/",
         groups.group_detach_policies,
         name="group_detach_policies",
     ),
     path(
-        "groups/<str:name>/inline/create/", groups.group_inline_policy, name="group_inline_create"
+        "groups/details/<str:name>/inline/create/",
+        groups.group_inline_policy,
+        name="group_inline_create",
     ),
     path(
-        "groups/<str:name>/inline/<str:policy_name>/edit/",
+        "groups/details/<str:name>/inline/<str:policy_name>/edit/",
         groups.group_inline_policy,
         name="group_inline_edit",
     ),
     path(
-        "groups/<str:name>/inline/<str:policy_name>/delete/",
+        "groups/details/<str:name>/inline/<str:policy_name>/delete/",
         groups.group_inline_delete,
         name="group_inline_delete",
     ),
@@ -163,11 +177,11 @@ urlpatterns = [
         name="role_create_permissions",
     ),
     path("roles/create/review/", role_wizard.create_step_review, name="role_create_review"),
-    path("roles/<str:name>/", roles.role_detail, name="role_detail"),
-    path("roles/<str:name>/action/", roles.role_action, name="role_action"),
-    path("roles/<str:name>/edit/", roles.role_edit, name="role_edit"),
-    path("roles/<str:name>/trust/", roles.role_trust_edit, name="role_trust_edit"),
-    path("roles/<str:name>/inline/", roles.role_inline_policy, name="role_inline_policy"),
+    path("roles/details/<str:name>/", roles.role_detail, name="role_detail"),
+    path("roles/details/<str:name>/action/", roles.role_action, name="role_action"),
+    path("roles/details/<str:name>/edit/", roles.role_edit, name="role_edit"),
+    path("roles/details/<str:name>/trust/", roles.role_trust_edit, name="role_trust_edit"),
+    path("roles/details/<str:name>/inline/", roles.role_inline_policy, name="role_inline_policy"),
     # Account settings, own security credentials, MFA, credential report
     path("account-settings/", account_settings.account_settings, name="account_settings"),
     path(
@@ -209,9 +223,13 @@ urlpatterns = [
     path("security-credentials/mfa/setup/", mfa.setup, name="my_mfa_setup"),
     path("security-credentials/mfa/<int:device_id>/resync/", mfa.resync, name="my_mfa_resync"),
     path("security-credentials/mfa/<int:device_id>/remove/", mfa.remove, name="my_mfa_remove"),
-    path("users/<str:name>/mfa/assign/", mfa.assign, name="user_mfa_assign"),
-    path("users/<str:name>/mfa/setup/", mfa.setup, name="user_mfa_setup"),
-    path("users/<str:name>/mfa/<int:device_id>/resync/", mfa.resync, name="user_mfa_resync"),
-    path("users/<str:name>/mfa/<int:device_id>/remove/", mfa.remove, name="user_mfa_remove"),
+    path("users/details/<str:name>/mfa/assign/", mfa.assign, name="user_mfa_assign"),
+    path("users/details/<str:name>/mfa/setup/", mfa.setup, name="user_mfa_setup"),
+    path(
+        "users/details/<str:name>/mfa/<int:device_id>/resync/", mfa.resync, name="user_mfa_resync"
+    ),
+    path(
+        "users/details/<str:name>/mfa/<int:device_id>/remove/", mfa.remove, name="user_mfa_remove"
+    ),
     path("credential-report/", credential_report.credential_report, name="credential_report"),
 ]

@@ -134,8 +134,8 @@ def main() -> None:
             ("dashboard", "/"),
             ("groups list", "/groups/"),
             ("groups list, filtered", "/groups/?q=group1"),
-            ("group detail", "/groups/group01/"),
-            ("access keys of a user", "/users/user00001/access-keys/"),
+            ("group detail", "/groups/details/group01/"),
+            ("access keys of a user", "/users/details/user00001/access-keys/"),
         ]
         if resolve("/users/").func is not not_built:
             pages[1:1] = [

@@ -2,7 +2,7 @@
 sign-in MFA code page.
 
 Every page serves both the signed-in principal's own devices (/security-credentials/mfa/)
-and, for administrators, an IAM user's devices (/users/<name>/mfa/).
+and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
 """
 
 from __future__ import annotations

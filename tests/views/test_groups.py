@@ -27,10 +27,10 @@ def test_root_creates_a_group_with_users_and_a_policy(
             "policies": [aws("PowerUserAccess").arn],
         },
     )
-    assert response["Location"] == "/groups/Developers/"
+    assert response["Location"] == "/groups/details/Developers/"
     group = Group.objects.get(name="Developers")
     assert sorted(group.members.values_list("name", flat=True)) == ["alice", "bob"]
-    page = root_client.get("/groups/Developers/?tab=permissions").content.decode()
+    page = root_client.get("/groups/details/Developers/?tab=permissions").content.decode()
     assert "PowerUserAccess" in page and "AWS managed" in page
     assert f"arn:aws:iam::{group.account_id}:group/Developers" in page
 
@@ -108,10 +108,10 @@ def test_an_htmx_filter_returns_only_the_table(root_client: Client, root_actor: 
 def test_rename_and_refuse_a_taken_name(root_client: Client, root_actor: Actor) -> None:
     services.create_group(actor=root_actor, name="Ops")
     services.create_group(actor=root_actor, name="Admins")
-    page = root_client.post("/groups/Ops/edit/", {"name": "admins"}).content.decode()
+    page = root_client.post("/groups/details/Ops/edit/", {"name": "admins"}).content.decode()
     assert "Group with name admins already exists." in page
-    response = root_client.post("/groups/Ops/edit/", {"name": "Operations"})
-    assert response["Location"] == "/groups/Operations/"
+    response = root_client.post("/groups/details/Ops/edit/", {"name": "Operations"})
+    assert response["Location"] == "/groups/details/Operations/"
     assert Group.objects.filter(name="Operations").exists()
 
 
@@ -145,14 +145,14 @@ def test_users_tab_adds_and_removes_members(
     root_client: Client, root_actor: Actor, alice: Principal, bob: Principal
 ) -> None:
     group = services.create_group(actor=root_actor, name="Ops")
-    page = root_client.get("/groups/Ops/users/add/").content.decode()
+    page = root_client.get("/groups/details/Ops/users/add/").content.decode()
     assert 'value="alice"' in page and 'value="bob"' in page
-    root_client.post("/groups/Ops/users/add/", {"picks": ["alice", "bob"]})
+    root_client.post("/groups/details/Ops/users/add/", {"picks": ["alice", "bob"]})
     assert group.members.count() == 2
-    assert 'value="alice"' not in root_client.get("/groups/Ops/users/add/").content.decode()
-    root_client.post("/groups/Ops/users/remove/?tab=users", {"picks": ["bob"]})
+    assert 'value="alice"' not in root_client.get("/groups/details/Ops/users/add/").content.decode()
+    root_client.post("/groups/details/Ops/users/remove/?tab=users", {"picks": ["bob"]})
     assert list(group.members.values_list("name", flat=True)) == ["alice"]
-    response = root_client.post("/groups/Ops/users/remove/", {})
+    response = root_client.post("/groups/details/Ops/users/remove/", {})
     assert response.status_code == 400
 
 
@@ -161,20 +161,20 @@ def test_permissions_tab_attaches_detaches_and_edits_inline_policies(
 ) -> None:
     group = services.create_group(actor=root_actor, name="Ops")
     arn = aws("AmazonEC2FullAccess").arn
-    root_client.post("/groups/Ops/policies/attach/", {"picks": [arn]})
+    root_client.post("/groups/details/Ops/policies/attach/", {"picks": [arn]})
     assert PolicyAttachment.objects.filter(group=group).count() == 1
-    root_client.post("/groups/Ops/policies/detach/", {"picks": [arn]})
+    root_client.post("/groups/details/Ops/policies/detach/", {"picks": [arn]})
     assert not PolicyAttachment.objects.filter(group=group).exists()
     page = root_client.post(
-        "/groups/Ops/inline/create/", {"name": "s3", "document": "{not json"}
+        "/groups/details/Ops/inline/create/", {"name": "s3", "document": "{not json"}
     ).content.decode()
     assert 'class="field-error"' in page and not InlinePolicy.objects.exists()
-    root_client.post("/groups/Ops/inline/create/", {"name": "s3", "document": DOC})
+    root_client.post("/groups/details/Ops/inline/create/", {"name": "s3", "document": DOC})
     assert InlinePolicy.objects.get(group=group).name == "s3"
-    assert "s3:*" in root_client.get("/groups/Ops/inline/s3/edit/").content.decode()
-    root_client.post("/groups/Ops/inline/s3/delete/")
+    assert "s3:*" in root_client.get("/groups/details/Ops/inline/s3/edit/").content.decode()
+    root_client.post("/groups/details/Ops/inline/s3/delete/")
     assert not InlinePolicy.objects.exists()
-    assert root_client.get("/groups/Ops/inline/nope/edit/").status_code == 404
+    assert root_client.get("/groups/details/Ops/inline/nope/edit/").status_code == 404
 
 
 def test_a_user_without_policies_sees_denials_and_changes_nothing(
@@ -186,7 +186,7 @@ def test_a_user_without_policies_sees_denials_and_changes_nothing(
     response = alice_client.post("/groups/create/", {"name": "Mine"})
     assert "is not authorized to perform: iam:CreateGroup" in response.content.decode()
     assert response.status_code == 403
-    response = alice_client.get("/groups/Ops/")
+    response = alice_client.get("/groups/details/Ops/")
     assert "is not authorized to perform: iam:GetGroup" in response.content.decode()
     assert list(Group.objects.values_list("name", flat=True)) == ["Ops"]
 
@@ -197,7 +197,7 @@ def test_a_read_only_user_reads_groups_but_cannot_delete_them(
     attach_policy(actor=root_actor, target=alice, policy=aws("IAMReadOnlyAccess"))
     services.create_group(actor=root_actor, name="Ops")
     assert "Ops" in alice_client.get("/groups/").content.decode()
-    assert "Ops" in alice_client.get("/groups/Ops/?tab=permissions").content.decode()
+    assert "Ops" in alice_client.get("/groups/details/Ops/?tab=permissions").content.decode()
     page = alice_client.post("/groups/delete/", {"groups": ["Ops"], "confirm": "Ops"})
     assert "is not authorized to perform: iam:DeleteGroup" in page.content.decode()
     assert Group.objects.filter(name="Ops").exists()
@@ -208,15 +208,21 @@ def test_another_accounts_groups_are_invisible(
 ) -> None:
     services.create_group(actor=root_actor, name="Ops")
     services.create_group(actor=system_actor(outsider), name="Theirs")
-    assert outsider_client.get("/groups/Ops/").status_code == 404
-    assert outsider_client.post("/groups/Ops/edit/", {"name": "X"}).status_code == 404
+    assert outsider_client.get("/groups/details/Ops/").status_code == 404
+    assert outsider_client.post("/groups/details/Ops/edit/", {"name": "X"}).status_code == 404
     page = outsider_client.get("/groups/").content.decode()
     assert "Theirs" in page and "Ops<" not in page
     outsider_client.post("/groups/delete/", {"groups": ["Ops"], "confirm": "Ops"})
     assert Group.objects.filter(name="Ops").exists()
 
 
-@pytest.mark.parametrize("url", ["/groups/", "/groups/create/", "/groups/Ops/"])
+@pytest.mark.parametrize("url", ["/groups/", "/groups/create/", "/groups/details/Ops/"])
 def test_group_pages_need_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
+
+
+def test_a_group_named_create_has_its_own_page(root_client, root_actor) -> None:  # type: ignore[no-untyped-def]
+    services.create_group(actor=root_actor, name="create")
+    page = root_client.get("/groups/details/create/").content.decode()
+    assert f"arn:aws:iam::{root_actor.account.id}:group/create" in page

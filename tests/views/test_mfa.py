@@ -89,11 +89,11 @@ def test_the_setup_page_without_a_pending_device_goes_back_to_step_1(root_client
 
 
 def test_root_assigns_a_device_to_an_iam_user(root_client: Client, alice: Principal) -> None:
-    root_client.post("/users/alice/mfa/assign/", {"name": "alice-phone"})
-    secret = secret_from(root_client.get("/users/alice/mfa/setup/").content.decode())
+    root_client.post("/users/details/alice/mfa/assign/", {"name": "alice-phone"})
+    secret = secret_from(root_client.get("/users/details/alice/mfa/setup/").content.decode())
     now = datetime.now(UTC)
     root_client.post(
-        "/users/alice/mfa/setup/",
+        "/users/details/alice/mfa/setup/",
         {
             "code1": pyotp.TOTP(secret).at(now - timedelta(seconds=30)),
             "code2": pyotp.TOTP(secret).at(now),
@@ -105,7 +105,7 @@ def test_root_assigns_a_device_to_an_iam_user(root_client: Client, alice: Princi
 def test_a_user_who_cannot_read_another_users_devices_sees_the_denial(
     alice_client: Client, bob: Principal
 ) -> None:
-    response = alice_client.get("/users/bob/mfa/assign/")
+    response = alice_client.get("/users/details/bob/mfa/assign/")
     assert response.status_code == 403
     assert "is not authorized to perform: iam:ListMFADevices" in response.content.decode()
 
@@ -115,7 +115,7 @@ def test_a_read_only_user_sees_the_denial_when_assigning_and_nothing_changes(
 ) -> None:
     read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
     attach_policy(actor=root_actor, target=alice, policy=read_only)
-    response = alice_client.post("/users/bob/mfa/assign/", {"name": "sneaky"})
+    response = alice_client.post("/users/details/bob/mfa/assign/", {"name": "sneaky"})
     assert response.status_code == 200
     assert "is not authorized to perform: iam:CreateVirtualMFADevice" in response.content.decode()
     assert "mfa_assign_pending" not in alice_client.session
@@ -125,7 +125,7 @@ def test_another_accounts_user_devices_are_not_found(
     outsider_client: Client, alice: Principal
 ) -> None:
     device = give_device(alice)
-    assert outsider_client.get("/users/alice/mfa/assign/").status_code == 404
+    assert outsider_client.get("/users/details/alice/mfa/assign/").status_code == 404
     assert outsider_client.get(f"/security-credentials/mfa/{device.pk}/remove/").status_code == 404
 
 

@@ -32,7 +32,7 @@ def s3_full_arn() -> str:
 # --- who may see what ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/roles/", "/roles/create/", "/roles/web/"])
+@pytest.mark.parametrize("url", ["/roles/", "/roles/create/", "/roles/details/web/"])
 def test_role_pages_need_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
@@ -49,7 +49,7 @@ def test_a_user_without_policies_sees_the_aws_denial(
     assert ">web<" not in page
     assert (
         "is not authorized to perform: iam:GetRole"
-        in alice_client.get("/roles/web/").content.decode()
+        in alice_client.get("/roles/details/web/").content.decode()
     )
 
 
@@ -62,9 +62,10 @@ def test_a_user_without_policies_cannot_delete_and_nothing_changes(
 
 
 def test_another_accounts_role_is_not_found(outsider_client: Client, web: Role) -> None:
-    assert outsider_client.get("/roles/web/").status_code == 404
+    assert outsider_client.get("/roles/details/web/").status_code == 404
     assert (
-        outsider_client.post("/roles/web/action/", {"op": "untag", "key": "x"}).status_code == 404
+        outsider_client.post("/roles/details/web/action/", {"op": "untag", "key": "x"}).status_code
+        == 404
     )
     page = outsider_client.post(
         "/roles/delete/", {"role": "web", "confirm": "web"}
@@ -83,7 +84,7 @@ def test_a_read_only_user_sees_roles_but_cannot_change_the_trust_policy(
     )
     assert "AWS Service: ec2" in alice_client.get("/roles/").content.decode()
     page = alice_client.post(
-        "/roles/web/trust/", {"document": services.service_trust_policy("lambda")}
+        "/roles/details/web/trust/", {"document": services.service_trust_policy("lambda")}
     ).content.decode()
     assert "is not authorized to perform: iam:UpdateAssumeRolePolicy" in page
     web.refresh_from_db()
@@ -104,7 +105,7 @@ def test_the_list_shows_trusted_entities(root_client: Client, root_actor: Actor,
 
 
 def test_the_role_page_shows_the_instance_profile_arn(root_client: Client, web: Role) -> None:
-    page = root_client.get("/roles/web/").content.decode()
+    page = root_client.get("/roles/details/web/").content.decode()
     assert f"arn:aws:iam::{web.account_id}:instance-profile/web" in page
     assert web.arn in page and "AmazonS3FullAccess" in page and "1 hour" in page
 
@@ -132,7 +133,7 @@ def test_the_wizard_creates_nothing_until_the_end_then_an_ec2_role_with_its_prof
     assert "ec2.amazonaws.com" in review and "AmazonS3FullAccess" in review
     assert not Role.objects.exists()
     response = root_client.post("/roles/create/review/", {"name": "EC2-S3", "description": "x"})
-    assert response["Location"] == "/roles/EC2-S3/"
+    assert response["Location"] == "/roles/details/EC2-S3/"
     role = Role.objects.get(account=account, name="EC2-S3")
     assert role.attachments.get().policy.name == "AmazonS3FullAccess"
     assert InstanceProfile.objects.get(role=role).name == "EC2-S3"
@@ -204,7 +205,9 @@ def test_later_steps_without_step_one_go_back_to_it(root_client: Client) -> None
 def test_a_bad_trust_policy_is_refused_with_its_position_and_changes_nothing(
     root_client: Client, web: Role
 ) -> None:
-    page = root_client.post("/roles/web/trust/", {"document": '{\n  "Version": 1'}).content.decode()
+    page = root_client.post(
+        "/roles/details/web/trust/", {"document": '{\n  "Version": 1'}
+    ).content.decode()
     assert "Syntax errors in policy. (line 2" in page
     web.refresh_from_db()
     assert web.trust_policy == EC2_TRUST
@@ -213,7 +216,9 @@ def test_a_bad_trust_policy_is_refused_with_its_position_and_changes_nothing(
 def test_an_oversize_trust_policy_is_refused(root_client: Client, web: Role) -> None:
     big = json.loads(EC2_TRUST)
     big["Statement"][0]["Principal"] = {"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(80)]}
-    page = root_client.post("/roles/web/trust/", {"document": json.dumps(big)}).content.decode()
+    page = root_client.post(
+        "/roles/details/web/trust/", {"document": json.dumps(big)}
+    ).content.decode()
     assert "Cannot exceed quota for ACLSizePerRole: 2048" in page
     web.refresh_from_db()
     assert web.trust_policy == EC2_TRUST
@@ -222,14 +227,14 @@ def test_an_oversize_trust_policy_is_refused(root_client: Client, web: Role) -> 
 def test_editing_the_session_duration_with_a_preset_or_custom_seconds(
     root_client: Client, web: Role
 ) -> None:
-    root_client.post("/roles/web/edit/", {"description": "d", "duration": "14400"})
+    root_client.post("/roles/details/web/edit/", {"description": "d", "duration": "14400"})
     web.refresh_from_db()
     assert web.max_session_duration == 14400
     page = root_client.post(
-        "/roles/web/edit/", {"duration": "custom", "custom_seconds": "50000"}
+        "/roles/details/web/edit/", {"duration": "custom", "custom_seconds": "50000"}
     ).content.decode()
     assert "between 3600 and 43200 seconds" in page
-    root_client.post("/roles/web/edit/", {"duration": "custom", "custom_seconds": "5400"})
+    root_client.post("/roles/details/web/edit/", {"duration": "custom", "custom_seconds": "5400"})
     web.refresh_from_db()
     assert web.max_session_duration == 5400
 
@@ -237,15 +242,17 @@ def test_editing_the_session_duration_with_a_preset_or_custom_seconds(
 def test_permissions_tab_buttons_attach_detach_and_set_a_boundary(
     root_client: Client, web: Role
 ) -> None:
-    root_client.post("/roles/web/action/", {"op": "attach", "policy": "IAMReadOnlyAccess"})
+    root_client.post("/roles/details/web/action/", {"op": "attach", "policy": "IAMReadOnlyAccess"})
     assert web.attachments.count() == 2
-    root_client.post("/roles/web/action/", {"op": "detach", "policy": "AmazonS3FullAccess"})
+    root_client.post("/roles/details/web/action/", {"op": "detach", "policy": "AmazonS3FullAccess"})
     assert [a.policy.name for a in web.attachments.all()] == ["IAMReadOnlyAccess"]
-    root_client.post("/roles/web/action/", {"op": "set_boundary", "policy": "PowerUserAccess"})
+    root_client.post(
+        "/roles/details/web/action/", {"op": "set_boundary", "policy": "PowerUserAccess"}
+    )
     web.refresh_from_db()
     assert web.permissions_boundary.name == "PowerUserAccess"
     page = root_client.post(
-        "/roles/web/action/", {"op": "attach", "policy": "NoSuchPolicy"}
+        "/roles/details/web/action/", {"op": "attach", "policy": "NoSuchPolicy"}
     ).content.decode()
     assert "Policy NoSuchPolicy does not exist or is not attachable." in page
 
@@ -254,21 +261,21 @@ def test_inline_policies_are_created_and_deleted(root_client: Client, web: Role)
     document = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}'
     )
-    root_client.post("/roles/web/inline/", {"name": "logs", "document": document})
+    root_client.post("/roles/details/web/inline/", {"name": "logs", "document": document})
     assert web.inline_policies.get().name == "logs"
-    root_client.post("/roles/web/action/", {"op": "delete_inline", "policy": "logs"})
+    root_client.post("/roles/details/web/action/", {"op": "delete_inline", "policy": "logs"})
     assert not web.inline_policies.exists()
 
 
 def test_tags_tab_adds_and_removes_tags_ignoring_key_case(root_client: Client, web: Role) -> None:
     root_client.post(
-        "/roles/web/action/", {"op": "tag", "key": "Team", "value": "a", "tab": "tags"}
+        "/roles/details/web/action/", {"op": "tag", "key": "Team", "value": "a", "tab": "tags"}
     )
     root_client.post(
-        "/roles/web/action/", {"op": "tag", "key": "team", "value": "b", "tab": "tags"}
+        "/roles/details/web/action/", {"op": "tag", "key": "team", "value": "b", "tab": "tags"}
     )
     web.refresh_from_db()
     assert web.tags == [{"Key": "team", "Value": "b"}]
-    root_client.post("/roles/web/action/", {"op": "untag", "key": "TEAM", "tab": "tags"})
+    root_client.post("/roles/details/web/action/", {"op": "untag", "key": "TEAM", "tab": "tags"})
     web.refresh_from_db()
     assert web.tags == []
