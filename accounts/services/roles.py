@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from accounts import arns, audit, ids, validators
 from accounts.actors import Actor
 from accounts.models import Account, InstanceProfile, Role
+from accounts.services import tagging
 from iamconsole.errors import EntityAlreadyExists, LimitExceeded, ValidationError
 from policies.authorization import authorize
 from policies.models import InlinePolicy, PolicyAttachment
@@ -287,32 +288,11 @@ def delete_role(*, actor: Actor, role: Role) -> None:
 
 
 def tag_role(*, actor: Actor, role: Role, tags: list[tuple[str, str]]) -> None:
-    """Adds or replaces tags; role tag keys are case-insensitive, so `department`
-    replaces `Department`."""
-    authorize(actor, "iam:TagRole", role.arn)
-    validators.tags(tags, case_insensitive_keys=True)
-    with transaction.atomic():
-        locked = Role.objects.select_for_update().get(pk=role.pk)
-        new_keys = {key.lower() for key, _ in tags}
-        kept = [tag for tag in locked.tags if tag["Key"].lower() not in new_keys]
-        merged = kept + [{"Key": key, "Value": value} for key, value in tags]
-        if len(merged) > validators.MAX_TAGS:
-            raise LimitExceeded(f"You can add up to {validators.MAX_TAGS} tags.", field="tags")
-        locked.tags = merged
-        locked.save(update_fields=["tags"])
-        role.tags = merged
-        audit.record(actor, "iam:TagRole", role.arn, details={"keys": sorted(new_keys)})
+    tagging.add_tags(actor=actor, obj=role, action="iam:TagRole", tags=tags)
 
 
 def untag_role(*, actor: Actor, role: Role, keys: list[str]) -> None:
-    authorize(actor, "iam:UntagRole", role.arn)
-    with transaction.atomic():
-        locked = Role.objects.select_for_update().get(pk=role.pk)
-        gone = {key.lower() for key in keys}
-        locked.tags = [tag for tag in locked.tags if tag["Key"].lower() not in gone]
-        locked.save(update_fields=["tags"])
-        role.tags = locked.tags
-        audit.record(actor, "iam:UntagRole", role.arn, details={"keys": sorted(gone)})
+    tagging.remove_tags(actor=actor, obj=role, action="iam:UntagRole", keys=keys)
 
 
 def trusted_entities(document: str) -> list[str]:

@@ -13,12 +13,12 @@ from accounts.actors import Actor
 from accounts.models import Group, GroupMembership, Principal
 from accounts.services.groups import MAX_GROUPS_PER_USER
 from accounts.services.login_profiles import change_password_policy, change_password_policy_needed
+from accounts.services.tagging import tag_request_context
 from accounts.services.user_permissions import authorize_grants, permissions_of
 from accounts.services.users import (
     check_password_meets_policy,
     check_user_name_is_free,
     insert_user,
-    tag_request_context,
 )
 from iamconsole.errors import LimitExceeded
 from policies.authorization import authorize

@@ -17,6 +17,8 @@ from accounts.models import (
     PasswordHistory,
     Principal,
 )
+from accounts.services import tagging
+from accounts.services.tagging import tag_request_context
 from iamconsole.errors import (
     AccessDenied,
     EntityAlreadyExists,
@@ -202,41 +204,12 @@ def _deletion_plan(user: Principal) -> list[tuple[str, str, dict[str, object] | 
 # --- tags --------------------------------------------------------------------------
 
 
-def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:
-    """The condition keys AWS sets on a tagging request (aws:TagKeys, aws:RequestTag/k)."""
-    context: dict[str, object] = {"aws:TagKeys": [key for key, _ in tags]}
-    for key, value in tags:
-        context[f"aws:RequestTag/{key}"] = value
-    return context
-
-
 def tag_user(*, actor: Actor, user: Principal, tags: list[tuple[str, str]]) -> None:
-    """Adds or replaces tags. User tag keys are case-insensitive: `department` replaces
-    `Department`."""
-    authorize(actor, "iam:TagUser", user.arn, tag_request_context(tags))
-    validators.tags(tags, case_insensitive_keys=True)
-    with transaction.atomic():
-        locked = Principal.objects.select_for_update().get(pk=user.pk)
-        new_keys = {key.lower() for key, _ in tags}
-        kept = [tag for tag in locked.tags if tag["Key"].lower() not in new_keys]
-        merged = kept + [{"Key": key, "Value": value} for key, value in tags]
-        if len(merged) > validators.MAX_TAGS:
-            raise LimitExceeded(f"You can add up to {validators.MAX_TAGS} tags.", field="tags")
-        locked.tags = merged
-        locked.save(update_fields=["tags"])
-        user.tags = merged
-        audit.record(actor, "iam:TagUser", user.arn, details={"keys": [k for k, _ in tags]})
+    tagging.add_tags(actor=actor, obj=user, action="iam:TagUser", tags=tags)
 
 
 def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
-    authorize(actor, "iam:UntagUser", user.arn, {"aws:TagKeys": list(keys)})
-    with transaction.atomic():
-        locked = Principal.objects.select_for_update().get(pk=user.pk)
-        gone = {key.lower() for key in keys}
-        locked.tags = [tag for tag in locked.tags if tag["Key"].lower() not in gone]
-        locked.save(update_fields=["tags"])
-        user.tags = locked.tags
-        audit.record(actor, "iam:UntagUser", user.arn, details={"keys": sorted(gone)})
+    tagging.remove_tags(actor=actor, obj=user, action="iam:UntagUser", keys=keys)
 
 
 # --- own password ------------------------------------------------------------------
