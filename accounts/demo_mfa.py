@@ -68,9 +68,14 @@ FORCE_MFA_POLICY = json.dumps(
             {
                 "Sid": "DenyAllExceptListedIfNoMFA",
                 "Effect": "Deny",
+                # AWS's note on this example: adding iam:ChangePassword and
+                # iam:GetAccountPasswordPolicy lets a new user pass the forced password
+                # reset at first sign-in, as every demo user must.
                 "NotAction": [
+                    "iam:ChangePassword",
                     "iam:CreateVirtualMFADevice",
                     "iam:EnableMFADevice",
+                    "iam:GetAccountPasswordPolicy",
                     "iam:GetUser",
                     "iam:ListMFADevices",
                     "iam:ListVirtualMFADevices",

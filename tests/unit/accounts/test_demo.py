@@ -73,3 +73,16 @@ def test_demo_is_idempotent_and_reset_rebuilds_it(db) -> None:  # type: ignore[n
     Principal.objects.filter(name="Henry").delete()
     call_command("demo", "--reset", stdout=StringIO())
     assert Principal.objects.filter(account_id=demo.DEMO_ACCOUNT_ID, name="Henry").exists()
+
+
+def test_every_demo_user_can_pass_the_forced_reset_at_first_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+    from accounts import services
+
+    result = demo.load()
+    for name, password in result.user_passwords.items():
+        user = Principal.objects.get(account=result.account, name=name)
+        services.change_own_password(
+            actor=Actor(principal=user), old_password=password, new_password=f"{name}-New-Pass-1"
+        )
+        user.refresh_from_db()
+        assert not user.password_reset_required, name
