@@ -43,6 +43,8 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test chromium
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check --fail-level WARNING
+	HTTPS=true $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 

@@ -6,6 +6,7 @@ DEBUG          "true" for development only (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost names)
 REDIS_URL      use Redis for the shared cache (default: the database cache)
 SIGNUP_OPEN    "false" turns public sign-up off (default on: one account per student)
+HTTPS          "true" when served over TLS: secure cookies, https redirect, HSTS
 """
 
 from __future__ import annotations
@@ -149,9 +150,19 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and bool(os.environ.get("HTTPS")))
+# HTTPS=true when the console is served over TLS (usually behind a proxy that sets
+# X-Forwarded-Proto): secure cookies, redirects to https and HSTS.
+HTTPS = env_bool("HTTPS", False)
+SECURE_COOKIES = env_bool("SECURE_COOKIES", HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+# Subdomain HSTS and preloading commit a whole domain (often a school's) to HTTPS: that is
+# the operator's decision, not this application's.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
