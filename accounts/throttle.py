@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 
 WINDOW_SECONDS = 15 * 60
@@ -11,8 +13,13 @@ MAX_FAILURES_PER_ADDRESS = 30
 MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 
 
+def _digest(text: str) -> str:
+    # Identities are typed by visitors: hash them so any text makes a short, safe cache key.
+    return hashlib.sha256(text.lower().encode()).hexdigest()
+
+
 def _keys(identity: str, address: str | None) -> list[tuple[str, int]]:
-    keys = [(f"signin-fail:id:{identity.lower()}", MAX_FAILURES_PER_IDENTITY)]
+    keys = [(f"signin-fail:id:{_digest(identity)}", MAX_FAILURES_PER_IDENTITY)]
     if address:
         keys.append((f"signin-fail:ip:{address}", MAX_FAILURES_PER_ADDRESS))
     return keys
@@ -32,4 +39,4 @@ def record_failure(identity: str, address: str | None) -> None:
 
 
 def clear(identity: str) -> None:
-    cache.delete(f"signin-fail:id:{identity.lower()}")
+    cache.delete(f"signin-fail:id:{_digest(identity)}")

@@ -1,0 +1,166 @@
+"""No input may produce a 500: every console URL, read and posted with hostile values.
+
+For each route the test fills the URL with real and bogus names, reads the page, collects
+the names of its form fields and posts each of them with values a careless or curious
+student might send (empty, huge, NUL bytes, non-Latin text, numbers out of range, broken
+JSON). Exceptions propagate from the test client, so any unhandled error fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts import services
+from accounts.actors import Actor
+from accounts.models import Principal
+from policies import services as policy_services
+from policies.models import ManagedPolicy
+from tests.conftest import PASSWORD
+
+HOSTILE = [
+    "",
+    "\x00",
+    "x" * 5000,
+    "💥 ünïcode ☃",
+    "-1",
+    "99999999999999999999999",
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    '{"Version": "2012-10-17", "Statement": [',
+]
+POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+FIELD = re.compile(r'name="([A-Za-z_][\w-]*)"')
+
+
+def _routes() -> Iterator[tuple[str, str]]:
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> Iterator[tuple[str, str]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield str(p.name), prefix + str(p.pattern)
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+ROUTES = sorted(set(_routes()))
+VALUES = {
+    "name": ["alice", "Ops", "web", "Mine", "nobody", "x" * 200],
+    "policy": ["inline1", "missing"],
+    "policy_name": ["inline1", "missing"],
+    "key_id": ["AKIAIOSFODNN7EXAMPLE"],
+    "access_key_id": ["AKIAIOSFODNN7EXAMPLE"],
+    "device_id": ["1", "999999"],
+    "account": ["demo", "000000000000", "no-such-alias"],
+    "scope": ["aws", "local"],
+    "step": ["details", "permissions", "review", "bogus"],
+    "wizard": ["bogus"],
+}
+
+
+def _urls(route: str) -> list[str]:
+    """Concrete URLs for a route pattern, one per value of each placeholder."""
+    route = route.lstrip("^").rstrip("$")
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route)
+    names = re.findall(r"<(\w+)>", route)
+    if not names:
+        return ["/" + route]
+    urls = []
+    for name in names:
+        for value in VALUES.get(name, ["x"]):
+            url = route
+            for other in names:
+                url = url.replace(f"<{other}>", value if other == name else VALUES[other][0])
+            urls.append("/" + url)
+    return urls
+
+
+@pytest.fixture
+def world(root_actor: Actor, alice: Principal) -> Principal:
+    """A small account with one of everything the routes can name."""
+    group = services.create_group(actor=root_actor, name="Ops")
+    services.add_user_to_group(actor=root_actor, group=group, user=alice)
+    policy_services.create_policy(actor=root_actor, name="Mine", document=POLICY)
+    readonly = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
+    policy_services.attach_policy(actor=root_actor, target=alice, policy=readonly)
+    policy_services.put_inline_policy(
+        actor=root_actor, target=alice, name="inline1", document=POLICY
+    )
+    policy_services.put_inline_policy(
+        actor=root_actor, target=group, name="inline1", document=POLICY
+    )
+    trust = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+    )
+    services.create_role(actor=root_actor, name="web", trust_policy=trust)
+    return alice
+
+
+def _exercise(client: Client, url: str) -> None:
+    for query in ("", "?page=-1&page_size=abc&q=%00&tab=zzz&type=x&user=nobody&next=//evil"):
+        response = client.get(url + query)
+        assert response.status_code < 500, (url + query, response.status_code)
+    page = client.get(url)
+    fields = (
+        set(FIELD.findall(page.content.decode(errors="replace")))
+        if page.status_code == 200
+        else set()
+    )
+    fields.discard("csrfmiddlewaretoken")
+    fields |= {"name", "document", "confirm"}
+    for value in HOSTILE:
+        response = client.post(url, {field: value for field in fields})
+        assert response.status_code < 500, (url, value[:20], response.status_code)
+
+
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_no_route_answers_hostile_input_with_a_server_error(
+    world: Principal, root: Principal, name: str, route: str
+) -> None:
+    for url in _urls(route):
+        root_client = Client()
+        root_client.force_login(root)
+        _exercise(root_client, url)
+        user_client = Client()
+        user_client.force_login(world)
+        _exercise(user_client, url)
+
+
+def test_the_create_user_wizard_survives_hostile_input(root: Principal) -> None:
+    client = Client()
+    client.force_login(root)
+    start = client.get("/users/create/")
+    base = start["Location"].rsplit("/", 2)[0]
+    for step in ("details", "permissions", "review", "retrieve", "credentials.csv", "cancel"):
+        suffix = f"/{step}/" if "." not in step else f"/{step}"
+        _exercise(client, base + suffix)
+
+
+def test_signed_out_visitors_cannot_cause_server_errors(db) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    for url in (
+        "/signin/",
+        "/signin/root/",
+        "/signin/demo/",
+        "/signin/mfa/",
+        "/signup/",
+        "/signin/new-password/",
+    ):
+        _exercise(client, url)
+    # A password that is right for nobody, with the MFA step reached by nobody.
+    client.post("/signin/", {"kind": "root", "email": "nobody@example.com"})
+    assert client.post("/signin/root/", {"password": PASSWORD}).status_code < 500
+
+
+def test_a_nul_character_is_refused_with_a_clear_400(root_client: Client) -> None:
+    response = root_client.post("/groups/create/", {"name": "Ops\x00"})
+    assert response.status_code == 400
+    assert "The request contains a NUL character." in response.content.decode()
+    assert root_client.get("/users/?q=a%00b").status_code == 400
