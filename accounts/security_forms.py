@@ -46,6 +46,21 @@ class MFASignInForm(forms.Form):
     )
 
 
+class MFADeviceChoiceForm(forms.Form):
+    """Which of several devices the sign-in code will come from (AWS asks this first)."""
+
+    device = forms.TypedChoiceField(
+        label="MFA device", coerce=int, widget=forms.RadioSelect, empty_value=None
+    )
+
+    def __init__(self, *args: Any, devices: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.devices = devices
+        self.fields["device"].choices = [(device.pk, device.name) for device in devices]
+        errors = self.fields["device"].error_messages
+        errors["required"] = errors["invalid_choice"] = "Choose an MFA device."
+
+
 class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(
         label="Your password", widget=forms.PasswordInput, strip=False, max_length=128

@@ -23,6 +23,7 @@ MFA_INCORRECT = (
     "each code can be used only once."
 )
 MFA_TIMED_OUT = "Your sign-in has timed out. Sign in again."
+MFA_CHOOSE = "Choose an MFA device."
 # After a correct password the MFA code must follow within this time.
 PENDING_MFA_KEY = "signin_mfa_pending"
 PENDING_MFA_SECONDS = 5 * 60
@@ -113,18 +114,53 @@ def pending_mfa_principal(request: HttpRequest) -> Principal | None:
     return Principal.objects.select_related("account").filter(pk=pending.get("principal")).first()
 
 
+def mfa_devices(principal: Principal) -> list[MFADevice]:
+    """The principal's devices in the order they were assigned (the sign-in choice list)."""
+    return list(MFADevice.objects.filter(principal=principal).only("id", "name", "enabled_at"))
+
+
+def chosen_mfa_device(request: HttpRequest, principal: Principal) -> MFADevice | None:
+    """The device whose code the sign-in asks for: the only one, or the one picked."""
+    devices = list(MFADevice.objects.filter(principal=principal))
+    if len(devices) == 1:
+        return devices[0]
+    pending = request.session.get(PENDING_MFA_KEY)
+    picked = pending.get("device") if isinstance(pending, dict) else None
+    return next((device for device in devices if device.pk == picked), None)
+
+
+def choose_mfa_device(request: HttpRequest, principal: Principal, device_id: object) -> MFADevice:
+    """Remembers which of the principal's devices the person will give a code from."""
+    pending = request.session.get(PENDING_MFA_KEY)
+    device = MFADevice.objects.filter(principal=principal, pk=_as_int(device_id)).first()
+    if device is None or not isinstance(pending, dict):
+        raise SignInFailed(MFA_CHOOSE)
+    # A new dict, so the session notices the change.
+    request.session[PENDING_MFA_KEY] = pending | {"device": device.pk}
+    return device
+
+
+def _as_int(raw: object) -> int:
+    try:
+        return int(str(raw))
+    except ValueError:
+        return 0
+
+
 def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
-    """The second step: a code from any of the principal's devices, accepted once."""
+    """The second step: a code from the chosen device, accepted once."""
     principal = pending_mfa_principal(request)
     if principal is None:
         raise SignInFailed(MFA_TIMED_OUT)
+    device = chosen_mfa_device(request, principal)
+    if device is None:
+        raise SignInFailed(MFA_CHOOSE)
     address = client_ip(request)
     identity = f"mfa:{principal.unique_id}"
     if throttle.is_blocked(identity, address):
         raise SignInFailed(throttle.MESSAGE)
     actor = Actor(principal=principal, source_ip=address)
-    device = verify_mfa_code(principal, code)
-    if device is None:
+    if verify_mfa_code(principal, code, device=device) is None:
         throttle.record_failure(identity, address)
         audit.record(
             actor,
@@ -132,6 +168,7 @@ def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
             principal.arn,
             outcome=AuditEvent.Outcome.FAILED,
             error_code="Failed MFA authentication",
+            details={"mfa_device": device.arn},
         )
         raise SignInFailed(MFA_INCORRECT)
     throttle.clear(identity)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("signin/iam/", signin.signin_user, name="signin_user_blank"),
     path("signin/new-password/", signin.new_password, name="new_password"),
     path("signin/mfa/", mfa.signin_mfa, name="signin_mfa"),
+    path("signin/mfa/device/", mfa.signin_mfa_device, name="signin_mfa_device"),
     path("signin/<str:account>/", signin.signin_user, name="signin_user"),
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),

@@ -163,16 +163,18 @@ def deactivate_mfa_device(*, actor: Actor, device: MFADevice, password: str) -> 
 
 
 def verify_mfa_code(
-    principal: Principal, code: str, *, now: datetime | None = None
+    principal: Principal, code: str, *, device: MFADevice, now: datetime | None = None
 ) -> MFADevice | None:
-    """The device of `principal` that accepts `code` at sign-in (and spends it), or None.
+    """`device` if it belongs to `principal` and accepts `code` at sign-in (spending it).
 
-    AWS accepts a code from any of the principal's devices.
+    AWS asks for the code of the one device the person picked: a code from any other of
+    the principal's devices does not count.
     """
+    if device.principal_id != principal.pk:
+        return None
     now = now or timezone.now()
-    for device in MFADevice.objects.filter(principal=principal):
-        secret = crypto.decrypt(device.secret_encrypted)
-        step = mfa.matching_step(secret, code, now=now, after=device.last_used_step)
-        if step is not None and _claim_step(device, step, now):
-            return device
+    secret = crypto.decrypt(device.secret_encrypted)
+    step = mfa.matching_step(secret, code, now=now, after=device.last_used_step)
+    if step is not None and _claim_step(device, step, now):
+        return device
     return None

@@ -1,5 +1,5 @@
 """MFA pages: assign a virtual device (name, then set up), resync, remove, and the
-sign-in MFA code page.
+sign-in MFA pages (which device, then its code).
 
 Every page serves both the signed-in principal's own devices (/security-credentials/mfa/)
 and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from accounts import access, mfa, services
@@ -22,10 +23,18 @@ from accounts.models import Principal
 from accounts.security_forms import (
     ConfirmPasswordForm,
     MFACodesForm,
+    MFADeviceChoiceForm,
     MFADeviceNameForm,
     MFASignInForm,
 )
-from accounts.signin import SignInFailed, pending_mfa_principal, sign_in_with_mfa
+from accounts.signin import (
+    SignInFailed,
+    choose_mfa_device,
+    chosen_mfa_device,
+    mfa_devices,
+    pending_mfa_principal,
+    sign_in_with_mfa,
+)
 from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError
 
@@ -170,12 +179,27 @@ def remove(request: HttpRequest, device_id: int, name: str | None = None) -> Htt
     return render(request, "accounts/mfa/remove.html", ctx)
 
 
+def _after_sign_in(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next", "")
+    safe = target.startswith("/") and not target.startswith("//")
+    return redirect(target if safe else "dashboard")
+
+
+def _with_next(request: HttpRequest, name: str) -> str:
+    """The URL of sign-in step `name`, keeping where the person was going."""
+    target = request.GET.get("next", "")
+    return reverse(name) + (f"?{urlencode({'next': target})}" if target else "")
+
+
 @login_not_required
 def signin_mfa(request: HttpRequest) -> HttpResponse:
-    """The second sign-in page: the MFA code, after a correct password."""
+    """The second sign-in page: the code of the chosen MFA device, after a correct password."""
     principal = pending_mfa_principal(request)
     if principal is None:
         return redirect("signin")
+    device = chosen_mfa_device(request, principal)
+    if device is None:
+        return redirect(_with_next(request, "signin_mfa_device"))
     form = MFASignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,8 +207,28 @@ def signin_mfa(request: HttpRequest) -> HttpResponse:
         except SignInFailed as failure:
             form.add_error("code", failure.message)
         else:
-            target = request.GET.get("next", "")
-            safe = target.startswith("/") and not target.startswith("//")
-            return redirect(target if safe else "dashboard")
-    ctx = {"form": form, "pending": principal}
+            return _after_sign_in(request)
+    ctx = {"form": form, "pending": principal, "device": device}
+    ctx["several"] = len(mfa_devices(principal)) > 1
+    ctx["choose_url"] = _with_next(request, "signin_mfa_device")
     return render(request, "accounts/mfa/signin_mfa.html", ctx)
+
+
+@login_not_required
+def signin_mfa_device(request: HttpRequest) -> HttpResponse:
+    """With several devices, AWS first asks which one the code will come from."""
+    principal = pending_mfa_principal(request)
+    if principal is None:
+        return redirect("signin")
+    devices = mfa_devices(principal)
+    data = request.POST if request.method == "POST" else None  # nothing picked is an error
+    form = MFADeviceChoiceForm(data, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            choose_mfa_device(request, principal, form.cleaned_data["device"])
+        except SignInFailed as failure:
+            form.add_error("device", failure.message)
+        else:
+            return redirect(_with_next(request, "signin_mfa"))
+    ctx = {"form": form, "pending": principal, "devices": devices}
+    return render(request, "accounts/mfa/signin_mfa_device.html", ctx)

@@ -7,6 +7,7 @@ import time
 import pyotp
 from playwright.sync_api import Page, expect
 
+from accounts import crypto
 from accounts.models import MFADevice, Principal
 from tests.conftest import PASSWORD
 
@@ -77,3 +78,35 @@ def test_root_enrols_a_device_signs_in_with_a_code_and_a_replay_is_rejected(
     expect(page.get_by_text("The MFA code is not valid.")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url("/signin/?next=/")
+
+
+def test_with_two_devices_root_picks_one_and_signs_in_with_its_code(
+    page: Page, root: Principal
+) -> None:
+    secrets = {"phone": pyotp.random_base32(), "tablet": pyotp.random_base32()}
+    for name, secret in secrets.items():
+        MFADevice.objects.create(
+            account=root.account,
+            principal=root,
+            name=name,
+            secret_encrypted=crypto.encrypt(secret),
+        )
+    enter_password(page)
+    expect(page.get_by_text("Choose the MFA device you will use")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Choose an MFA device.")).to_be_visible()
+    page.get_by_role("radio", name="tablet").check()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_test_id("mfa-chosen-device")).to_contain_text("tablet")
+
+    wait_for_fresh_step()
+    page.get_by_label("MFA code").fill(pyotp.TOTP(secrets["phone"]).now())
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("The MFA code is not valid.")).to_be_visible()
+
+    page.get_by_role("link", name="Choose a different MFA device").click()
+    page.get_by_role("radio", name="phone").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("MFA code").fill(pyotp.TOTP(secrets["phone"]).now())
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("heading", name="IAM Dashboard")).to_be_visible()

@@ -222,6 +222,79 @@ def test_an_iam_user_with_a_device_signs_in_with_a_code(alice: Principal) -> Non
     assert client.session[MFA_SESSION_KEY]
 
 
+OTHER_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+
+
+def test_with_one_device_the_code_page_comes_straight_after_the_password(
+    root: Principal,
+) -> None:
+    give_device(root)
+    client = Client()
+    response = sign_in_root(client)
+    assert response["Location"] == "/signin/mfa/?next=%2F"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'name="code"' in page.content.decode()
+    assert "Choose a different MFA device" not in page.content.decode()
+
+
+def test_with_several_devices_the_person_first_chooses_one_then_gives_its_code(
+    root: Principal,
+) -> None:
+    give_device(root, name="phone")
+    tablet = give_device(root, OTHER_SECRET, name="tablet")
+    client = Client()
+    code_page = sign_in_root(client)["Location"]
+    response = client.get(code_page)
+    assert response["Location"] == "/signin/mfa/device/?next=%2F"
+    choice = client.get(response["Location"]).content.decode()
+    assert "phone" in choice and "tablet" in choice and "Authenticator app" in choice
+    response = client.post("/signin/mfa/device/?next=%2F", {"device": tablet.pk})
+    assert response["Location"] == "/signin/mfa/?next=%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert "MFA device: <strong>tablet</strong>" in page
+    # The other device's code is not accepted for the chosen one.
+    response = client.post("/signin/mfa/", {"code": pyotp.TOTP(SECRET).now()})
+    assert "The MFA code is not valid." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post("/signin/mfa/", {"code": pyotp.TOTP(OTHER_SECRET).now()})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(root.pk)
+    event = AuditEvent.objects.get(action="signin:ConsoleLogin", outcome="allowed")
+    assert event.details["mfa_device"] == tablet.arn
+
+
+def test_choosing_nothing_or_someone_elses_device_is_refused(
+    root: Principal, alice: Principal
+) -> None:
+    give_device(root, name="phone")
+    give_device(root, OTHER_SECRET, name="tablet")
+    alices = give_device(alice, name="alice-phone")
+    client = Client()
+    sign_in_root(client)
+    for data in ({}, {"device": alices.pk}, {"device": "not-a-number"}):
+        response = client.post("/signin/mfa/device/", data)
+        assert response.status_code == 200
+        assert "Choose an MFA device." in response.content.decode()
+    assert client.get("/signin/mfa/")["Location"] == "/signin/mfa/device/"
+
+
+def test_the_person_can_go_back_and_choose_another_device(root: Principal) -> None:
+    phone = give_device(root, name="phone")
+    tablet = give_device(root, OTHER_SECRET, name="tablet")
+    client = Client()
+    sign_in_root(client)
+    client.post("/signin/mfa/device/", {"device": tablet.pk})
+    page = client.get("/signin/mfa/").content.decode()
+    assert '<a href="/signin/mfa/device/">Choose a different MFA device</a>' in page
+    client.post("/signin/mfa/device/", {"device": phone.pk})
+    assert client.post("/signin/mfa/", {"code": pyotp.TOTP(SECRET).now()}).status_code == 302
+
+
+def test_the_device_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+    assert Client().get("/signin/mfa/device/")["Location"] == "/signin/"
+
+
 # --- the self-managed-credentials-with-MFA policy ------------------------------------
 
 

@@ -47,7 +47,7 @@ def test_assigning_a_device_stores_the_secret_encrypted_and_spends_the_codes(
     assert secret not in device.secret_encrypted
     assert crypto.decrypt(device.secret_encrypted) == secret
     # The enrolment code cannot sign in.
-    assert services.verify_mfa_code(alice, code(secret, 0), now=NOW) is None
+    assert services.verify_mfa_code(alice, code(secret, 0), device=device, now=NOW) is None
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"iam:CreateVirtualMFADevice", "iam:EnableMFADevice"} <= actions
 
@@ -112,16 +112,33 @@ def test_a_user_without_permission_cannot_assign_a_device(alice: Principal, bob:
 def test_a_sign_in_code_is_accepted_once(root_actor: Actor, alice: Principal) -> None:
     device, secret = assign(root_actor, alice)
     later = NOW + timedelta(seconds=30)
-    assert services.verify_mfa_code(alice, code(secret, 0, later), now=later) == device
-    assert services.verify_mfa_code(alice, code(secret, 0, later), now=later) is None
-    assert services.verify_mfa_code(alice, "000000", now=later) is None
+    now_code = code(secret, 0, later)
+    assert services.verify_mfa_code(alice, now_code, device=device, now=later) == device
+    assert services.verify_mfa_code(alice, now_code, device=device, now=later) is None
+    assert services.verify_mfa_code(alice, "000000", device=device, now=later) is None
 
 
-def test_a_code_from_any_device_signs_in(root_actor: Actor, alice: Principal) -> None:
-    assign(root_actor, alice, "first")
-    second, secret = assign(root_actor, alice, "second")
+def test_a_code_is_checked_only_against_the_chosen_device(
+    root_actor: Actor, alice: Principal
+) -> None:
+    first, first_secret = assign(root_actor, alice, "first")
+    second, second_secret = assign(root_actor, alice, "second")
     later = NOW + timedelta(seconds=30)
-    assert services.verify_mfa_code(alice, code(secret, 0, later), now=later) == second
+    first_code = code(first_secret, 0, later)
+    assert services.verify_mfa_code(alice, first_code, device=second, now=later) is None
+    second.refresh_from_db()
+    assert second.last_used_step == int(NOW.timestamp()) // 30
+    assert services.verify_mfa_code(alice, first_code, device=first, now=later) == first
+    second_code = code(second_secret, 0, later)
+    assert services.verify_mfa_code(alice, second_code, device=second, now=later) == second
+
+
+def test_another_principals_device_never_signs_in(
+    root_actor: Actor, alice: Principal, bob: Principal
+) -> None:
+    device, secret = assign(root_actor, bob, "bobs-phone")
+    later = NOW + timedelta(seconds=30)
+    assert services.verify_mfa_code(alice, code(secret, 0, later), device=device, now=later) is None
 
 
 def test_resync_needs_two_new_consecutive_codes(root_actor: Actor, alice: Principal) -> None:
