@@ -22,9 +22,13 @@ from policies.engine import Decision, EngineError, compile_policy, evaluate, val
 from policies.engine import actions as catalogue
 from policies.models import InlinePolicy, PolicyVersion
 
-MAX_ACTIONS = 100
+# At most this many actions per run, after patterns are expanded (x 20 resources, the
+# results table stays readable and the run stays fast).
+MAX_ACTIONS = 200
 MAX_RESOURCES = 20
 _ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9]+")
+# Patterns as policies write them: s3:Get*, ec2:Describe?*, *:List*, or * alone.
+_PATTERN = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+")
 SESSION_NAME = "simulator"
 
 DECISION_LABELS = {
@@ -148,27 +152,56 @@ def for_documents(actor: Actor, documents: list[str]) -> Subject:
 # --- input -----------------------------------------------------------------------
 
 
-def parse_actions(text: str | list[str]) -> list[str]:
-    """Actions from free text (one per line or comma separated), literal names only."""
+def _expand(item: str) -> list[str]:
+    """The catalogue actions a pattern (s3:Get*) stands for; refused past MAX_ACTIONS."""
+    expanded = catalogue.expand_action(item)
+    if not expanded:
+        raise ValidationError(
+            f"{item} matches no action in the AWS action catalogue.", field="actions"
+        )
+    if len(expanded) > MAX_ACTIONS:
+        raise ValidationError(
+            f"{item} matches {len(expanded)} actions; the simulator runs at most "
+            f"{MAX_ACTIONS} at once. Narrow the pattern, e.g. s3:Get* instead of s3:*.",
+            field="actions",
+        )
+    return expanded
+
+
+def parse_action_patterns(text: str | list[str]) -> tuple[list[str], list[tuple[str, int]]]:
+    """Actions from free text (one per line or comma separated): literal names, and
+    patterns such as s3:Get* expanded from the AWS action catalogue. Also returns each
+    pattern with the number of actions it stood for, for the results' heading."""
     items = text if isinstance(text, list) else re.split(r"[\s,]+", text)
     actions: list[str] = []
+    patterns: list[tuple[str, int]] = []
     for item in (i.strip() for i in items):
         if not item:
             continue
-        if not _ACTION.fullmatch(item):
+        if _ACTION.fullmatch(item):
+            info = catalogue.get_action(item)
+            names = [info.full_name if info else item]
+        elif _PATTERN.fullmatch(item):
+            names = _expand(item)
+            patterns.append((item, len(names)))
+        else:
             raise ValidationError(
-                f"{item} is not an action name: write service:Action, e.g. s3:GetObject.",
+                f"{item} is not an action name: write service:Action, e.g. s3:GetObject, "
+                "or a pattern such as s3:Get*.",
                 field="actions",
             )
-        info = catalogue.get_action(item)
-        name = info.full_name if info else item
-        if name not in actions:
-            actions.append(name)
+        actions += [name for name in names if name not in actions]
+        if len(actions) > MAX_ACTIONS:
+            raise ValidationError(
+                f"Simulate at most {MAX_ACTIONS} actions at once.", field="actions"
+            )
     if not actions:
         raise ValidationError("Choose at least one action.", field="actions")
-    if len(actions) > MAX_ACTIONS:
-        raise ValidationError(f"Simulate at most {MAX_ACTIONS} actions.", field="actions")
-    return actions
+    return actions, patterns
+
+
+def parse_actions(text: str | list[str]) -> list[str]:
+    return parse_action_patterns(text)[0]
 
 
 def parse_resources(text: str) -> list[str]:

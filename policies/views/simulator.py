@@ -72,7 +72,7 @@ def _run(actor: Actor, data: QueryDict, ctx: Ctx) -> None:
     try:
         subject = _subject(actor, ctx["entity"], ctx["documents"])
         typed = [a for a in re.split(r"[\s,]+", data.get("actions", "")) if a]
-        actions = simulator.parse_actions(data.getlist("action") + typed)
+        actions, ctx["expanded"] = simulator.parse_action_patterns(data.getlist("action") + typed)
         resources = simulator.parse_resources(data.get("resources", ""))
         pairs = list(zip(data.getlist("ctx_key"), data.getlist("ctx_value"), strict=False))
         context = simulator.parse_context(pairs)

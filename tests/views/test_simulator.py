@@ -81,7 +81,12 @@ def test_picked_actions_and_context_keys_are_used(root_client: Client) -> None:
     ("data", "message"),
     [
         ({"entity": "user:nobody", "actions": "s3:GetObject"}, "Choose a user, group or role"),
-        ({"entity": "user:alice", "actions": "s3:Get*"}, "is not an action name"),
+        ({"entity": "user:alice", "actions": "s3:Get(x)"}, "is not an action name"),
+        ({"entity": "user:alice", "actions": "s3:Fly*"}, "matches no action in the AWS"),
+        (
+            {"entity": "user:alice", "actions": "ec2:*"},
+            "the simulator runs at most 200 at once. Narrow the pattern",
+        ),
         ({"entity": "user:alice", "actions": ""}, "Choose at least one action."),
         ({"entity": "custom", "document": "{", "actions": "s3:GetObject"}, "line 1, column"),
         ({"entity": "user:alice", "actions": "s3:GetObject", "resources": "bucket"}, "not an ARN"),

@@ -8,6 +8,7 @@ from accounts.models import Principal
 from iamconsole.errors import AccessDenied, MalformedPolicyDocument, ValidationError
 from policies import services as policy_services
 from policies import simulator
+from policies.engine import actions as catalogue
 from policies.models import ManagedPolicy
 
 READ_ONLY = """{
@@ -101,13 +102,41 @@ def test_a_pasted_document_with_an_error_is_refused_with_its_position(root_actor
         simulator.for_documents(root_actor, ['{"Version": '])
 
 
-def test_actions_must_be_literal_names() -> None:
+def test_literal_actions_take_the_catalogues_spelling() -> None:
     assert simulator.parse_actions("s3:getobject, iam:CreateUser") == [
         "s3:GetObject",
         "iam:CreateUser",
     ]
-    with pytest.raises(ValidationError):
-        simulator.parse_actions("s3:Get*")
+    with pytest.raises(ValidationError, match="is not an action name"):
+        simulator.parse_actions("s3:Get(1)")
+
+
+def test_an_action_pattern_runs_every_catalogue_action_it_matches() -> None:
+    actions, patterns = simulator.parse_action_patterns("s3:Get*\ns3:GetObject")
+    assert actions == catalogue.expand_action("s3:Get*")
+    assert "s3:GetObject" in actions and "s3:PutObject" not in actions
+    assert patterns == [("s3:Get*", len(actions))]
+
+
+def test_a_pattern_matching_more_than_the_cap_is_refused_with_its_count() -> None:
+    count = len(catalogue.expand_action("ec2:*"))
+    assert count > simulator.MAX_ACTIONS
+    with pytest.raises(ValidationError, match=f"ec2:\\* matches {count} actions"):
+        simulator.parse_actions("ec2:*")
+    with pytest.raises(ValidationError, match="matches no action"):
+        simulator.parse_actions("s3:Fly*")
+
+
+def test_a_pattern_run_decides_each_action_it_stands_for(root_actor: Actor) -> None:
+    policy = (
+        '{"Version":"2012-10-17","Statement":'
+        '[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+    )
+    subject = simulator.for_documents(root_actor, [policy])
+    results = simulator.simulate(subject, simulator.parse_actions("s3:GetObject*"), ["*"])
+    decided = {r.action: r.allowed for r in results}
+    assert decided["s3:GetObject"] is True
+    assert decided["s3:GetObjectAcl"] is False
 
 
 def test_a_user_without_permission_cannot_simulate(alice: Principal, bob: Principal) -> None:
