@@ -42,6 +42,15 @@ def _set_password(user: Principal, password: str, reset_required: bool) -> None:
     user.save(update_fields=["password", "password_last_changed", "password_reset_required"])
 
 
+def _check_new_password(user: Principal, password: str) -> None:
+    """The password policy's rules and its reuse prevention, as when users change their own:
+    an administrator cannot hand back a password the user had recently either."""
+    check_password_meets_policy(user.account, password)
+    password_history.check_not_reused(
+        user, password, passwords.rules_for(user.account), field="password"
+    )
+
+
 def _attach_change_password(actor: Actor, user: Principal) -> None:
     # Called inside the caller's transaction after the caller authorized the attachment.
     policy = change_password_policy()
@@ -67,7 +76,7 @@ def create_login_profile(
     attach = _authorize_change_password_attachment(actor, user, password_reset_required)
     if user.has_usable_password():
         raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
-    check_password_meets_policy(user.account, password)
+    _check_new_password(user, password)
     with transaction.atomic():
         locked = _lock(user)
         if locked.has_usable_password():
@@ -92,7 +101,7 @@ def update_login_profile(
     if not user.has_usable_password():
         raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
     if password is not None:
-        check_password_meets_policy(user.account, password)
+        _check_new_password(user, password)
     with transaction.atomic():
         locked = _lock(user)
         if password is None:
@@ -118,6 +127,8 @@ def delete_login_profile(*, actor: Actor, user: Principal) -> None:
         raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
     with transaction.atomic():
         locked = _lock(user)
+        # Kept for reuse prevention: enabling console access again cannot bring it back.
+        password_history.remember_current_password(locked)
         locked.set_unusable_password()
         locked.password_reset_required = False
         locked.save(update_fields=["password", "password_reset_required"])
