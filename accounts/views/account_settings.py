@@ -1,4 +1,4 @@
-"""Account settings: the account password policy (view and edit)."""
+"""Account settings: the account password policy (view, edit, confirm)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from accounts.actors import actor_for
 from accounts.forms import add_service_error
 from accounts.passwords import DEFAULT_RULES
 from accounts.security_forms import PasswordPolicyForm
+from accounts.services.password_policy import validate_password_policy
 from iamconsole.errors import AccessDenied, IamError
+
+FORM_TEMPLATE = "accounts/settings/password_policy_form.html"
 
 
 def account_settings(request: HttpRequest) -> HttpResponse:
@@ -24,6 +27,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 def edit_password_policy(request: HttpRequest) -> HttpResponse:
+    """Edit → Save changes → confirm with Set custom (or Set default); nothing is saved
+    before the confirmation. The confirm step carries the form's values as hidden fields,
+    so it works without JavaScript and keeps no state on the server."""
     actor = actor_for(request)
     ctx: dict[str, object] = {"nav": "account_settings"}
     try:
@@ -33,14 +39,23 @@ def edit_password_policy(request: HttpRequest) -> HttpResponse:
         current = DEFAULT_RULES
     form = PasswordPolicyForm(request.POST or None, initial=PasswordPolicyForm.initial_for(current))
     ctx["form"] = form
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_password_policy(actor=actor, rules=form.rules())
-        except AccessDenied as denied:
-            ctx["denied"] = denied.message
-        except IamError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Password policy updated.")
-            return redirect("account_settings")
-    return render(request, "accounts/settings/password_policy_form.html", ctx)
+    if request.method != "POST" or "back" in request.POST or not form.is_valid():
+        return render(request, FORM_TEMPLATE, ctx)
+    rules = form.rules()
+    confirmed = "confirm" in request.POST
+    try:
+        if rules is not None:
+            validate_password_policy(rules)
+        if confirmed:
+            services.set_password_policy(actor=actor, rules=rules)
+    except AccessDenied as denied:
+        ctx["denied"] = denied.message
+    except IamError as error:
+        add_service_error(form, error)
+    else:
+        if not confirmed:
+            ctx["policy"] = rules or DEFAULT_RULES
+            return render(request, "accounts/settings/password_policy_confirm.html", ctx)
+        messages.success(request, "Password policy updated.")
+        return redirect("account_settings")
+    return render(request, FORM_TEMPLATE, ctx)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.actors import Actor
-from accounts.models import PasswordPolicy, Principal
+from accounts.models import AuditEvent, PasswordPolicy, Principal
 from accounts.passwords import Rules
 from tests.conftest import PASSWORD
 
@@ -30,10 +31,24 @@ def test_account_settings_shows_the_iam_default_policy(root_client: Client) -> N
     assert "IAM default password policy" in page
 
 
+URL = "/account-settings/password-policy/"
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """The values the confirm step carries back, as the browser would post them."""
+    fields = re.findall(r'<input type="hidden" name="(\w+)"(?: value="([^"]*)")?', page)
+    return {name: value for name, value in fields if name != "csrfmiddlewaretoken"}
+
+
+def save_and_confirm(client: Client, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Save changes, then Set custom / Set default with what the confirm step carries."""
+    confirm = client.post(URL, data)
+    assert confirm.status_code == 200
+    return client.post(URL, hidden_fields(confirm.content.decode()) | {"confirm": "1"})
+
+
 def test_root_sets_a_custom_policy_with_every_option(root_client: Client) -> None:
-    response = root_client.post(
-        "/account-settings/password-policy/", CUSTOM | {"hard_expiry": "on"}
-    )
+    response = save_and_confirm(root_client, CUSTOM | {"hard_expiry": "on"})
     assert response["Location"] == "/account-settings/"
     policy = PasswordPolicy.objects.get()
     assert policy.minimum_password_length == 12
@@ -80,7 +95,7 @@ def test_out_of_range_values_are_refused_beside_the_field(
     ],
 )
 def test_values_at_the_bounds_are_accepted(root_client: Client, field: str, value: str) -> None:
-    response = root_client.post("/account-settings/password-policy/", CUSTOM | {field: value})
+    response = save_and_confirm(root_client, CUSTOM | {field: value})
     assert response.status_code == 302
     assert PasswordPolicy.objects.exists()
 
@@ -89,14 +104,52 @@ def test_choosing_iam_default_removes_the_custom_policy(
     root_client: Client, root_actor: Actor
 ) -> None:
     services.set_password_policy(actor=root_actor, rules=Rules(custom=True, minimum_length=10))
-    root_client.post("/account-settings/password-policy/", {"mode": "default"})
+    confirm = root_client.post(URL, {"mode": "default"}).content.decode()
+    assert "Set IAM default password policy?" in confirm and ">Set default</button>" in confirm
+    assert PasswordPolicy.objects.exists()
+    response = root_client.post(URL, hidden_fields(confirm) | {"confirm": "1"})
+    assert response["Location"] == "/account-settings/"
     assert not PasswordPolicy.objects.exists()
+
+
+def test_saving_asks_to_confirm_with_set_custom_and_changes_nothing_until_then(
+    root_client: Client,
+) -> None:
+    response = root_client.post(URL, CUSTOM)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Set custom password policy?" in page and ">Set custom</button>" in page
+    assert "12 characters" in page and "Expire passwords in 90 days" in page
+    assert hidden_fields(page)["minimum_length"] == "12"
+    assert not PasswordPolicy.objects.exists()
+    assert not AuditEvent.objects.filter(action="iam:UpdateAccountPasswordPolicy").exists()
+
+
+def test_cancel_on_the_confirm_step_goes_back_to_the_form_with_the_values_kept(
+    root_client: Client,
+) -> None:
+    confirm = root_client.post(URL, CUSTOM).content.decode()
+    response = root_client.post(URL, hidden_fields(confirm) | {"back": "1"})
+    page = response.content.decode()
+    assert "Edit password policy" in page
+    assert 'name="minimum_length" value="12"' in page
+    assert 'name="max_age_days" value="90"' in page
+    assert not PasswordPolicy.objects.exists()
+
+
+def test_an_unchecked_option_stays_unchecked_through_the_confirm_step(
+    root_client: Client,
+) -> None:
+    save_and_confirm(root_client, CUSTOM)
+    policy = PasswordPolicy.objects.get()
+    assert not policy.hard_expiry and not policy.require_symbols
+    assert policy.require_uppercase_characters
 
 
 def test_a_user_without_permission_sees_the_denial_on_both_pages(alice_client: Client) -> None:
     page = alice_client.get("/account-settings/").content.decode()
     assert "not authorized to perform: iam:GetAccountPasswordPolicy" in page
-    response = alice_client.post("/account-settings/password-policy/", CUSTOM)
+    response = save_and_confirm(alice_client, CUSTOM)
     assert "not authorized to perform: iam:UpdateAccountPasswordPolicy" in response.content.decode()
     assert not PasswordPolicy.objects.exists()
 
@@ -176,3 +229,23 @@ def test_the_expiry_notice_shows_on_every_console_page(
     alice.save(update_fields=["password_last_changed"])
     page = alice_client.get("/").content.decode()
     assert "Your password expires in 13 days." in page
+
+
+def test_an_admin_reset_to_a_remembered_password_is_refused_beside_the_field(
+    root_client: Client, root_actor: Actor, alice: Principal
+) -> None:
+    services.set_password_policy(
+        actor=root_actor, rules=Rules(custom=True, minimum_length=8, reuse_prevention=5)
+    )
+    before = alice.password
+    response = root_client.post(
+        "/users/details/alice/console-access/",
+        {"access": "enable", "password_kind": "custom", "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert (
+        '<p class="field-error" id="id_password-error">Policy constraint violation with password '
+        "reuse prevention during password change.</p>"
+    ) in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.password == before
