@@ -14,6 +14,7 @@ from django.http import Http404
 from accounts import arns
 from accounts.actors import Actor
 from accounts.models import Account, Group, Principal, Role
+from iamconsole.errors import NoSuchEntity
 from policies.authorization import authorize, is_allowed
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 
@@ -106,6 +107,28 @@ def get_version(actor: Actor, policy: ManagedPolicy, version_id: str) -> PolicyV
     """One version's document (iam:GetPolicyVersion), or None when there is no such version."""
     authorize(actor, "iam:GetPolicyVersion", policy.arn)
     return PolicyVersion.objects.filter(policy=policy, version_id=version_id[:16]).first()
+
+
+def version_pair(
+    actor: Actor, policy: ManagedPolicy, left_id: str, right_id: str
+) -> tuple[PolicyVersion, PolicyVersion]:
+    """Two versions to compare (iam:GetPolicyVersion), in one query; NoSuchEntity names
+    the first one that does not exist."""
+    authorize(actor, "iam:GetPolicyVersion", policy.arn)
+    wanted = [left_id[:16], right_id[:16]]
+    found = {
+        v.version_id: v for v in PolicyVersion.objects.filter(policy=policy, version_id__in=wanted)
+    }
+    for version_id in wanted:
+        if version_id not in found:
+            raise NoSuchEntity(f"Policy {policy.arn} version {version_id} does not exist.")
+    return found[wanted[0]], found[wanted[1]]
+
+
+def policy_tags(actor: Actor, policy: ManagedPolicy) -> list[dict[str, str]]:
+    """ListPolicyTags: the customer managed policy's tags, in the order they were added."""
+    authorize(actor, "iam:ListPolicyTags", policy.arn)
+    return list(policy.tags)
 
 
 def default_version(actor: Actor, policy: ManagedPolicy) -> PolicyVersion:

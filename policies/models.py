@@ -24,6 +24,8 @@ class ManagedPolicy(models.Model):
     job_function = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # Customer managed policies only: [{"Key": ..., "Value": ...}], keys case-sensitive.
+    tags = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -71,13 +71,27 @@ def _policy_arn(account_id: str, path: str, name: str) -> str:
 
 
 def create_policy(
-    *, actor: Actor, name: str, document: str, description: str = "", path: str = "/"
+    *,
+    actor: Actor,
+    name: str,
+    document: str,
+    description: str = "",
+    path: str = "/",
+    tags: list[tuple[str, str]] | None = None,
 ) -> ManagedPolicy:
+    """CreatePolicy; with tags, as the Review and create step sends them, the actor also
+    needs iam:TagPolicy (with aws:RequestTag/aws:TagKeys), as in AWS."""
+    from accounts.services.tagging import tag_request_context  # noqa: PLC0415 - import cycle
+
     validators.policy_name(name)
     validators.path(path)
     account = actor.account
     arn = _policy_arn(account.id, path, name)
     authorize(actor, "iam:CreatePolicy", arn)
+    if tags:
+        authorize(actor, "iam:TagPolicy", arn, tag_request_context(tags))
+    # Policy tag keys are case-sensitive: Team and team are two tags.
+    tag_list = validators.tags(tags or [], case_insensitive_keys=False)
     if len(description) > MAX_DESCRIPTION:
         raise ValidationError(
             f"The description must be {MAX_DESCRIPTION} characters or fewer.", field="description"
@@ -103,6 +117,7 @@ def create_policy(
                 description=description,
                 created_at=now,
                 updated_at=now,
+                tags=tag_list,
             )
             PolicyVersion.objects.create(
                 policy=policy, version_id="v1", document=document, is_default=True, created_at=now
@@ -119,6 +134,38 @@ def create_policy(
 def _customer_policy(policy: ManagedPolicy) -> None:
     if policy.is_aws_managed:
         raise InvalidInput("AWS managed policies cannot be edited or deleted.")
+
+
+# --- tags (customer managed policies only; keys are case-sensitive) -----------------
+
+
+def _taggable(policy: ManagedPolicy) -> None:
+    if policy.is_aws_managed:
+        raise InvalidInput("AWS managed policies cannot be tagged.", field="tags")
+
+
+def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str]]) -> None:
+    """TagPolicy: adds tags or replaces the values of keys spelled exactly the same."""
+    from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
+
+    if policy.is_aws_managed:
+        authorize(actor, "iam:TagPolicy", policy.arn, tagging.tag_request_context(tags))
+        _taggable(policy)
+    tagging.add_tags(
+        actor=actor, obj=policy, action="iam:TagPolicy", tags=tags, case_insensitive_keys=False
+    )
+
+
+def untag_policy(*, actor: Actor, policy: ManagedPolicy, keys: list[str]) -> None:
+    """UntagPolicy: removes the tags whose keys match exactly."""
+    from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
+
+    if policy.is_aws_managed:
+        authorize(actor, "iam:UntagPolicy", policy.arn, {"aws:TagKeys": list(keys)})
+        _taggable(policy)
+    tagging.remove_tags(
+        actor=actor, obj=policy, action="iam:UntagPolicy", keys=keys, case_insensitive_keys=False
+    )
 
 
 def create_policy_version(

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     re_path(rf"^policies/local/{_NAME}/edit/$", editor.policy_edit, name="policy_edit"),
     re_path(rf"^policies/local/{_NAME}/delete/$", policies.policy_delete, name="policy_delete"),
+    re_path(rf"^policies/local/{_NAME}/tags/$", policies.policy_tag_action, name="policy_tags"),
     re_path(
         rf"^policies/local/{_NAME}/versions/$",
         policies.policy_version_action,

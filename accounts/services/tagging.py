@@ -1,5 +1,6 @@
-"""Tags on users and roles: AWS treats their keys case-insensitively, so adding
-`department` replaces `Department`. One implementation serves both."""
+"""Tags on users, roles and customer managed policies. AWS treats the keys of users and
+roles case-insensitively (adding `department` replaces `Department`) and the keys of other
+resources, policies among them, case-sensitively. One implementation serves all three."""
 
 from __future__ import annotations
 
@@ -19,15 +20,28 @@ def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:
     return context
 
 
-def add_tags(*, actor: Actor, obj: models.Model, action: str, tags: list[tuple[str, str]]) -> None:
-    """Adds or replaces tags on `obj` (a user or role with `tags` and `arn`)."""
+def _fold(key: str, case_insensitive_keys: bool) -> str:
+    return key.lower() if case_insensitive_keys else key
+
+
+def add_tags(
+    *,
+    actor: Actor,
+    obj: models.Model,
+    action: str,
+    tags: list[tuple[str, str]],
+    case_insensitive_keys: bool = True,
+) -> None:
+    """Adds or replaces tags on `obj` (a model with `tags` and `arn`)."""
     arn: str = obj.arn  # type: ignore[attr-defined]
     authorize(actor, action, arn, tag_request_context(tags))
-    validators.tags(tags, case_insensitive_keys=True)
+    validators.tags(tags, case_insensitive_keys=case_insensitive_keys)
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
-        new_keys = {key.lower() for key, _ in tags}
-        kept = [tag for tag in locked.tags if tag["Key"].lower() not in new_keys]
+        new_keys = {_fold(key, case_insensitive_keys) for key, _ in tags}
+        kept = [
+            tag for tag in locked.tags if _fold(tag["Key"], case_insensitive_keys) not in new_keys
+        ]
         merged = kept + [{"Key": key, "Value": value} for key, value in tags]
         if len(merged) > validators.MAX_TAGS:
             raise LimitExceeded(f"You can add up to {validators.MAX_TAGS} tags.", field="tags")
@@ -37,13 +51,22 @@ def add_tags(*, actor: Actor, obj: models.Model, action: str, tags: list[tuple[s
         audit.record(actor, action, arn, details={"keys": [key for key, _ in tags]})
 
 
-def remove_tags(*, actor: Actor, obj: models.Model, action: str, keys: list[str]) -> None:
+def remove_tags(
+    *,
+    actor: Actor,
+    obj: models.Model,
+    action: str,
+    keys: list[str],
+    case_insensitive_keys: bool = True,
+) -> None:
     arn: str = obj.arn  # type: ignore[attr-defined]
     authorize(actor, action, arn, {"aws:TagKeys": list(keys)})
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
-        gone = {key.lower() for key in keys}
-        locked.tags = [tag for tag in locked.tags if tag["Key"].lower() not in gone]
+        gone = {_fold(key, case_insensitive_keys) for key in keys}
+        locked.tags = [
+            tag for tag in locked.tags if _fold(tag["Key"], case_insensitive_keys) not in gone
+        ]
         locked.save(update_fields=["tags"])
         obj.tags = locked.tags  # type: ignore[attr-defined]
         audit.record(actor, action, arn, details={"keys": sorted(gone)})

@@ -1,8 +1,11 @@
-"""The Policies list and a policy's page: Permissions, Entities attached, Policy versions."""
+"""The Policies list and a policy's page: Permissions, Entities attached, Tags, Policy
+versions (with Compare)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.actors import Actor, actor_for
-from iamconsole.errors import AccessDenied, IamError
-from policies import listing
+from iamconsole.errors import AccessDenied, IamError, ValidationError
+from policies import listing, version_diff
 from policies import services as policy_services
 from policies.engine.summary import counts, summarize
 from policies.forms import ConfirmForm
@@ -26,6 +29,7 @@ PAGE_SIZE = 25
 TABS = [
     ("permissions", "Permissions"),
     ("entities", "Entities attached"),
+    ("tags", "Tags"),
     ("versions", "Policy versions"),
 ]
 
@@ -62,9 +66,25 @@ def _tab(request: HttpRequest) -> str:
     return tab if tab in dict(TABS) else "permissions"
 
 
-def _tab_context(
-    actor: Actor, policy: ManagedPolicy, tab: str, version_id: str = ""
-) -> dict[str, Any]:
+def _versions_context(actor: Actor, policy: ManagedPolicy, query: Any) -> dict[str, Any]:
+    """The versions table, one version's document (?version=) or a comparison of two
+    (?left=&right=)."""
+    ctx: dict[str, Any] = {"versions": listing.versions_for_policy(actor, policy)}
+    ctx["left"], ctx["right"] = query.get("left", "")[:16], query.get("right", "")[:16]
+    if query.get("version"):
+        ctx["shown_version"] = listing.get_version(actor, policy, query["version"])
+    if ctx["left"] and ctx["right"]:
+        try:
+            left, right = listing.version_pair(actor, policy, ctx["left"], ctx["right"])
+        except IamError as error:
+            ctx["compare_error"] = error.message
+        else:
+            ctx["compared"] = (left, right)
+            ctx["comparison"] = version_diff.compare(left.document, right.document)
+    return ctx
+
+
+def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     try:
         if tab == "permissions":
@@ -76,10 +96,10 @@ def _tab_context(
         elif tab == "entities":
             ctx["entities"] = listing.entities_for_policy(actor, policy)
             ctx["entity_choices"] = listing.attachable_entities(actor)
+        elif tab == "tags":
+            ctx["tags"] = listing.policy_tags(actor, policy)
         elif tab == "versions":
-            ctx["versions"] = listing.versions_for_policy(actor, policy)
-            if version_id:
-                ctx["shown_version"] = listing.get_version(actor, policy, version_id)
+            ctx |= _versions_context(actor, policy, query)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx
@@ -101,7 +121,7 @@ def render_policy(
     if error is not None:
         ctx["error"] = error
     if policy is not None:
-        ctx |= _tab_context(actor, policy, tab, request.GET.get("version", ""))
+        ctx |= _tab_context(actor, policy, tab, request.GET)
         ctx["delete_url"] = reverse("policy_delete", args=[policy.name])
         ctx["confirm_form"] = ConfirmForm(request.POST if request.method == "POST" else None)
         if error is not None and error.field == "confirm":
@@ -117,19 +137,35 @@ def _get(request: HttpRequest, scope: str, name: str) -> ManagedPolicy:
     return access.get_policy_by_name(actor_for(request), name, aws_managed=scope == "aws")
 
 
+def _denied(request: HttpRequest, name: str, denied: AccessDenied) -> HttpResponse:
+    ctx = {"nav": "policies", "name": name, "denied": denied.message}
+    return render(request, "policies/detail.html", ctx)
+
+
+def _denial_as_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A button on a policy whose read (iam:GetPolicy) is denied shows that denial on the
+    policy page, as reading it would, instead of failing."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except AccessDenied as denied:
+            return _denied(request, kwargs.get("name", ""), denied)
+
+    return wrapper
+
+
 def policy_detail(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     try:
         policy = _get(request, scope, name)
     except AccessDenied as denied:
-        return render(
-            request,
-            "policies/detail.html",
-            {"nav": "policies", "name": name, "denied": denied.message},
-        )
+        return _denied(request, name, denied)
     return render_policy(request, policy, name=policy.name, tab=_tab(request))
 
 
 @require_POST
+@_denial_as_page
 def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     """Attach or detach from the Entities attached tab (the button says which)."""
     actor = actor_for(request)
@@ -148,6 +184,7 @@ def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
 
 
 @require_POST
+@_denial_as_page
 def policy_version_action(request: HttpRequest, name: str) -> HttpResponse:
     """Set as default or Delete, for the version chosen on the Policy versions tab."""
     actor = actor_for(request)
@@ -168,6 +205,32 @@ def policy_version_action(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_POST
+@_denial_as_page
+def policy_tag_action(request: HttpRequest, name: str) -> HttpResponse:
+    """The Tags tab's Add tag (TagPolicy) and Remove (UntagPolicy) buttons."""
+    actor = actor_for(request)
+    policy = _get(request, "local", name)
+    key, value = request.POST.get("key", "").strip(), request.POST.get("value", "").strip()
+    try:
+        if request.POST.get("remove"):
+            policy_services.untag_policy(actor=actor, policy=policy, keys=[key])
+            messages.success(request, f"Tag {key} removed.")
+        elif not key:
+            raise ValidationError("Enter a tag key (1 to 128 characters).", field="tags")
+        else:
+            policy_services.tag_policy(actor=actor, policy=policy, tags=[(key, value)])
+            messages.success(request, f"Tag {key} saved.")
+    except IamError as error:
+        # A denial is a page like the others that show one (200); bad input is a 400.
+        status = 200 if isinstance(error, AccessDenied) else 400
+        return render_policy(
+            request, policy, name=policy.name, tab="tags", error=error, status=status
+        )
+    return redirect(policy_url(policy) + "?tab=tags")
+
+
+@require_POST
+@_denial_as_page
 def policy_delete(request: HttpRequest, name: str) -> HttpResponse:
     """The console's Delete: type the policy name; detaches it everywhere, then deletes."""
     actor = actor_for(request)
