@@ -20,13 +20,10 @@ from .explain import (
     ALLOW,
     EXPLICIT_DENY,
     IMPLICIT_DENY,
+    WHY_ALLOWED,
     Decision,
     StatementRef,
-    allow_message,
-    explicit_deny_message,
-    implicit_deny_message,
-    layer_summary,
-    policy_reasons,
+    Why,
     ref,
 )
 from .policy import (
@@ -36,7 +33,7 @@ from .policy import (
     CompiledStatement,
     compile_policy,
 )
-from .request import ACCOUNT, FEDERATED_USER, SERVICE, Request
+from .request import ACCOUNT, FEDERATED_USER, Request
 
 PolicyLike = CompiledPolicy | Mapping[str, Any] | str
 LAYERS = ("identity", "resource", "boundary", "session")  # also the order denies are reported
@@ -83,7 +80,10 @@ def _layers(policies: Mapping[str, Sequence[PolicyLike]]) -> dict[str, list[Comp
 
 
 def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str, Any]) -> Decision:
-    """Decide whether `request` is allowed under `policies` (single account)."""
+    """Decide whether `request` is allowed under `policies` (single account).
+
+    The decision's `message` and `reasons` are worked out when first read (explain.py).
+    """
     req = Request(request)
     layers = _layers(policies)
     principal = req.principal
@@ -92,7 +92,8 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
     has_boundary = bool(layers.get("boundary"))
 
     denies: list[StatementRef] = []
-    allows: dict[str, list[StatementRef]] = {}
+    allows: list[StatementRef] = []  # in LAYERS order, as the layers are walked in it
+    allowing: set[str] = set()
     resource_grant = 0
 
     for layer in LAYERS:
@@ -101,7 +102,12 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
             continue
         is_resource = layer == "resource"
         for pol in pols:
-            for st in pol.candidates(action_lower, service):
+            # CompiledPolicy.candidates, with its memo hit inlined: most policies have no
+            # statement for the action, and the call costs more than the lookup.
+            found = pol._memo.get(action_lower)
+            if found is None:
+                found = pol.candidates(action_lower, service)
+            for st in found:
                 grant = GRANT_DIRECT
                 if is_resource:
                     grant = _principal_grant(st, req, has_boundary)
@@ -116,26 +122,23 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
                 if st.is_deny:
                     denies.append(ref(pol, st, layer))
                 else:
-                    allows.setdefault(layer, []).append(ref(pol, st, layer))
+                    allows.append(ref(pol, st, layer))
+                    allowing.add(layer)
                     if is_resource and (resource_grant == 0 or grant < resource_grant):
                         resource_grant = grant
 
     if denies:
-        return Decision(
-            effect=EXPLICIT_DENY,
-            allowed=False,
-            matched=tuple(denies),
-            denied_by="explicit",
-            message=explicit_deny_message(req, denies[0].policy_type),
+        return Decision.lazy(
+            EXPLICIT_DENY, False, tuple(denies), "explicit", Why(req, layer=denies[0].policy_type)
         )
 
-    matched = tuple(r for layer in LAYERS for r in allows.get(layer, ()))
+    matched = tuple(allows)
     if principal.kind == ACCOUNT:
-        return Decision(effect=ALLOW, allowed=True, matched=matched, message=allow_message(matched))
+        return Decision.lazy(ALLOW, True, matched, None, WHY_ALLOWED)
 
-    boundary_ok = not has_boundary or "boundary" in allows
-    if "session" in layers and layers["session"]:
-        session_ok = "session" in allows
+    boundary_ok = not has_boundary or "boundary" in allowing
+    if layers.get("session"):
+        session_ok = "session" in allowing
     else:
         session_ok = principal.kind != FEDERATED_USER
 
@@ -144,20 +147,14 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
     elif resource_grant == GRANT_ROLE:
         blocker = _first_failing(True, boundary_ok, session_ok)
     else:
-        blocker = _first_failing("identity" in allows, boundary_ok, session_ok)
+        blocker = _first_failing("identity" in allowing, boundary_ok, session_ok)
     if blocker is None:
-        return Decision(effect=ALLOW, allowed=True, matched=matched, message=allow_message(matched))
+        return Decision.lazy(ALLOW, True, matched, None, WHY_ALLOWED)
 
-    return Decision(
-        effect=IMPLICIT_DENY,
-        allowed=False,
-        matched=matched,
-        reasons=tuple(_reasons(blocker, layers, req)),
-        denied_by=blocker,
-        message=implicit_deny_message(
-            req, "resource" if principal.kind == SERVICE and blocker == "identity" else blocker
-        ),
-    )
+    # The reasons are read later, if at all: keep them independent of the caller's lists.
+    req.snapshot()
+    kept = {layer: tuple(pols) for layer, pols in layers.items()}
+    return Decision.lazy(IMPLICIT_DENY, False, matched, blocker, Why(req, kept, blocker))
 
 
 def _principal_grant(st: CompiledStatement, req: Request, has_boundary: bool) -> int:
@@ -180,19 +177,3 @@ def _first_failing(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> st
     if not session_ok:
         return "session"
     return None
-
-
-def _reasons(blocker: str, layers: dict[str, list[CompiledPolicy]], req: Request) -> list[str]:
-    out = [layer_summary(blocker, req)]
-    if blocker == "session" and not layers.get("session"):
-        out.append("a federated user session has no session policy, so nothing is allowed")
-        return out
-    pols = layers.get(blocker, [])
-    if blocker == "identity" and not pols:
-        out.append("no identity-based policies apply to the principal")
-    for pol in pols:
-        out.extend(policy_reasons(pol, req, check_principal=False))
-    if blocker == "identity":
-        for pol in layers.get("resource", []):
-            out.extend(policy_reasons(pol, req, check_principal=True))
-    return out

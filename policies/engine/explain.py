@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass
 
 from .conditions import CompiledTest
 from .policy import CompiledPolicy, CompiledStatement
-from .request import Request
+from .request import SERVICE, Request
 
 ALLOW = "allow"
 EXPLICIT_DENY = "explicit_deny"
@@ -48,14 +49,147 @@ class StatementRef:
         return f"{self.policy} statement {self.index}{sid}"
 
 
-@dataclass(frozen=True, slots=True)
+_FIELDS = ("effect", "allowed", "matched", "reasons", "denied_by", "message")
+_set = object.__setattr__
+
+
 class Decision:
+    """The outcome of `evaluate`: effect, matched statements, reasons and AWS's message.
+
+    Immutable, compared and hashed by its six fields like the frozen dataclass it
+    replaces. `message` and `reasons` are plain str / tuple attributes to the reader,
+    but `evaluate` leaves them to be worked out on first read: most callers only look
+    at `allowed`, and building the explanation was a third of a decision.
+    """
+
+    __slots__ = ("effect", "allowed", "matched", "denied_by", "_reasons", "_message", "_why")
+    __match_args__ = _FIELDS
+
     effect: str  # "allow" | "explicit_deny" | "implicit_deny"
     allowed: bool
-    matched: tuple[StatementRef, ...] = ()
-    reasons: tuple[str, ...] = ()
-    denied_by: str | None = None  # "identity" | "boundary" | "session" | "explicit"
-    message: str = ""
+    matched: tuple[StatementRef, ...]
+    denied_by: str | None  # "identity" | "boundary" | "session" | "explicit"
+
+    def __init__(
+        self,
+        effect: str,
+        allowed: bool,
+        matched: tuple[StatementRef, ...] = (),
+        reasons: tuple[str, ...] = (),
+        denied_by: str | None = None,
+        message: str = "",
+    ) -> None:
+        _set(self, "effect", effect)
+        _set(self, "allowed", allowed)
+        _set(self, "matched", matched)
+        _set(self, "denied_by", denied_by)
+        _set(self, "_reasons", reasons)
+        _set(self, "_message", message)
+        _set(self, "_why", None)
+
+    @classmethod
+    def lazy(
+        cls,
+        effect: str,
+        allowed: bool,
+        matched: tuple[StatementRef, ...],
+        denied_by: str | None,
+        why: Why,
+    ) -> Decision:
+        """A decision whose message (and reasons) `why` produces when first read."""
+        self = object.__new__(cls)
+        _set(self, "effect", effect)
+        _set(self, "allowed", allowed)
+        _set(self, "matched", matched)
+        _set(self, "denied_by", denied_by)
+        _set(self, "_reasons", None if why.blocker is not None else ())
+        _set(self, "_message", None)
+        _set(self, "_why", why)
+        return self
+
+    @property
+    def message(self) -> str:
+        found = self._message
+        if found is None:
+            found = self._why.message(self.matched)  # type: ignore[union-attr]
+            _set(self, "_message", found)
+        return found
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        found = self._reasons
+        if found is None:
+            found = self._why.reasons()  # type: ignore[union-attr]
+            _set(self, "_reasons", found)
+        return found
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.effect,
+            self.allowed,
+            self.matched,
+            self.reasons,
+            self.denied_by,
+            self.message,
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={v!r}" for n, v in zip(_FIELDS, self._fields(), strict=True))
+        return f"Decision({inner})"
+
+    def __reduce__(self) -> tuple[type[Decision], tuple[object, ...]]:
+        return (Decision, self._fields())
+
+
+class Why:
+    """What a lazy decision needs to explain itself (see evaluate.py)."""
+
+    __slots__ = ("request", "layers", "blocker", "layer")
+
+    def __init__(
+        self,
+        request: Request | None,
+        layers: Mapping[str, Sequence[CompiledPolicy]] | None = None,
+        blocker: str | None = None,
+        layer: str | None = None,
+    ) -> None:
+        self.request = request
+        self.layers = layers
+        self.blocker = blocker  # implicit deny: the layer that did not allow
+        self.layer = layer  # explicit deny: the type of the denying policy
+
+    def message(self, matched: tuple[StatementRef, ...]) -> str:
+        request = self.request
+        if request is None:
+            return allow_message(matched)
+        if self.layer is not None:
+            return explicit_deny_message(request, self.layer)
+        layer = self.blocker or "identity"
+        if request.principal.kind == SERVICE and layer == "identity":
+            layer = "resource"
+        return implicit_deny_message(request, layer)
+
+    def reasons(self) -> tuple[str, ...]:
+        if self.blocker is None or self.layers is None or self.request is None:
+            return ()
+        return tuple(implicit_deny_reasons(self.blocker, self.layers, self.request))
+
+
+WHY_ALLOWED = Why(None)  # an Allow's message depends only on the matched statements
 
 
 def ref(policy: CompiledPolicy, statement: CompiledStatement, layer: str) -> StatementRef:
@@ -152,3 +286,22 @@ def layer_summary(layer: str, request: Request) -> str:
         if layer == "identity"
         else (f"{_LAYER_NAME[layer]} does not allow {request.action}")
     )
+
+
+def implicit_deny_reasons(
+    blocker: str, layers: Mapping[str, Sequence[CompiledPolicy]], req: Request
+) -> list[str]:
+    """Why the `blocker` layer (and, for identity, the resource policies) did not allow."""
+    out = [layer_summary(blocker, req)]
+    if blocker == "session" and not layers.get("session"):
+        out.append("a federated user session has no session policy, so nothing is allowed")
+        return out
+    pols = layers.get(blocker, ())
+    if blocker == "identity" and not pols:
+        out.append("no identity-based policies apply to the principal")
+    for pol in pols:
+        out.extend(policy_reasons(pol, req, check_principal=False))
+    if blocker == "identity":
+        for pol in layers.get("resource", ()):
+            out.extend(policy_reasons(pol, req, check_principal=True))
+    return out

@@ -110,6 +110,7 @@ class Principal:
         "service",
         "federated",
         "partition",
+        "_derived",
     )
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
@@ -146,56 +147,140 @@ class Principal:
         if type(tags) is not dict and not isinstance(tags, Mapping):
             raise EngineError("request['principal']['tags'] must be a mapping")
         self.tags: Mapping[str, Any] = tags
+        self._derived: dict[str, Values] | None = None
 
     @property
     def principal_arn(self) -> str:
         """aws:PrincipalArn: the role ARN for a role session, else the caller's ARN."""
         return self.role_arn or self.arn
 
+    def derived(self) -> dict[str, Values]:
+        """The principal-derived global keys, shared and read-only (see `_derived_for`)."""
+        found = self._derived
+        if found is None:
+            found = self._derived = _derived_for(self)
+        return found
+
     def derived_keys(self) -> dict[str, Values]:
-        keys = dict(
-            _derived_base(
-                self.kind, self.arn, self.principal_arn, self.account, self.username, self.userid
-            )
-        )
-        for k, v in self.tags.items():
-            values = _values(v)
-            if values is not None:
-                keys[_DERIVED_PREFIX + str(k).lower()] = values
-        return keys
+        """A private copy of the principal-derived global keys."""
+        return dict(self.derived())
 
 
-@lru_cache(maxsize=4096)
-def _derived_base(
-    kind: str,
-    arn: str,
-    principal_arn: str,
-    account: str | None,
-    username: str | None,
-    userid: str | None,
-) -> dict[str, Values]:
-    """The principal-derived keys other than tags (cached: callers copy, never mutate)."""
+def _build_derived(principal: Principal) -> dict[str, Values]:
     keys: dict[str, Values] = {}
-    if kind == SERVICE:
+    if principal.kind == SERVICE:
         keys["aws:principalisawsservice"] = ("true",)
-        keys["aws:principalservicename"] = (arn,)
-        return keys
-    keys["aws:principalisawsservice"] = ("false",)
-    keys["aws:principalarn"] = (principal_arn,)
-    keys["aws:principaltype"] = (kind,)
-    if account:
-        keys["aws:principalaccount"] = (account,)
-    if username:
-        keys["aws:username"] = (username,)
-    if userid:
-        keys["aws:userid"] = (userid,)
+        keys["aws:principalservicename"] = (principal.arn,)
+    else:
+        keys["aws:principalisawsservice"] = ("false",)
+        keys["aws:principalarn"] = (principal.principal_arn,)
+        keys["aws:principaltype"] = (principal.kind,)
+        if principal.account:
+            keys["aws:principalaccount"] = (principal.account,)
+        if principal.username:
+            keys["aws:username"] = (principal.username,)
+        if principal.userid:
+            keys["aws:userid"] = (principal.userid,)
+    for k, v in principal.tags.items():
+        values = _values(v)
+        if values is not None:
+            keys[_DERIVED_PREFIX + str(k).lower()] = values
     return keys
 
 
-class Request:
-    """A normalised request. The context dict is built on first use."""
+def _tag_key(tags: Mapping[str, Any]) -> tuple[tuple[str, str | Values], ...] | None:
+    """The tags as a hashable cache key, or None when they are not plain strings.
 
-    __slots__ = ("principal", "action", "action_lower", "service", "resource", "_raw", "_ctx")
+    Only str keys and str (or list of str) values are keyed: other types convert to text
+    in ways that equal-comparing values (1, 1.0, True) would not tell apart.
+    """
+    out: list[tuple[str, str | Values]] = []
+    for k, v in tags.items():
+        if type(k) is not str:
+            return None
+        if type(v) is str:
+            out.append((k, v))
+        elif type(v) in (list, tuple) and all(type(x) is str for x in v):
+            out.append((k, tuple(v)))
+        else:
+            return None
+    return tuple(out)
+
+
+# Derived keys by principal: the app asks about the same few principals all day, and
+# building these dicts was a sixth of a decision. Bounded; cleared when full.
+_DERIVED_CACHE: dict[tuple[object, ...], dict[str, Values]] = {}
+_DERIVED_CACHE_SIZE = 4096
+
+
+def _derived_for(principal: Principal) -> dict[str, Values]:
+    """Derived keys, cached by everything they are made of (tags included)."""
+    tag_key = _tag_key(principal.tags) if principal.tags else ()
+    if tag_key is None:
+        return _build_derived(principal)
+    key = (
+        principal.kind,
+        principal.arn,
+        principal.principal_arn,
+        principal.account,
+        principal.username,
+        principal.userid,
+        tag_key,
+    )
+    found = _DERIVED_CACHE.get(key)
+    if found is None:
+        found = _build_derived(principal)
+        if len(_DERIVED_CACHE) >= _DERIVED_CACHE_SIZE:
+            _DERIVED_CACHE.clear()
+        _DERIVED_CACHE[key] = found
+    return found
+
+
+def _keymap(context: Mapping[str, Any]) -> dict[str, str]:
+    """Lower-cased context key -> the key as given, without the principal-derived names.
+
+    Later keys win over earlier ones differing only in case. Cached by the tuple of keys:
+    a request's context is a fresh dict with the same few keys every time.
+    """
+    keys = tuple(context)
+    try:
+        found = _KEYMAP_CACHE.get(keys)
+    except TypeError:  # an unhashable key of an odd Mapping: rejected below
+        found = None
+    if found is not None:
+        return found
+    out: dict[str, str] = {}
+    for key in keys:
+        if type(key) is not str:
+            raise EngineError("context keys must be strings")
+        lower = key.lower()
+        if lower in _DERIVED_EXACT or lower.startswith(_DERIVED_PREFIX):
+            continue
+        out[lower] = key
+    if len(_KEYMAP_CACHE) >= _KEYMAP_CACHE_SIZE:
+        _KEYMAP_CACHE.clear()
+    _KEYMAP_CACHE[keys] = out
+    return out
+
+
+_KEYMAP_CACHE: dict[tuple[str, ...], dict[str, str]] = {}
+_NO_KEYS: dict[str, Values] = {}  # shared and never written to
+_KEYMAP_CACHE_SIZE = 1024
+
+
+class Request:
+    """A normalised request. Context keys are looked up lazily, when a condition asks."""
+
+    __slots__ = (
+        "principal",
+        "action",
+        "action_lower",
+        "service",
+        "resource",
+        "_raw",
+        "_keymap",
+        "_derived",
+    )
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if type(raw) is not dict and not isinstance(raw, Mapping):
@@ -216,32 +301,23 @@ class Request:
         if type(context) is not dict and not isinstance(context, Mapping):
             raise EngineError("request['context'] must be a mapping")
         self._raw: Mapping[str, Any] = context
-        self._ctx: dict[str, Values | _Raw | None] | None = None
-
-    def _build(self) -> dict[str, Values | _Raw | None]:
-        """Principal-derived keys, then the context's other keys (values converted on use)."""
-        ctx: dict[str, Values | _Raw | None] = {}
-        for key, value in self._raw.items():
-            if type(key) is not str:
-                raise EngineError("context keys must be strings")
-            lower = key.lower()
-            if lower in _DERIVED_EXACT or lower.startswith(_DERIVED_PREFIX):
-                continue
-            ctx[lower] = _Raw(value)
-        ctx.update(self.principal.derived_keys())
-        self._ctx = ctx
-        return ctx
+        self._keymap: dict[str, str] | None = None
+        self._derived: dict[str, Values] = _NO_KEYS
 
     def get(self, key: str) -> Values | None:
         """Values of a (lower-cased) context key, or None if absent."""
-        ctx = self._ctx
-        if ctx is None:
-            ctx = self._build()
-        found = ctx.get(key)
-        if isinstance(found, _Raw):
-            values = ctx[key] = _values(found.value)
-            return values
-        return found
+        keymap = self._keymap
+        if keymap is None:
+            # Same order of checks (and errors) as building the whole context up front.
+            keymap = self._keymap = _keymap(self._raw) if self._raw else {}
+            self._derived = self.principal.derived()
+        found = self._derived.get(key)
+        if found is not None:
+            return found
+        given = keymap.get(key)
+        if given is None:
+            return None
+        return _values(self._raw[given])
 
     def single(self, key: str) -> str | None:
         """A policy variable's value: only single-valued keys resolve."""
@@ -250,11 +326,12 @@ class Request:
             return None
         return values[0]
 
+    def snapshot(self) -> None:
+        """Keep a private copy of the context, for explanations worked out later.
 
-class _Raw:
-    """A context value not yet converted to a tuple of strings."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: object) -> None:
-        self.value = value
+        List values become tuples, so a caller changing its dict (or a list in it) after
+        `evaluate` returned cannot change a decision's reasons.
+        """
+        if self._keymap is None:
+            return  # no condition read the context, so no explanation will either
+        self._raw = {k: tuple(v) if type(v) is list else v for k, v in self._raw.items()}
