@@ -6,6 +6,7 @@ from accounts.views import (
     credential_report,
     dashboard,
     groups,
+    list_preferences,
     mfa,
     role_wizard,
     roles,
@@ -31,6 +32,12 @@ urlpatterns = [
     path("signin/<str:account>/", signin.signin_user, name="signin_user"),
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),
+    # List preferences (the tables' gear icon: page size, visible columns)
+    path(
+        "preferences/<str:list_key>/",
+        list_preferences.save_list_preferences,
+        name="list_preferences",
+    ),
     # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
     path("users/", users.user_list, name="user_list"),
     path("users/delete/", users.delete_users, name="user_delete"),

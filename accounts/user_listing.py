@@ -1,5 +1,6 @@
 """Reads behind the Users pages: the list with AWS's columns (in a constant number of
-queries, whatever the row count) and what a user's detail tabs show."""
+queries, whatever the row count; page size and visible columns are the person's list
+preferences, `accounts.list_preferences.USERS`) and what a user's detail tabs show."""
 
 from __future__ import annotations
 
@@ -18,17 +19,6 @@ from accounts.models import AccessKey, Group, MFADevice, Principal
 from policies.authorization import authorize
 from policies.engine.summary import ServiceSummary, summarize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
-
-PAGE_SIZES = (10, 25, 50)
-DEFAULT_PAGE_SIZE = 25
-
-
-def page_size(raw: str | None) -> int:
-    try:
-        size = int(raw or DEFAULT_PAGE_SIZE)
-    except ValueError:
-        return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
 def users_for_list(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
@@ -58,6 +48,10 @@ class UserRow:
     last_activity: datetime | None
     password_age_days: int | None
     active_key_age_days: int | None
+
+    @property
+    def access_key_last_used(self) -> datetime | None:
+        return max((k.last_used_at for k in self.keys if k.last_used_at), default=None)
 
     @property
     def console_last_sign_in(self) -> datetime | str:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, services
+from accounts import access, list_preferences, services
 from accounts.actors import Actor, actor_for
 from accounts.forms import (
     ConfirmDeleteForm,
@@ -52,12 +52,14 @@ def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
 def group_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     ctx: Ctx = {"nav": "groups", "q": _search(request.GET)}
+    ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.GROUPS)
     try:
         groups = access.list_groups(actor, search=ctx["q"])
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     else:
-        ctx["page_obj"] = Paginator(groups, PER_PAGE).get_page(request.GET.get("page"))
+        per_page = list_preferences.page_size_for(request, prefs)
+        ctx["page_obj"] = Paginator(groups, per_page).get_page(request.GET.get("page"))
     template = "accounts/groups/list.html" + ("#table" if request.htmx else "")
     return render(request, template, ctx)
 

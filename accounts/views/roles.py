@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, services
+from accounts import access, list_preferences, services
 from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Role
@@ -41,8 +41,10 @@ def role_list(request: HttpRequest, *, error: IamError | None = None) -> HttpRes
     actor = actor_for(request)
     q = request.GET.get("q", "").strip()[:128]
     ctx: Ctx = {"nav": "roles", "q": q, "error": error, "selected": request.POST.getlist("role")}
+    ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.ROLES)
+    per_page = list_preferences.page_size_for(request, prefs)
     try:
-        page = Paginator(access.list_roles(actor, search=q), PER_PAGE).get_page(
+        page = Paginator(access.list_roles(actor, search=q), per_page).get_page(
             request.GET.get("page")
         )
         ctx["page_obj"] = page

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import access, arns, services, user_listing, user_wizard
+from accounts import access, arns, list_preferences, services, user_listing, user_wizard
 from accounts.actors import Actor, actor_for
 from accounts.models import Principal
 from accounts.user_forms import ConfirmForm
@@ -34,8 +34,9 @@ def _search(request: HttpRequest) -> str:
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     user_wizard.forget_passwords(request)
-    ctx: Ctx = {"nav": "users", "q": _search(request), "page_sizes": user_listing.PAGE_SIZES}
-    ctx["per_page"] = user_listing.page_size(request.GET.get("per_page"))
+    ctx: Ctx = {"nav": "users", "q": _search(request)}
+    ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.USERS)
+    ctx["per_page"] = list_preferences.page_size_for(request, prefs)
     try:
         users = user_listing.users_for_list(actor, search=ctx["q"])
     except AccessDenied as denied:
