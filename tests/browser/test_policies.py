@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -102,3 +103,101 @@ def test_root_makes_a_second_version_then_sets_v1_default_again(
     assert PolicyVersion.objects.get(policy=policy, is_default=True).version_id == "v1"
     page.get_by_role("link", name="Permissions").click()
     expect(page.get_by_test_id("policy-document")).to_contain_text('"s3:GetObject"')
+
+
+def test_root_tags_a_new_policy_on_review_then_changes_its_tags_on_the_tags_tab(
+    page: Page, root: Principal, aws_managed_policies: None
+) -> None:
+    sign_in_as_root(page)
+    page.goto("/policies/create/")
+    page.get_by_test_id("policy-editor").fill(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            },
+            indent=4,
+        )
+    )
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Policy name").fill("Tagged")
+    page.get_by_role("button", name="Add new tag").click()
+    expect(page.get_by_label("Policy name")).to_have_value("Tagged")
+    page.locator("#tag-key-0").fill("Team")
+    page.locator("#tag-value-0").fill("blue")
+    page.get_by_role("button", name="Create policy").click()
+    expect(page.get_by_text("Policy Tagged created.")).to_be_visible()
+
+    page.get_by_role("link", name="Tags").click()
+    tags = page.get_by_test_id("policy-tags")
+    expect(tags).to_contain_text("Team")
+    page.get_by_label("Key").fill("team")  # another key: policy tag keys are case-sensitive
+    page.get_by_label("Value - optional").fill("red")
+    page.get_by_role("button", name="Add tag").click()
+    expect(page.get_by_text("Tag team saved.")).to_be_visible()
+    page.get_by_role("button", name="Remove tag Team", exact=True).click()
+    expect(page.get_by_text("Tag Team removed.")).to_be_visible()
+    expect(page.get_by_test_id("policy-tags").get_by_role("row")).to_have_count(2)
+    assert ManagedPolicy.objects.get(name="Tagged").tags == [{"Key": "team", "Value": "red"}]
+
+    page.get_by_label("Key").fill("aws:reserved")
+    page.get_by_role("button", name="Add tag").click()
+    expect(page.get_by_test_id("tags-error")).to_contain_text("reserved prefix aws:")
+
+
+def test_root_compares_two_versions_side_by_side(
+    page: Page, root: Principal, aws_managed_policies: None
+) -> None:
+    def document(action: str) -> str:
+        statement = {"Effect": "Allow", "Action": action, "Resource": "*"}
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=4)
+
+    actor = system_actor(root)
+    policy = services.create_policy(actor=actor, name="Reports", document=document("s3:Get*"))
+    services.create_policy_version(actor=actor, policy=policy, document=document("s3:*"))
+    sign_in_as_root(page)
+    page.goto("/policies/local/Reports/?tab=versions")
+    expect(page.get_by_label("Compare")).to_have_value("v1")
+    expect(page.get_by_label("with")).to_have_value("v2")
+    page.get_by_role("button", name="Compare").click()
+
+    expect(page.get_by_role("heading", name="Comparing v1 with v2")).to_be_visible()
+    expect(page.get_by_test_id("diff-counts")).to_have_text("1 line removed, 1 line added.")
+    diff = page.get_by_test_id("version-diff")
+    expect(diff.locator(".diff-removed")).to_have_text('Removed:         "Action": "s3:Get*",')
+    expect(diff.locator(".diff-added")).to_have_text('Added:         "Action": "s3:*",')
+
+
+def test_root_adds_a_statement_with_the_visual_editor_on_edit_policy(
+    page: Page, root: Principal, aws_managed_policies: None
+) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+        ],
+    }
+    policy = services.create_policy(
+        actor=system_actor(root), name="Reports", document=json.dumps(document, indent=4)
+    )
+    sign_in_as_root(page)
+    page.goto("/policies/local/Reports/")
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("button", name="Visual").click()
+    expect(page.get_by_test_id("append-only-note")).to_contain_text("use the JSON editor")
+    page.get_by_label("Service").select_option("s3")  # htmx swaps in the actions
+    page.get_by_label("Deny").check()
+    page.locator("details.access-level > summary").filter(has_text=re.compile(r"^Write")).click()
+    page.get_by_label("DeleteObject", exact=True).check()
+    page.get_by_role("button", name="Add statement and show JSON").click()
+
+    editor = page.get_by_test_id("policy-editor")
+    expect(editor).to_contain_text('"Sid": "Read"')
+    expect(editor).to_contain_text('"s3:DeleteObject"')
+    assert PolicyVersion.objects.filter(policy=policy).count() == 1
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Policy Reports updated.")).to_be_visible()
+    expect(page.get_by_test_id("policy-summary")).to_contain_text("Explicit deny")
+    default = PolicyVersion.objects.get(policy=policy, is_default=True)
+    assert default.version_id == "v2"
+    assert [s["Effect"] for s in json.loads(default.document)["Statement"]] == ["Allow", "Deny"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from accounts import services
@@ -57,4 +59,40 @@ def test_root_simulates_a_group_members_s3_access_and_reads_the_deciding_sid(
     expect(iam_row).to_contain_text("implicitly denied")
     expect(iam_row).to_contain_text(
         "because no identity-based policy allows the iam:CreateUser action"
+    )
+
+
+def test_root_simulates_an_action_pattern_and_sees_each_action_it_stands_for(
+    page: Page, root: Principal
+) -> None:
+    actor = system_actor(root)
+    mia = services.create_user(actor=actor, name="Mia", password=PASSWORD)
+    policy = policy_services.create_policy(
+        actor=actor, name="DevelopersS3ReadOnly", document=DEVELOPERS_S3
+    )
+    policy_services.attach_policy(actor=actor, target=mia, policy=policy)
+
+    page.goto("/signin/")
+    page.get_by_label("Root user email address").fill("owner@example.com")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Policy simulator").click()
+
+    page.get_by_label("Users, groups and roles").select_option("user:Mia")
+    page.get_by_label("Actions (type them").fill("s3:GetObject*")
+    page.get_by_role("button", name="Run simulation").click()
+
+    expect(page.get_by_test_id("sim-expanded")).to_contain_text("s3:GetObject* matches")
+    results = page.get_by_test_id("sim-results")
+    get_object = results.get_by_role("row", name=re.compile(r"^s3:GetObject \*"))
+    expect(get_object).to_contain_text("allowed")
+    expect(results.get_by_role("row").filter(has_text="s3:GetObjectAcl")).to_contain_text(
+        "implicitly denied"
+    )
+
+    page.get_by_label("Actions (type them").fill("ec2:*")
+    page.get_by_role("button", name="Run simulation").click()
+    expect(page.get_by_test_id("sim-error")).to_contain_text(
+        "the simulator runs at most 200 at once"
     )
