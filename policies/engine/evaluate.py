@@ -79,68 +79,109 @@ def _layers(policies: Mapping[str, Sequence[PolicyLike]]) -> dict[str, list[Comp
     return out
 
 
+class _Plan:
+    """The statements of a set of policies that can apply to one action, in order.
+
+    Each step is (statement, its StatementRef, is it in a resource policy). Building it
+    walks every policy; a cached plan turns that into one dictionary lookup.
+    """
+
+    __slots__ = ("layers", "steps", "has_boundary", "has_session")
+
+    def __init__(self, layers: dict[str, list[CompiledPolicy]], action_lower: str, service: str):
+        steps: list[tuple[CompiledStatement, StatementRef, bool]] = []
+        for layer in LAYERS:
+            is_resource = layer == "resource"
+            for pol in layers.get(layer, ()):
+                for st in pol.candidates(action_lower, service):
+                    steps.append((st, ref(pol, st, layer), is_resource))
+        # Its own tuples: explanations read them later, after the caller's lists may change.
+        self.layers = {layer: tuple(pols) for layer, pols in layers.items()}
+        self.steps = tuple(steps)
+        self.has_boundary = bool(layers.get("boundary"))
+        self.has_session = bool(layers.get("session"))
+
+
+# Plans by (action, layer names and their policies). Keyed only when every policy is a
+# CompiledPolicy, which compares by identity, so a hit means the very same objects.
+_PLANS: dict[tuple[object, ...], _Plan] = {}
+_PLANS_SIZE = 4096
+
+
+def _plan(policies: Mapping[str, Sequence[PolicyLike]], action_lower: str, service: str) -> _Plan:
+    key: list[object] | None = None
+    if type(policies) is dict:
+        key = [action_lower]
+        for layer, items in policies.items():
+            kind = type(items)
+            if kind is not list and kind is not tuple:
+                key = None
+                break
+            key.append((layer, tuple(items)))
+    if key is not None:
+        try:
+            found = _PLANS.get(tuple(key))
+        except TypeError:  # a dict in a list: not compiled, not keyed
+            key = None
+        else:
+            if found is not None:
+                return found
+    plan = _Plan(_layers(policies), action_lower, service)
+    if key is not None and all(
+        type(pol) is CompiledPolicy for pols in plan.layers.values() for pol in pols
+    ):
+        if len(_PLANS) >= _PLANS_SIZE:
+            _PLANS.clear()
+        _PLANS[tuple(key)] = plan
+    return plan
+
+
 def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str, Any]) -> Decision:
     """Decide whether `request` is allowed under `policies` (single account).
 
     The decision's `message` and `reasons` are worked out when first read (explain.py).
     """
     req = Request(request)
-    layers = _layers(policies)
+    plan = _plan(policies, req.action_lower, req.service)
     principal = req.principal
-    action_lower = req.action_lower
-    service = req.service
-    has_boundary = bool(layers.get("boundary"))
+    has_boundary = plan.has_boundary
 
     denies: list[StatementRef] = []
-    allows: list[StatementRef] = []  # in LAYERS order, as the layers are walked in it
+    allows: list[StatementRef] = []  # in LAYERS order, as the plan is
     allowing: set[str] = set()
     resource_grant = 0
 
-    for layer in LAYERS:
-        pols = layers.get(layer)
-        if not pols:
+    for st, sref, is_resource in plan.steps:
+        grant = GRANT_DIRECT
+        if is_resource:
+            grant = _principal_grant(st, req, has_boundary)
+            if not grant:
+                continue
+        if denies and not st.is_deny:
+            continue  # the outcome is settled; only collect further denies
+        if not st.resource_matches(req):
             continue
-        is_resource = layer == "resource"
-        for pol in pols:
-            # CompiledPolicy.candidates, with its memo hit inlined: most policies have no
-            # statement for the action, and the call costs more than the lookup.
-            found = pol._memo.get(action_lower)
-            if found is None:
-                found = pol.candidates(action_lower, service)
-            for st in found:
-                grant = GRANT_DIRECT
-                if is_resource:
-                    grant = _principal_grant(st, req, has_boundary)
-                    if not grant:
-                        continue
-                if denies and not st.is_deny:
-                    continue  # the outcome is settled; only collect further denies
-                if not st.resource_matches(req):
-                    continue
-                if st.conditions and not st.conditions_hold(req):
-                    continue
-                if st.is_deny:
-                    denies.append(ref(pol, st, layer))
-                else:
-                    allows.append(ref(pol, st, layer))
-                    allowing.add(layer)
-                    if is_resource and (resource_grant == 0 or grant < resource_grant):
-                        resource_grant = grant
+        if st.conditions and not st.conditions_hold(req):
+            continue
+        if st.is_deny:
+            denies.append(sref)
+        else:
+            allows.append(sref)
+            allowing.add(sref.policy_type)
+            if is_resource and (resource_grant == 0 or grant < resource_grant):
+                resource_grant = grant
 
     if denies:
-        return Decision.lazy(
-            EXPLICIT_DENY, False, tuple(denies), "explicit", Why(req, layer=denies[0].policy_type)
-        )
+        why = Why(req, layer=denies[0].policy_type)
+        return Decision(EXPLICIT_DENY, False, tuple(denies), (), "explicit", None, why)
 
     matched = tuple(allows)
     if principal.kind == ACCOUNT:
-        return Decision.lazy(ALLOW, True, matched, None, WHY_ALLOWED)
+        return Decision(ALLOW, True, matched, (), None, None, WHY_ALLOWED)
 
     boundary_ok = not has_boundary or "boundary" in allowing
-    if layers.get("session"):
-        session_ok = "session" in allowing
-    else:
-        session_ok = principal.kind != FEDERATED_USER
+    # A federated user with no session policy is implicitly denied.
+    session_ok = "session" in allowing if plan.has_session else principal.kind != FEDERATED_USER
 
     if resource_grant == GRANT_DIRECT:
         blocker = None
@@ -149,12 +190,11 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
     else:
         blocker = _first_failing("identity" in allowing, boundary_ok, session_ok)
     if blocker is None:
-        return Decision.lazy(ALLOW, True, matched, None, WHY_ALLOWED)
+        return Decision(ALLOW, True, matched, (), None, None, WHY_ALLOWED)
 
-    # The reasons are read later, if at all: keep them independent of the caller's lists.
-    req.snapshot()
-    kept = {layer: tuple(pols) for layer, pols in layers.items()}
-    return Decision.lazy(IMPLICIT_DENY, False, matched, blocker, Why(req, kept, blocker))
+    req.snapshot()  # the reasons are read later, if at all
+    why = Why(req, plan.layers, blocker)
+    return Decision(IMPLICIT_DENY, False, matched, None, blocker, None, why)
 
 
 def _principal_grant(st: CompiledStatement, req: Request, has_boundary: bool) -> int:

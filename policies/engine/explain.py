@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 
 from .conditions import CompiledTest
 from .policy import CompiledPolicy, CompiledStatement
@@ -50,94 +50,82 @@ class StatementRef:
 
 
 _FIELDS = ("effect", "allowed", "matched", "reasons", "denied_by", "message")
-_set = object.__setattr__
 
 
 class Decision:
     """The outcome of `evaluate`: effect, matched statements, reasons and AWS's message.
 
-    Immutable, compared and hashed by its six fields like the frozen dataclass it
-    replaces. `message` and `reasons` are plain str / tuple attributes to the reader,
-    but `evaluate` leaves them to be worked out on first read: most callers only look
-    at `allowed`, and building the explanation was a third of a decision.
+    Immutable (the fields are read-only properties), compared, hashed and printed by its
+    six fields like the frozen dataclass it replaces. `message` and `reasons` read as a
+    str and a tuple, but `evaluate` leaves them to be worked out on first read (see
+    `Why`): most callers only look at `allowed`, and building the explanation was a
+    large part of a decision.
     """
 
-    __slots__ = ("effect", "allowed", "matched", "denied_by", "_reasons", "_message", "_why")
+    __slots__ = ("_effect", "_allowed", "_matched", "_denied_by", "_reasons", "_message", "_why")
     __match_args__ = _FIELDS
-
-    effect: str  # "allow" | "explicit_deny" | "implicit_deny"
-    allowed: bool
-    matched: tuple[StatementRef, ...]
-    denied_by: str | None  # "identity" | "boundary" | "session" | "explicit"
 
     def __init__(
         self,
         effect: str,
         allowed: bool,
         matched: tuple[StatementRef, ...] = (),
-        reasons: tuple[str, ...] = (),
+        reasons: tuple[str, ...] | None = (),
         denied_by: str | None = None,
-        message: str = "",
+        message: str | None = "",
+        why: Why | None = None,
     ) -> None:
-        _set(self, "effect", effect)
-        _set(self, "allowed", allowed)
-        _set(self, "matched", matched)
-        _set(self, "denied_by", denied_by)
-        _set(self, "_reasons", reasons)
-        _set(self, "_message", message)
-        _set(self, "_why", None)
+        self._effect = effect
+        self._allowed = allowed
+        self._matched = matched
+        self._denied_by = denied_by
+        self._reasons = reasons  # None: ask `why` on first read
+        self._message = message  # None: ask `why` on first read
+        self._why = why
 
-    @classmethod
-    def lazy(
-        cls,
-        effect: str,
-        allowed: bool,
-        matched: tuple[StatementRef, ...],
-        denied_by: str | None,
-        why: Why,
-    ) -> Decision:
-        """A decision whose message (and reasons) `why` produces when first read."""
-        self = object.__new__(cls)
-        _set(self, "effect", effect)
-        _set(self, "allowed", allowed)
-        _set(self, "matched", matched)
-        _set(self, "denied_by", denied_by)
-        _set(self, "_reasons", None if why.blocker is not None else ())
-        _set(self, "_message", None)
-        _set(self, "_why", why)
-        return self
+    @property
+    def effect(self) -> str:
+        """ "allow" | "explicit_deny" | "implicit_deny"."""
+        return self._effect
+
+    @property
+    def allowed(self) -> bool:
+        return self._allowed
+
+    @property
+    def matched(self) -> tuple[StatementRef, ...]:
+        return self._matched
+
+    @property
+    def denied_by(self) -> str | None:
+        """ "identity" | "boundary" | "session" | "explicit", or None when allowed."""
+        return self._denied_by
 
     @property
     def message(self) -> str:
         found = self._message
         if found is None:
-            found = self._why.message(self.matched)  # type: ignore[union-attr]
-            _set(self, "_message", found)
+            assert self._why is not None
+            found = self._message = self._why.message(self._matched)
         return found
 
     @property
     def reasons(self) -> tuple[str, ...]:
         found = self._reasons
         if found is None:
-            found = self._why.reasons()  # type: ignore[union-attr]
-            _set(self, "_reasons", found)
+            assert self._why is not None
+            found = self._reasons = self._why.reasons()
         return found
 
     def _fields(self) -> tuple[object, ...]:
         return (
-            self.effect,
-            self.allowed,
-            self.matched,
+            self._effect,
+            self._allowed,
+            self._matched,
             self.reasons,
-            self.denied_by,
+            self._denied_by,
             self.message,
         )
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

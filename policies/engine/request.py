@@ -155,10 +155,10 @@ class Principal:
         return self.role_arn or self.arn
 
     def derived(self) -> dict[str, Values]:
-        """The principal-derived global keys, shared and read-only (see `_derived_for`)."""
+        """The principal-derived global keys (read-only: shared by cached principals)."""
         found = self._derived
         if found is None:
-            found = self._derived = _derived_for(self)
+            found = self._derived = _build_derived(self)
         return found
 
     def derived_keys(self) -> dict[str, Values]:
@@ -188,51 +188,52 @@ def _build_derived(principal: Principal) -> dict[str, Values]:
     return keys
 
 
-def _tag_key(tags: Mapping[str, Any]) -> tuple[tuple[str, str | Values], ...] | None:
-    """The tags as a hashable cache key, or None when they are not plain strings.
-
-    Only str keys and str (or list of str) values are keyed: other types convert to text
-    in ways that equal-comparing values (1, 1.0, True) would not tell apart.
-    """
-    out: list[tuple[str, str | Values]] = []
-    for k, v in tags.items():
-        if type(k) is not str:
-            return None
-        if type(v) is str:
-            out.append((k, v))
-        elif type(v) in (list, tuple) and all(type(x) is str for x in v):
-            out.append((k, tuple(v)))
-        else:
-            return None
-    return tuple(out)
+# Principals by what they are made of: the app asks about the same few callers all day,
+# and parsing one and building its derived keys was a sixth of a decision. Only plain
+# strings are keyed (tags included): other types convert to text in ways that
+# equal-comparing values (1, 1.0, True) would not tell apart. Bounded; cleared when full.
+_PRINCIPALS: dict[tuple[object, ...], Principal] = {}
+_PRINCIPALS_SIZE = 4096
+_STR_OR_NONE = frozenset({str, type(None)})
+_STR = frozenset({str})
 
 
-# Derived keys by principal: the app asks about the same few principals all day, and
-# building these dicts was a sixth of a decision. Bounded; cleared when full.
-_DERIVED_CACHE: dict[tuple[object, ...], dict[str, Values]] = {}
-_DERIVED_CACHE_SIZE = 4096
-
-
-def _derived_for(principal: Principal) -> dict[str, Values]:
-    """Derived keys, cached by everything they are made of (tags included)."""
-    tag_key = _tag_key(principal.tags) if principal.tags else ()
-    if tag_key is None:
-        return _build_derived(principal)
-    key = (
-        principal.kind,
-        principal.arn,
-        principal.principal_arn,
-        principal.account,
-        principal.username,
-        principal.userid,
-        tag_key,
+def principal_for(raw: object) -> Principal:
+    """The request's principal: shared (and read-only) when its fields are plain strings."""
+    if type(raw) is not dict:
+        return Principal(raw)  # type: ignore[arg-type]
+    get = raw.get
+    fields = (
+        get("arn"),
+        get("service"),
+        get("federated"),
+        get("account"),
+        get("role_arn"),
+        get("username"),
+        get("userid"),
     )
-    found = _DERIVED_CACHE.get(key)
+    tags = get("tags")
+    if not _STR_OR_NONE.issuperset(map(type, fields)):
+        return Principal(raw)
+    if not tags:
+        tag_items: tuple[tuple[str, str], ...] = ()
+    elif (
+        type(tags) is dict
+        and _STR.issuperset(map(type, tags))
+        and _STR.issuperset(map(type, tags.values()))
+    ):
+        tag_items = tuple(tags.items())
+    else:
+        return Principal(raw)
+    key = (fields, tag_items)
+    found = _PRINCIPALS.get(key)
     if found is None:
-        found = _build_derived(principal)
-        if len(_DERIVED_CACHE) >= _DERIVED_CACHE_SIZE:
-            _DERIVED_CACHE.clear()
-        _DERIVED_CACHE[key] = found
+        found = Principal(raw)
+        found.tags = dict(tag_items)  # its own copy: the caller may change theirs
+        found._derived = _build_derived(found)
+        if len(_PRINCIPALS) >= _PRINCIPALS_SIZE:
+            _PRINCIPALS.clear()
+        _PRINCIPALS[key] = found
     return found
 
 
@@ -285,7 +286,7 @@ class Request:
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if type(raw) is not dict and not isinstance(raw, Mapping):
             raise EngineError("request must be a mapping")
-        self.principal = Principal(raw.get("principal") or {})
+        self.principal = principal_for(raw.get("principal") or {})
         action = raw.get("action")
         if type(action) is not str:
             raise EngineError(f"request action {action!r} must look like 'service:Action'")

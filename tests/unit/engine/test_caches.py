@@ -10,7 +10,7 @@ import pytest
 
 from policies.engine import Decision, compile_policy, evaluate
 
-from .support import ACCOUNT, HENRY, USER_ARN, allow, decide, policy
+from .support import ACCOUNT, HENRY, USER_ARN, allow, decide, deny, policy
 
 TEAM_RED = policy(allow("iam:*", condition={"StringEquals": {"aws:PrincipalTag/team": "red"}}))
 FLAG_TRUE = policy(allow("iam:*", condition={"StringEquals": {"aws:PrincipalTag/flag": "true"}}))
@@ -113,3 +113,31 @@ def test_a_decision_cannot_be_changed() -> None:
     with pytest.raises(AttributeError):
         decision.allowed = True  # type: ignore[misc]
     assert not decision.allowed
+
+
+def test_a_policy_list_changed_between_calls_is_decided_afresh() -> None:
+    identity = [compile_policy(policy(allow("iam:*")), name="Allow", key=("cache-test", 1))]
+    request = {"principal": HENRY, "action": "iam:GetUser", "resource": "*"}
+    assert evaluate({"identity": identity}, request).effect == "allow"
+    identity.append(compile_policy(policy(deny("iam:Get*")), name="Deny", key=("cache-test", 2)))
+    assert evaluate({"identity": identity}, request).effect == "explicit_deny"
+    identity.clear()
+    assert evaluate({"identity": identity}, request).effect == "implicit_deny"
+
+
+def test_the_same_policy_in_another_layer_is_not_confused() -> None:
+    admin = compile_policy(policy(allow("iam:*")), name="Admin", key=("cache-test", 3))
+    request = {"principal": HENRY, "action": "iam:GetUser", "resource": "*"}
+    as_identity = evaluate({"identity": [admin], "boundary": []}, request)
+    as_boundary = evaluate({"identity": [], "boundary": [admin]}, request)
+    assert as_identity.effect == "allow"
+    assert (as_boundary.effect, as_boundary.denied_by) == ("implicit_deny", "identity")
+
+
+def test_a_plan_is_per_action() -> None:
+    reader = compile_policy(policy(allow("iam:Get*")), name="Reader", key=("cache-test", 4))
+    layers = {"identity": [reader]}
+    base = {"principal": HENRY, "resource": "*"}
+    assert evaluate(layers, base | {"action": "iam:GetUser"}).allowed
+    assert not evaluate(layers, base | {"action": "iam:DeleteUser"}).allowed
+    assert evaluate(layers, base | {"action": "IAM:getuser"}).allowed
