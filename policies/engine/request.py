@@ -196,23 +196,16 @@ _PRINCIPALS: dict[tuple[object, ...], Principal] = {}
 _PRINCIPALS_SIZE = 4096
 _STR_OR_NONE = frozenset({str, type(None)})
 _STR = frozenset({str})
+# Every field Principal.__init__ reads, but tags.
+_PRINCIPAL_FIELDS = ("arn", "service", "federated", "account", "role_arn", "username", "userid")
 
 
 def principal_for(raw: object) -> Principal:
     """The request's principal: shared (and read-only) when its fields are plain strings."""
     if type(raw) is not dict:
         return Principal(raw)  # type: ignore[arg-type]
-    get = raw.get
-    fields = (
-        get("arn"),
-        get("service"),
-        get("federated"),
-        get("account"),
-        get("role_arn"),
-        get("username"),
-        get("userid"),
-    )
-    tags = get("tags")
+    fields = tuple(map(raw.get, _PRINCIPAL_FIELDS))
+    tags = raw.get("tags")
     if not _STR_OR_NONE.issuperset(map(type, fields)):
         return Principal(raw)
     if not tags:
