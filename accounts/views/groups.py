@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -251,20 +252,44 @@ def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
 @shows_denial("groups")
 @require_POST
 def group_remove_users(request: HttpRequest, name: str) -> HttpResponse:
+    return _remove_picked(
+        request,
+        name,
+        what="users",
+        one="user",
+        tab="users",
+        find=access.users_named,
+        remove=lambda actor, group, user: services.remove_user_from_group(
+            actor=actor, group=group, user=user
+        ),
+    )
+
+
+def _remove_picked(
+    request: HttpRequest,
+    name: str,
+    *,
+    what: str,
+    one: str,
+    tab: str,
+    find: Callable[[Actor, list[str]], Iterable[Any]],
+    remove: Callable[[Actor, Group, Any], None],
+) -> HttpResponse:
+    """Removes the picked users or policies from a group, one service call each."""
     actor = actor_for(request)
     group = access.get_group(actor, name)
     form = PickForm(request.POST)
     if not form.is_valid():
-        return _detail(request, name, error="Select at least one user to remove.", status=400)
+        return _detail(request, name, error=f"Select at least one {one} to remove.", status=400)
     try:
-        for user in access.users_named(actor, form.cleaned_data["picks"]):
-            services.remove_user_from_group(actor=actor, group=group, user=user)
+        for item in find(actor, form.cleaned_data["picks"]):
+            remove(actor, group, item)
     except AccessDenied as denied:
         return _detail(request, name, denied=denied.message, status=403)
     except IamError as error:
         return _detail(request, name, error=error.message, status=400)
-    messages.success(request, f"Users removed from {group.name}.")
-    return redirect(_back(group, "users"))
+    messages.success(request, f"{what.capitalize()} removed from {group.name}.")
+    return redirect(_back(group, tab))
 
 
 # --- permissions ------------------------------------------------------------------
@@ -298,20 +323,17 @@ def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
 @shows_denial("groups")
 @require_POST
 def group_detach_policies(request: HttpRequest, name: str) -> HttpResponse:
-    actor = actor_for(request)
-    group = access.get_group(actor, name)
-    form = PickForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, name, error="Select at least one policy to remove.", status=400)
-    try:
-        for policy in access.policies_with_arns(actor, form.cleaned_data["picks"]):
-            policy_services.detach_policy(actor=actor, target=group, policy=policy)
-    except AccessDenied as denied:
-        return _detail(request, name, denied=denied.message, status=403)
-    except IamError as error:
-        return _detail(request, name, error=error.message, status=400)
-    messages.success(request, f"Policies removed from {group.name}.")
-    return redirect(_back(group, "permissions"))
+    return _remove_picked(
+        request,
+        name,
+        what="policies",
+        one="policy",
+        tab="permissions",
+        find=access.policies_with_arns,
+        remove=lambda actor, group, policy: policy_services.detach_policy(
+            actor=actor, target=group, policy=policy
+        ),
+    )
 
 
 @shows_denial("groups")

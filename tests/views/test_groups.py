@@ -226,3 +226,21 @@ def test_a_group_named_create_has_its_own_page(root_client, root_actor) -> None:
     services.create_group(actor=root_actor, name="create")
     page = root_client.get("/groups/details/create/").content.decode()
     assert f"arn:aws:iam::{root_actor.account.id}:group/create" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/groups/details/Ops/users/remove/", "Select at least one user to remove."),
+        ("/groups/details/Ops/policies/detach/", "Select at least one policy to remove."),
+    ],
+)
+def test_removing_nothing_says_what_to_select(
+    root_client: Client, root_actor: Actor, alice: Principal, url: str, message: str
+) -> None:
+    group = services.create_group(actor=root_actor, name="Ops")
+    services.add_user_to_group(actor=root_actor, group=group, user=alice)
+    response = root_client.post(url, {})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert list(group.members.all()) == [alice]
