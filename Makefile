@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-postgres bench lint check install install-test chromium clean
+.PHONY: run serve test test-postgres bench lint check install install-test chromium install-chromium clean
 
 $(PY):
 	@PYTHON=$$(.ci/find-python) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -26,10 +26,15 @@ install-test: $(VENV)/.installed-test
 
 # Playwright drives Debian's chromium: these machines cannot download Playwright's own browsers.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory install-chromium
+
+# `env` carries the variable through sudo and works the same without it (root).
+install-chromium:
+	@echo "Installing Debian's chromium for the browser tests"
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing after apt-get" >&2; exit 1; }
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v 0
