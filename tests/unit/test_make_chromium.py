@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 APT_GET = """#!/bin/sh
 echo "apt-get $* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> "$LOG"
-case "$*" in *install*chromium*) printf '#!/bin/sh\\n' > "$BIN/chromium"; chmod +x "$BIN/chromium";; esac
+case "$*" in
+  *install*chromium*) printf '#!/bin/sh\\n' > "$BIN/chromium"; chmod +x "$BIN/chromium";;
+esac
 """
 SUDO = """#!/bin/sh
 echo "sudo $1" >> "$LOG"
