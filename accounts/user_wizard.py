@@ -71,9 +71,14 @@ def load(request: HttpRequest, wizard_id: str) -> WizardState | None:
         return None
     known = {f.name for f in fields(WizardState)}
     try:
-        return WizardState(**{k: v for k, v in raw.items() if k in known})
+        state = WizardState(**{k: v for k, v in raw.items() if k in known})
+        if state.password_enc:
+            crypto.decrypt(state.password_enc)
+    except crypto.InvalidToken:
+        return None  # typed under a key since removed: the wizard starts over
     except TypeError:
         return None
+    return state
 
 
 def save(request: HttpRequest, state: WizardState) -> None:
