@@ -303,3 +303,22 @@ def test_no_secret_is_stored_or_logged_in_clear_after_every_flow(
     assert MFADevice.objects.filter(principal=root).exists()
     check("finishing MFA enrolment")
     assert show_once.SESSION_KEY not in root_client.session
+
+
+def test_a_wizard_whose_typed_password_no_key_opens_starts_over(
+    root_client: Client,
+    account: object,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.FIELD_ENCRYPTION_KEYS = ["key-being-removed"]
+    base = root_client.get("/users/create/")["Location"].rsplit("/", 2)[0]
+    root_client.post(
+        f"{base}/details/",
+        {"name": "Noa", "console": "on", "console_kind": "iam_user",
+         "password_kind": "custom", "password": "Typed-Passw0rd!x"},
+    )  # fmt: skip
+    root_client.post(f"{base}/permissions/", {"option": "groups", "next": "1"})
+    settings.FIELD_ENCRYPTION_KEYS = ["the-new-key"]
+    response = root_client.post(f"{base}/review/", {"create": "1"})
+    assert response.status_code == 302 and response["Location"] == "/users/create/"
+    assert not Principal.objects.filter(name="Noa").exists()
