@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,12 @@ def tighten(path: Path) -> None:
     except FileNotFoundError:
         return
     if mode & 0o077:
-        path.chmod(mode & 0o700)
+        try:
+            path.chmod(mode & 0o700)
+        except PermissionError:
+            # Another user's file (say, the server's, while an operator runs manage.py):
+            # only its owner can fix it, and refusing to start would help no one.
+            warnings.warn(f"{path} is readable by others; chmod 600 it.", stacklevel=2)
 
 
 def create_private(path: Path, text: str = "") -> bool:
@@ -63,6 +69,9 @@ def protect_sqlite(name: object) -> None:
     path = Path(text)
     if not path.parent.is_dir():
         return
-    create_private(path)
+    try:
+        create_private(path)
+    except PermissionError:
+        return  # a directory we cannot write to: SQLite will say so when it is opened
     for suffix in ("", *SQLITE_SIDE_FILES):
         tighten(path.with_name(path.name + suffix))

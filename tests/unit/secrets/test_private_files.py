@@ -107,3 +107,18 @@ def test_an_existing_readable_key_file_is_tightened(tmp_path: Path) -> None:
     path.chmod(0o644)
     assert private_files.read_or_create(path, lambda: "unused") == "kept"
     assert mode(path) == 0o600
+
+
+def test_a_file_that_cannot_be_tightened_gives_a_warning_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.sqlite3"
+    db.write_text("")
+    db.chmod(0o644)
+
+    def refuse(self: Path, mode: int) -> None:
+        raise PermissionError("not the owner")
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with pytest.warns(UserWarning, match="readable by others"):
+        private_files.protect_sqlite(db)
