@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts import demo_mfa, demo_roles, passwords, services
 from accounts.actors import system_actor
 from accounts.models import Account, Principal
+from iamconsole import private_files
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from policies.sync import sync_managed_policies
@@ -57,13 +58,7 @@ class DemoResult:
 
 def _root_password() -> str:
     """The demo root password, kept in a git-ignored file so `make run` can print it."""
-    try:
-        return ROOT_PASSWORD_FILE.read_text().strip()
-    except FileNotFoundError:
-        password = passwords.generate()
-        ROOT_PASSWORD_FILE.write_text(password)
-        ROOT_PASSWORD_FILE.chmod(0o600)
-        return password
+    return private_files.read_or_create(ROOT_PASSWORD_FILE, passwords.generate)
 
 
 def load(*, reset: bool = False) -> DemoResult:

@@ -2,8 +2,8 @@
 that is part of every step's URL (so two browser tabs never share a wizard).
 
 Nothing is created until the last step. Passwords never sit in the session in plain
-text: the custom password and the one-time result password are encrypted with
-accounts.crypto (the session store is the database).
+text: the custom password is encrypted with accounts.crypto (the session store is the
+database), and the one-time result password waits in accounts.show_once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts import crypto
+from accounts import crypto, show_once
 
 SESSION_KEY = "create_user_wizards"
 MAX_WIZARDS = 5  # older wizards of the same session are dropped
@@ -42,7 +42,6 @@ class WizardState:
     pages: dict[str, int] = field(default_factory=dict)
     done: int = 0  # how many steps have been completed
     created: str = ""  # the new user's name, once created
-    result_password_enc: str = ""
 
     @property
     def custom_password(self) -> str | None:
@@ -50,10 +49,6 @@ class WizardState:
 
     def set_custom_password(self, password: str | None) -> None:
         self.password_enc = crypto.encrypt(password) if password else ""
-
-    @property
-    def result_password(self) -> str | None:
-        return crypto.decrypt(self.result_password_enc) if self.result_password_enc else None
 
     def first_missing_step(self) -> str:
         return STEPS[min(self.done, len(STEPS) - 1)]
@@ -76,9 +71,14 @@ def load(request: HttpRequest, wizard_id: str) -> WizardState | None:
         return None
     known = {f.name for f in fields(WizardState)}
     try:
-        return WizardState(**{k: v for k, v in raw.items() if k in known})
+        state = WizardState(**{k: v for k, v in raw.items() if k in known})
+        if state.password_enc:
+            crypto.decrypt(state.password_enc)
+    except crypto.InvalidToken:
+        return None  # typed under a key since removed: the wizard starts over
     except TypeError:
         return None
+    return state
 
 
 def save(request: HttpRequest, state: WizardState) -> None:
@@ -99,11 +99,4 @@ def discard(request: HttpRequest, wizard_id: str) -> None:
 def forget_passwords(request: HttpRequest) -> None:
     """Drops every finished wizard's one-time password: called when the user moves on
     to other Users pages, so the password lives only as long as the retrieve page."""
-    store = _store(request)
-    changed = False
-    for raw in store.values():
-        if raw.get("result_password_enc"):
-            raw["result_password_enc"] = ""
-            changed = True
-    if changed:
-        request.session[SESSION_KEY] = store
+    show_once.forget(request, show_once.NEW_USER_PASSWORD)

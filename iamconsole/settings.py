@@ -1,7 +1,9 @@
 """IAM Console settings: one file, read from the environment.
 
 DATABASE_URL   database (default: SQLite file db.sqlite3 beside manage.py, WAL mode)
-SECRET_KEY     signing key (default: generated once into .secret_key, git-ignored)
+SECRET_KEY     signing key (default: generated once into .secret_key, mode 0600, git-ignored)
+SECRET_KEY_FALLBACKS  comma-separated previous SECRET_KEYs (still accepted, Django's rotation)
+FIELD_ENCRYPTION_KEYS comma-separated keys for stored secrets, newest first (docs/secrets.md)
 DEBUG          "true" for development only (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost names)
 REDIS_URL      use Redis for the shared cache (default: the database cache)
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+
+from iamconsole import private_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,17 +44,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
-    path = BASE_DIR / ".secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+    return private_files.read_or_create(BASE_DIR / ".secret_key", lambda: secrets.token_urlsafe(50))
 
 
 SECRET_KEY = _secret_key()
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+# Stored secrets: the first key encrypts, all of them (and SECRET_KEY and its fallbacks)
+# decrypt; see accounts/crypto.py and docs/secrets.md.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -121,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The file holds live sessions: private from creation (its -wal and -shm follow).
+    private_files.protect_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state (throttling counters) lives in a cache every worker process sees.

@@ -3,16 +3,16 @@ activate / deactivate, and type-to-confirm delete."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import access, crypto, services
+from accounts import access, services, show_once
 from accounts.actors import actor_for
 from accounts.forms import (
     ACCESS_KEY_USE_CASES,
@@ -25,10 +25,10 @@ from accounts.models import AccessKey, Principal
 from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError
 
-# The secret waits here (encrypted) between Create and the Retrieve page; it leaves on
-# download, on Done, when another key is created, or after a few minutes.
-PENDING_KEY = "new_access_key"
-PENDING_TTL = timedelta(minutes=10)
+# The secret waits in accounts.show_once between Create and the Retrieve page: shown once
+# there and once as the .csv file; it leaves on Done, when another key is created for the
+# same user, or after a few minutes.
+GONE = "The secret access key can no longer be retrieved."
 Ctx = dict[str, Any]
 
 
@@ -47,16 +47,6 @@ def csv_filename(user: Principal) -> str:
 def credentials_csv(access_key_id: str, secret: str) -> str:
     """AWS's file: UTF-8 with a BOM, CRLF line ends, exactly these two columns."""
     return f"\ufeffAccess key ID,Secret access key\r\n{access_key_id},{secret}\r\n"
-
-
-def _pending(request: HttpRequest, user: Principal) -> dict[str, str] | None:
-    pending = request.session.get(PENDING_KEY)
-    if not pending or pending.get("user") != user.pk:
-        return None
-    if datetime.fromisoformat(pending["at"]) + PENDING_TTL < datetime.now(UTC):
-        request.session.pop(PENDING_KEY, None)
-        return None
-    return {"id": pending["id"], "secret": crypto.decrypt(pending["secret"])}
 
 
 def _page(request: HttpRequest, template: str, ctx: Ctx, status: int = 200) -> HttpResponse:
@@ -90,42 +80,51 @@ def access_key_create(request: HttpRequest, name: str) -> HttpResponse:
         except IamError as error:
             _show(ctx, form, error)
         else:
-            request.session[PENDING_KEY] = {
-                "user": user.pk,
-                "id": new.key.access_key_id,
-                "secret": crypto.encrypt(new.secret),
-                "at": datetime.now(UTC).isoformat(),
-            }
+            show_once.stash(
+                request,
+                show_once.ACCESS_KEY,
+                user.pk,
+                {"id": new.key.access_key_id, "secret": new.secret},
+            )
             return redirect("access_key_retrieve", name=user.name)
     return _page(request, "accounts/access_keys/description.html", ctx)
 
 
+@never_cache
 @shows_denial("users")
 def access_key_retrieve(request: HttpRequest, name: str) -> HttpResponse:
     user = access.get_user(actor_for(request), name, action="iam:ListAccessKeys")
-    pending = _pending(request, user)
-    if pending is None:
-        messages.info(request, "The secret access key can no longer be retrieved.")
+    kind = show_once.ACCESS_KEY
+    shown = show_once.take(request, kind, user.pk, show_once.PAGE)
+    can_download = show_once.can_take(request, kind, user.pk, show_once.CSV)
+    waiting = shown or (show_once.peek(request, kind, user.pk) if can_download else None)
+    if waiting is None:
+        messages.info(request, GONE)
         return redirect(back_url(user))
-    ctx: Ctx = {"user": user, "pending": pending, "filename": csv_filename(user)}
-    ctx["back_url"] = back_url(user)
+    ctx: Ctx = {
+        "user": user,
+        "key_id": waiting["id"],
+        "secret": shown["secret"] if shown else None,
+        "can_download": can_download,
+        "filename": csv_filename(user),
+        "back_url": back_url(user),
+    }
     return _page(request, "accounts/access_keys/retrieve.html", ctx)
 
 
+@never_cache
 @shows_denial("users")
 @require_POST
 def access_key_download(request: HttpRequest, name: str) -> HttpResponse:
     user = access.get_user(actor_for(request), name, action="iam:ListAccessKeys")
-    pending = _pending(request, user)
-    request.session.pop(PENDING_KEY, None)
+    pending = show_once.take(request, show_once.ACCESS_KEY, user.pk, show_once.CSV)
     if pending is None:
-        messages.info(request, "The secret access key can no longer be retrieved.")
+        messages.info(request, GONE)
         return redirect(back_url(user))
     response = HttpResponse(
         credentials_csv(pending["id"], pending["secret"]), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{csv_filename(user)}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -133,7 +132,7 @@ def access_key_download(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def access_key_done(request: HttpRequest, name: str) -> HttpResponse:
     user = access.get_user(actor_for(request), name, action="iam:ListAccessKeys")
-    request.session.pop(PENDING_KEY, None)
+    show_once.forget(request, show_once.ACCESS_KEY, user.pk)
     return redirect(back_url(user))
 
 

@@ -7,6 +7,8 @@ and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 
-from accounts import access, mfa, services
+from accounts import access, mfa, services, show_once
 from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Principal
@@ -38,7 +41,9 @@ from accounts.signin import (
 from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError
 
-ASSIGN_SESSION_KEY = "mfa_assign_pending"
+# The seed waits (encrypted, in accounts.show_once) from step 1 until two codes are
+# accepted or the person cancels; long enough to install an authenticator app.
+SEED_TTL = timedelta(minutes=30)
 
 
 def _owner(actor: Actor, name: str | None) -> Principal:
@@ -91,22 +96,29 @@ def assign(request: HttpRequest, name: str | None = None) -> HttpResponse:
         except IamError as error:
             add_service_error(form, error)
         else:
-            request.session[ASSIGN_SESSION_KEY] = {
-                "owner": owner.pk,
-                "name": device_name,
-                "secret": secret,
-            }
+            show_once.stash(
+                request,
+                show_once.MFA_SEED,
+                owner.pk,
+                {"name": device_name, "secret": secret},
+                uses=[],
+                ttl=SEED_TTL,
+            )
             return redirect(mfa_url("setup", owner, actor.principal))
     return render(request, "accounts/mfa/assign.html", ctx)
 
 
+@never_cache
 @shows_denial("users")
 def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
-    """Step 2: QR code or secret key, then two consecutive codes."""
+    """Step 2: QR code or secret key, then two consecutive codes; Cancel forgets the seed."""
     actor = actor_for(request)
     owner = _owner(actor, name)
-    pending = request.session.get(ASSIGN_SESSION_KEY)
-    if not isinstance(pending, dict) or pending.get("owner") != owner.pk:
+    if request.method == "POST" and "cancel" in request.POST:
+        show_once.forget(request, show_once.MFA_SEED, owner.pk)
+        return redirect(owner_page(owner, actor.principal))
+    pending = show_once.peek(request, show_once.MFA_SEED, owner.pk)
+    if pending is None:
         return redirect(mfa_url("assign", owner, actor.principal))
     form = MFACodesForm(request.POST or None)
     ctx = _ctx(request, owner, form=form, device_name=pending["name"])
@@ -121,7 +133,7 @@ def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
         except IamError as error:
             add_service_error(form, error)
         else:
-            request.session.pop(ASSIGN_SESSION_KEY, None)
+            show_once.forget(request, show_once.MFA_SEED, owner.pk)
             messages.success(request, f"MFA device {pending['name']} assigned.")
             return redirect(ctx["back_url"])
     label = actor.account.alias or actor.account.id

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import access, password_history, services
+from accounts import access, password_history, services, show_once
 from accounts.actors import actor_for
 from accounts.forms import add_service_error
 from accounts.models import AccessKey
@@ -23,7 +24,7 @@ from accounts.security_forms import ChangePasswordForm
 from iamconsole.errors import AccessDenied, IamError
 
 ACCESS_KEYS_SECTION = "accounts/access_keys/_section.html"
-NEW_ROOT_KEY_SESSION_KEY = "root_access_key_new"
+GONE = "The secret access key can no longer be retrieved."
 
 
 def _has_template(name: str) -> bool:
@@ -91,35 +92,55 @@ def create_root_access_key(request: HttpRequest) -> HttpResponse:
             except IamError as error:
                 ctx["error"] = error.message
             else:
-                request.session[NEW_ROOT_KEY_SESSION_KEY] = {
-                    "id": created.key.access_key_id,
-                    "secret": created.secret,
-                }
+                show_once.stash(
+                    request,
+                    show_once.ROOT_ACCESS_KEY,
+                    actor.principal.pk,
+                    {"id": created.key.access_key_id, "secret": created.secret},
+                )
                 return redirect("root_access_key_retrieve")
     return render(request, "accounts/security_credentials/root_key_create.html", ctx)
 
 
+@never_cache
 def retrieve_root_access_key(request: HttpRequest) -> HttpResponse:
-    """The only time the secret is shown; Done forgets it."""
-    new_key = request.session.get(NEW_ROOT_KEY_SESSION_KEY)
-    if not actor_for(request).is_root or not isinstance(new_key, dict):
+    """The only time the secret is shown: once on this page and once as rootkey.csv; Done
+    forgets it."""
+    actor = actor_for(request)
+    if not actor.is_root:
         return redirect("my_security_credentials")
+    kind, owner = show_once.ROOT_ACCESS_KEY, actor.principal.pk
     if request.method == "POST":
-        request.session.pop(NEW_ROOT_KEY_SESSION_KEY, None)
+        show_once.forget(request, kind, owner)
         return redirect("my_security_credentials")
-    ctx = {"nav": "", "new_key": new_key}
+    new_key = show_once.take(request, kind, owner, show_once.PAGE)
+    can_download = show_once.can_take(request, kind, owner, show_once.CSV)
+    waiting = new_key or (show_once.peek(request, kind, owner) if can_download else None)
+    if waiting is None:
+        messages.info(request, GONE)
+        return redirect("my_security_credentials")
+    ctx = {
+        "nav": "",
+        "key_id": waiting["id"],
+        "secret": new_key["secret"] if new_key else None,
+        "can_download": can_download,
+    }
     return render(request, "accounts/security_credentials/root_key_retrieve.html", ctx)
 
 
+@never_cache
 def download_root_access_key(request: HttpRequest) -> HttpResponse:
-    """rootkey.csv in AWS's legacy two-line format."""
-    new_key = request.session.get(NEW_ROOT_KEY_SESSION_KEY)
-    if not actor_for(request).is_root or not isinstance(new_key, dict):
+    """rootkey.csv in AWS's legacy two-line format, once."""
+    actor = actor_for(request)
+    if not actor.is_root:
+        return redirect("my_security_credentials")
+    new_key = show_once.take(request, show_once.ROOT_ACCESS_KEY, actor.principal.pk, show_once.CSV)
+    if new_key is None:
+        messages.info(request, GONE)
         return redirect("my_security_credentials")
     body = f"AWSAccessKeyId={new_key['id']}\r\nAWSSecretKey={new_key['secret']}\r\n"
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rootkey.csv"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from accounts import crypto, passwords, services, validators
+from accounts import passwords, services, show_once, validators
 from accounts.forms import add_service_error
 from accounts.user_forms import ConsoleAccessForm, index, tag_rows
 from accounts.views.user_permissions import _user
@@ -17,7 +18,6 @@ from accounts.views.users import user_url
 from iamconsole.errors import AccessDenied, IamError
 
 Ctx = dict[str, Any]
-RESULT_KEY = "console_password_result"
 
 
 def edit_tags(request: HttpRequest, name: str) -> HttpResponse:
@@ -75,7 +75,13 @@ def console_access(request: HttpRequest, name: str) -> HttpResponse:
             if password is None:
                 messages.success(request, "Console access updated.")
                 return redirect(user_url(user, "security_credentials"))
-            request.session[RESULT_KEY] = [user.name, crypto.encrypt(password)]
+            show_once.stash(
+                request,
+                show_once.CONSOLE_PASSWORD,
+                user.pk,
+                {"password": password},
+                uses=[show_once.PAGE],
+            )
             return redirect("user_console_password", name=user.name)
     return render(request, "accounts/users/console_access.html", ctx)
 
@@ -103,12 +109,17 @@ def _apply(actor: Any, user: Any, data: dict[str, Any], enabled: bool) -> str | 
     return password if kind != "custom" else data["password"]
 
 
+@never_cache
 def console_password(request: HttpRequest, name: str) -> HttpResponse:
-    """The Console password dialog: the only time the new password is shown."""
-    result = request.session.pop(RESULT_KEY, None)
-    if not result or result[0] != name:
-        return redirect(reverse("user_detail", args=[name]) + "?tab=security_credentials")
+    """The Console password dialog: the only time the new password is shown (a reload
+    no longer shows it)."""
+    back = reverse("user_detail", args=[name]) + "?tab=security_credentials"
     _actor, user, ctx = _user(request, name)
-    ctx["password"] = crypto.decrypt(result[1])
-    ctx["back"] = reverse("user_detail", args=[name]) + "?tab=security_credentials"
+    result = None
+    if user is not None:
+        result = show_once.take(request, show_once.CONSOLE_PASSWORD, user.pk, show_once.PAGE)
+    if result is None:
+        return redirect(back)
+    ctx["password"] = result["password"]
+    ctx["back"] = back
     return render(request, "accounts/users/console_password.html", ctx)

@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from accounts import crypto, passwords, services, user_pickers, user_wizard, validators
+from accounts import passwords, services, show_once, user_pickers, user_wizard, validators
 from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Principal
@@ -258,8 +259,9 @@ def _create(
         return None
     state.created = user.name
     state.password_enc = ""
-    state.result_password_enc = crypto.encrypt(password) if password else ""
     user_wizard.save(request, state)
+    if password is not None:
+        show_once.stash(request, show_once.NEW_USER_PASSWORD, state.id, {"password": password})
     if password is None:
         user_wizard.discard(request, state.id)
         messages.success(request, f"User {user.name} created successfully.")
@@ -275,10 +277,14 @@ def _signin_url(request: HttpRequest, actor: Actor) -> str:
     return request.build_absolute_uri(reverse("signin_user", args=[account.alias or account.id]))
 
 
+@never_cache
 def wizard_retrieve(request: HttpRequest, wizard: str) -> HttpResponse:
+    """The password shows once here and downloads once as the .csv file (not after it)."""
     state = user_wizard.load(request, wizard)
     if state is None or not state.created:
         return redirect("user_list")
+    kind = show_once.NEW_USER_PASSWORD
+    shown = show_once.take(request, kind, state.id, show_once.PAGE)
     actor = actor_for(request)
     url = _signin_url(request, actor)
     body = (
@@ -290,31 +296,32 @@ def wizard_retrieve(request: HttpRequest, wizard: str) -> HttpResponse:
         "steps": STEP_TITLES,
         "state": state,
         "signin_url": url,
-        "password": state.result_password,
+        "password": shown["password"] if shown else None,
+        "can_download": show_once.can_take(request, kind, state.id, show_once.CSV),
         "mailto": f"mailto:?subject={quote('Sign-in details for the AWS Management Console')}"
         f"&body={quote(body)}",
     }
     return render(request, "accounts/users/wizard/retrieve.html", ctx)
 
 
+@never_cache
 def wizard_csv(request: HttpRequest, wizard: str) -> HttpResponse:
-    """`<user>_credentials.csv`: UTF-8 with BOM, CRLF line endings, as AWS's files."""
+    """`<user>_credentials.csv`: UTF-8 with BOM, CRLF line endings, as AWS's files.
+
+    Downloaded once: the password leaves the session now."""
     state = user_wizard.load(request, wizard)
-    if state is None or not state.created or not state.result_password:
+    result = None
+    if state is not None and state.created:
+        result = show_once.take(request, show_once.NEW_USER_PASSWORD, state.id, show_once.CSV)
+    if state is None or result is None:
         messages.error(request, "The password is no longer available. Reset it if needed.")
         return redirect("user_list")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerow(
-        [state.created, state.result_password, _signin_url(request, actor_for(request))]
-    )
-    # Downloaded: the password leaves the session now.
-    state.result_password_enc = ""
-    user_wizard.save(request, state)
+    writer.writerow([state.created, result["password"], _signin_url(request, actor_for(request))])
     response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{state.created}_credentials.csv"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

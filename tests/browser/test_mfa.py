@@ -110,3 +110,23 @@ def test_with_two_devices_root_picks_one_and_signs_in_with_its_code(
     page.get_by_label("MFA code").fill(pyotp.TOTP(secrets["phone"]).now())
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", name="IAM Dashboard")).to_be_visible()
+
+
+def test_enter_in_a_code_field_adds_the_device_and_cancel_forgets_the_seed(
+    page: Page, root: Principal
+) -> None:
+    enter_password(page)
+    page.goto("/security-credentials/mfa/assign/")
+    page.get_by_role("textbox", name="Device name").fill("root-phone")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Set up device")).to_be_visible()
+    page.get_by_label("MFA code 1").fill("000000")
+    page.get_by_label("MFA code 2").fill("000000")
+    page.get_by_label("MFA code 2").press("Enter")  # the form's default button: Add MFA
+    expect(page.get_by_text("Enter two consecutive codes from your app.")).to_be_visible()
+
+    page.get_by_role("button", name="Cancel").click()
+    expect(page).to_have_url("/security-credentials/")
+    page.goto("/security-credentials/mfa/setup/")
+    expect(page).to_have_url("/security-credentials/mfa/assign/")
+    assert not MFADevice.objects.exists()
