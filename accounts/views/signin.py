@@ -59,9 +59,7 @@ def signin_root(request: HttpRequest) -> HttpResponse:
     form = RootPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            principal = sign_in_root(
-                request, email=email, password=form.cleaned_data["password"]
-            )
+            principal = sign_in_root(request, email=email, password=form.cleaned_data["password"])
         except SignInFailed as failure:
             form.add_error(None, failure.message)
         except MFARequired:
