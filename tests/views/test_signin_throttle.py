@@ -166,3 +166,13 @@ def test_failures_and_refusals_while_throttled_are_audited_once_per_window(
     assert codes == ["Failed authentication"] * 5 + ["Throttling"]
     refused = events.get(error_code="Throttling")
     assert refused.outcome == "failed" and refused.source_ip == STRANGER
+
+
+def test_a_known_device_behind_a_sprayed_address_still_signs_in(alice: Principal) -> None:
+    device = Client()
+    assert post_user(device, alice.account_id, "alice", PASSWORD) == "signed in"
+    device.post("/signout/")
+    for i in range(throttle.MAX_FAILURES_PER_ADDRESS):
+        post_user(Client(), alice.account_id, f"nobody{i}", "wrong-Password-1")
+    assert TOO_MANY in post_user(Client(), alice.account_id, "alice", PASSWORD)
+    assert post_user(device, alice.account_id, "alice", PASSWORD) == "signed in"
