@@ -1,34 +1,82 @@
-"""Authentication: the root user by email, IAM users by account (ID or alias) and name."""
+"""Authentication: the root user by email, IAM users by account (ID or alias) and name.
+
+Identities are normalized here, once, in Python; the database then compares exactly.
+Case folding in SQL (iexact is UPPER() on PostgreSQL, which maps "ſ" to "S" and "ı" to
+"I") would match spellings the throttle never counted as the same identity.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
-from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 
-from accounts.models import Principal
+from accounts.models import Account, Principal
+
+
+def normalize_email(email: str) -> str:
+    """The one form of a root email: stored, looked up and throttled (NFKC + casefold)."""
+    folded = unicodedata.normalize("NFKC", email.strip()).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+def account_id_of(account_ref: str) -> str | None:
+    """The 12-digit account ID an account ID (hyphens allowed) or alias refers to.
+
+    An ID is returned as typed even when no such account exists, so failures against it
+    are counted the same as against a real one.
+    """
+    ref = account_ref.strip()
+    digits = ref.replace("-", "")
+    if len(digits) == 12 and digits.isascii() and digits.isdigit():
+        return digits
+    if not ref.isascii():
+        return None  # aliases are lowercase ASCII: this one cannot exist
+    return Account.objects.filter(alias=ref.lower()).values_list("id", flat=True).first()
+
+
+def user_name_key(name: str) -> str | None:
+    """The lower-cased IAM user name, or None: AWS user names are ASCII, so a name with
+    other characters belongs to nobody."""
+    name = name.strip()
+    return name.lower() if name and name.isascii() else None
+
+
+def user_identity(account_ref: str, name: str) -> str:
+    """The throttle identity of an IAM user sign-in: by account ID, whichever way typed."""
+    account_id = account_id_of(account_ref)
+    name_key = user_name_key(name)
+    account_part = account_id or "?" + normalize_email(account_ref)
+    name_part = name_key if name_key is not None else "?" + normalize_email(name)
+    return f"user:{account_part}:{name_part}"
+
+
+def root_identity(email: str) -> str:
+    return f"root:{normalize_email(email)}"
 
 
 def find_root(email: str) -> Principal | None:
     return (
         Principal.objects.select_related("account")
-        .filter(kind=Principal.Kind.ROOT, email__iexact=email.strip())
+        .filter(kind=Principal.Kind.ROOT, email=normalize_email(email))
         .first()
     )
 
 
 def find_user(account_ref: str, name: str) -> Principal | None:
-    account_ref = account_ref.strip()
-    if not account_ref or not name:
+    account_id = account_id_of(account_ref)
+    name_key = user_name_key(name)
+    if account_id is None or name_key is None:
         return None
-    # Account IDs may be typed with hyphens, as AWS prints them (1234-5678-9012).
-    digits = account_ref.replace("-", "")
-    account_q = Q(account__id=digits) if digits.isdigit() else Q(account__alias=account_ref.lower())
+    # Lower() of an ASCII name agrees on every database, and the per-account unique
+    # index on Lower("name") serves this lookup.
     return (
         Principal.objects.select_related("account")
-        .filter(account_q, kind=Principal.Kind.USER, name__iexact=name.strip())
+        .alias(name_lower=Lower("name"))
+        .filter(account_id=account_id, kind=Principal.Kind.USER, name_lower=name_key)
         .first()
     )
 

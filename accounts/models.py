@@ -350,3 +350,21 @@ class CredentialReport(models.Model):
 
     def __str__(self) -> str:
         return f"credential report of {self.account_id}"
+
+
+class ThrottleCounter(models.Model):
+    """A throttle counter (accounts.throttle's database store): nothing evicts it early.
+
+    `key` is a SHA-256 of what is counted; `expires_at` is epoch seconds, so the store's
+    one upsert statement compares plain numbers on SQLite and PostgreSQL alike.
+    """
+
+    key = models.CharField(primary_key=True, max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)
+
+    class Meta:
+        db_table = "accounts_throttlecounter"  # named in accounts.throttle's SQL
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… = {self.count}"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts import audit, password_history, throttle
 from accounts.actors import MFA_SESSION_KEY, Actor, client_ip
-from accounts.backends import find_root, find_user
+from accounts.backends import find_root, find_user, root_identity, user_identity
 from accounts.models import AuditEvent, MFADevice, Principal
 from accounts.services.mfa import verify_mfa_code
 
@@ -27,6 +29,10 @@ MFA_CHOOSE = "Choose an MFA device."
 # After a correct password the MFA code must follow within this time.
 PENDING_MFA_KEY = "signin_mfa_pending"
 PENDING_MFA_SECONDS = 5 * 60
+KNOWN_DEVICE_COOKIE = "iam_known_device"
+KNOWN_DEVICE_SALT = "accounts.signin.known-device"
+KNOWN_DEVICE_SECONDS = 90 * 24 * 60 * 60
+KNOWN_DEVICE_MAX_PRINCIPALS = 8
 
 
 class MFARequired(Exception):
@@ -40,33 +46,36 @@ class SignInFailed(Exception):
 
 
 def sign_in_root(request: HttpRequest, *, email: str, password: str) -> Principal:
-    identity = f"root:{email.strip()}"
     return _sign_in(
         request,
-        identity,
+        root_identity(email),
         lambda: authenticate(request, email=email, password=password),
-        lambda: find_root(email),
+        find_root(email),
     )
 
 
 def sign_in_user(request: HttpRequest, *, account: str, username: str, password: str) -> Principal:
-    identity = f"user:{account.strip().replace('-', '')}:{username.strip()}"
     return _sign_in(
         request,
-        identity,
+        user_identity(account, username),
         lambda: authenticate(request, account=account, username=username, password=password),
-        lambda: find_user(account, username),
+        find_user(account, username),
     )
 
 
-def _sign_in(request: HttpRequest, identity: str, check, lookup) -> Principal:  # type: ignore[no-untyped-def]
+def _sign_in(
+    request: HttpRequest,
+    identity: str,
+    check: Callable[[], Principal | None],
+    known: Principal | None,
+) -> Principal:
     address = client_ip(request)
-    if throttle.is_blocked(identity, address):
+    if throttle.sign_in_blocked(identity, address, lambda: _trust(request, known, address)):
+        _audit_refusal(known, identity, address)
         raise SignInFailed(throttle.MESSAGE)
     principal = check()
     if principal is None:
-        throttle.record_failure(identity, address)
-        known = lookup()
+        throttle.sign_in_failed(identity, address)
         if known is not None:
             audit.record(
                 Actor(principal=known, source_ip=address),
@@ -76,7 +85,7 @@ def _sign_in(request: HttpRequest, identity: str, check, lookup) -> Principal:  
                 error_code="Failed authentication",
             )
         raise SignInFailed(INCORRECT)
-    throttle.clear(identity)
+    throttle.password_accepted(identity, address)
     actor = Actor(principal=principal, source_ip=address)
     rules = password_history.rules_of(principal)
     if rules is not None and rules.hard_expiry and password_history.is_expired(principal):
@@ -94,9 +103,63 @@ def _sign_in(request: HttpRequest, identity: str, check, lookup) -> Principal:  
             "started": timezone.now().isoformat(),
         }
         raise MFARequired
-    login(request, principal)
+    _signed_in(request, principal, address)
     audit.record(actor, "signin:ConsoleLogin", principal.arn)
     return principal
+
+
+def _signed_in(request: HttpRequest, principal: Principal, address: str | None) -> None:
+    login(request, principal)
+    throttle.remember_address(principal.unique_id, address)
+
+
+def _trust(request: HttpRequest, known: Principal | None, address: str | None) -> throttle.Trust:
+    if known is None:
+        return throttle.Trust()
+    return throttle.Trust(
+        known_address=throttle.is_known_address(known.unique_id, address),
+        known_device=known.unique_id in _known_devices(request),
+    )
+
+
+def _audit_refusal(known: Principal | None, identity: str, address: str | None) -> None:
+    """A refused sign-in is recorded for a known principal, once per window and address."""
+    if known is None or not throttle.first_refusal(identity, address):
+        return
+    audit.record(
+        Actor(principal=known, source_ip=address),
+        "signin:ConsoleLogin",
+        known.arn,
+        outcome=AuditEvent.Outcome.FAILED,
+        error_code="Throttling",
+        details={"reason": throttle.MESSAGE},
+    )
+
+
+def _known_devices(request: HttpRequest) -> list[str]:
+    """Principals that signed in from this browser before (a signed cookie)."""
+    value = request.get_signed_cookie(
+        KNOWN_DEVICE_COOKIE, default="", salt=KNOWN_DEVICE_SALT, max_age=KNOWN_DEVICE_SECONDS
+    )
+    return value.split() if value else []
+
+
+def remember_device(
+    request: HttpRequest, response: HttpResponse, principal: Principal
+) -> HttpResponse:
+    """After a complete sign-in, marks this browser as a known device of the principal,
+    so lock-outs caused by strangers elsewhere do not apply to it."""
+    others = [pid for pid in _known_devices(request) if pid != principal.unique_id]
+    response.set_signed_cookie(
+        KNOWN_DEVICE_COOKIE,
+        " ".join([principal.unique_id, *others][:KNOWN_DEVICE_MAX_PRINCIPALS]),
+        salt=KNOWN_DEVICE_SALT,
+        max_age=KNOWN_DEVICE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def pending_mfa_principal(request: HttpRequest) -> Principal | None:
@@ -157,11 +220,12 @@ def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
         raise SignInFailed(MFA_CHOOSE)
     address = client_ip(request)
     identity = f"mfa:{principal.unique_id}"
-    if throttle.is_blocked(identity, address):
+    if throttle.sign_in_blocked(identity, address, lambda: _trust(request, principal, address)):
+        _audit_refusal(principal, identity, address)
         raise SignInFailed(throttle.MESSAGE)
     actor = Actor(principal=principal, source_ip=address)
     if verify_mfa_code(principal, code, device=device) is None:
-        throttle.record_failure(identity, address)
+        throttle.sign_in_failed(identity, address)
         audit.record(
             actor,
             "signin:ConsoleLogin",
@@ -171,9 +235,9 @@ def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
             details={"mfa_device": device.arn},
         )
         raise SignInFailed(MFA_INCORRECT)
-    throttle.clear(identity)
+    throttle.password_accepted(identity, address)
     request.session.pop(PENDING_MFA_KEY, None)
-    login(request, principal)
+    _signed_in(request, principal, address)
     # Console requests now carry aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge.
     request.session[MFA_SESSION_KEY] = timezone.now().isoformat()
     audit.record(actor, "signin:ConsoleLogin", principal.arn, details={"mfa_device": device.arn})

@@ -6,8 +6,10 @@ SECRET_KEY_FALLBACKS  comma-separated previous SECRET_KEYs (still accepted, Djan
 FIELD_ENCRYPTION_KEYS comma-separated keys for stored secrets, newest first (docs/secrets.md)
 DEBUG          "true" for development only (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost names)
-REDIS_URL      use Redis for the shared cache (default: the database cache)
+REDIS_URL      use Redis for throttle counters and the cache (default: the database)
 SIGNUP_OPEN    "false" turns public sign-up off (default on: one account per student)
+SIGNUP_LIMIT_PER_ADDRESS  accounts one address may create per hour (default 5; raise it
+               for a class behind one NAT address)
 HTTPS          "true" when served over TLS: secure cookies, https redirect, HSTS
 """
 
@@ -57,6 +59,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+SIGNUP_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNUP_LIMIT_PER_ADDRESS") or 5)
 
 # The otpauth issuer shown in authenticator apps (AWS uses "Amazon Web Services").
 MFA_ISSUER = os.environ.get("MFA_ISSUER", "IAM Console")
@@ -126,8 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     private_files.protect_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared state (throttling counters) lives in a cache every worker process sees.
-if redis_url := os.environ.get("REDIS_URL"):
+# Throttle counters live in Redis when REDIS_URL is set, else in a table (accounts.throttle):
+# never in a cache, which may cull them before they expire.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if redis_url := REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }

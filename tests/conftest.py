@@ -27,6 +27,9 @@ def _test_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     # Argon2 is measured by `make bench`; tests need hashing to be fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Throttle counters in the test database, rolled back with each test (never a Redis
+    # that REDIS_URL may point at: its counters would outlive the test).
+    settings.REDIS_URL = ""
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,13 +8,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import audit, ids, passwords, validators
+from accounts import audit, ids, passwords, throttle, validators
 from accounts.actors import Actor
+from accounts.backends import normalize_email
 from accounts.models import Account, PasswordPolicy, Principal
 from accounts.services.password_policy import validate_password_policy
 from iamconsole.errors import (
     EntityAlreadyExists,
     PasswordPolicyViolation,
+    Throttled,
     ValidationError,
 )
 from policies.authorization import authorize
@@ -22,9 +24,15 @@ from policies.authorization import authorize
 # --- accounts ----------------------------------------------------------------------
 
 
-def sign_up(*, email: str, account_name: str, password: str) -> Account:
-    """Creates an account and its root user (public sign-up: one account per student)."""
-    email = email.strip()
+def sign_up(
+    *, email: str, account_name: str, password: str, source_ip: str | None = None
+) -> Account:
+    """Creates an account and its root user (public sign-up: one account per student).
+
+    The email is stored in its one normalized form (the form sign-in looks up), and
+    sign-ups from one address are limited (`SIGNUP_LIMIT_PER_ADDRESS` an hour).
+    """
+    email = normalize_email(email)
     account_name = account_name.strip()
     try:
         validate_email(email)
@@ -35,10 +43,12 @@ def sign_up(*, email: str, account_name: str, password: str) -> Account:
     broken = passwords.problems(password, passwords.DEFAULT_RULES, forbidden=(account_name, email))
     if broken:
         raise PasswordPolicyViolation(" ".join(broken), field="password")
-    if Principal.objects.filter(email__iexact=email).exists():
+    if Principal.objects.filter(email=email).exists():
         raise EntityAlreadyExists(
             "An account with this email address already exists.", field="email"
         )
+    if not throttle.reserve_signup(source_ip):
+        raise Throttled(throttle.SIGNUP_MESSAGE)
     try:
         with transaction.atomic():
             account = Account.objects.create(id=_free_account_id(), name=account_name)

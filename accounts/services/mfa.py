@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import arns, audit, crypto, mfa
 from accounts.actors import Actor
 from accounts.models import MFADevice, Principal
+from accounts.services.users import confirm_current_password
 from iamconsole.errors import (
     EntityAlreadyExists,
     InvalidAuthenticationCode,
@@ -153,8 +154,14 @@ def deactivate_mfa_device(*, actor: Actor, device: MFADevice, password: str) -> 
     owner = device.principal
     authorize(actor, "iam:DeactivateMFADevice", owner.arn)
     authorize(actor, "iam:DeleteVirtualMFADevice", device.arn)
-    if not password or not actor.principal.check_password(password):
-        raise ValidationError("The password is incorrect.", field="password")
+    confirm_current_password(
+        actor,
+        password,
+        action="iam:DeactivateMFADevice",
+        resource=owner.arn,
+        field="password",
+        message="The password is incorrect.",
+    )
     with transaction.atomic():
         serial = device.arn
         MFADevice.objects.filter(pk=device.pk).delete()

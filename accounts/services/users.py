@@ -6,11 +6,12 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import arns, audit, ids, password_history, passwords, validators
+from accounts import arns, audit, ids, password_history, passwords, throttle, validators
 from accounts.actors import Actor
 from accounts.models import (
     AccessKey,
     Account,
+    AuditEvent,
     Group,
     GroupMembership,
     MFADevice,
@@ -25,6 +26,7 @@ from iamconsole.errors import (
     LimitExceeded,
     NoSuchEntity,
     PasswordPolicyViolation,
+    Throttled,
     ValidationError,
 )
 from policies.authorization import authorize, decide
@@ -220,8 +222,9 @@ def change_own_password(*, actor: Actor, old_password: str, new_password: str) -
     principal = actor.principal
     if not principal.is_root:
         _authorize_change_password(actor)
-    if not principal.check_password(old_password):
-        raise ValidationError("The current password is incorrect.", field="old_password")
+    confirm_current_password(
+        actor, old_password, action="iam:ChangePassword", resource=principal.arn
+    )
     if new_password == old_password:
         raise PasswordPolicyViolation(
             "The new password must be different from the current password.",
@@ -250,6 +253,36 @@ def change_own_password(*, actor: Actor, old_password: str, new_password: str) -
             update_fields=["password", "password_last_changed", "password_reset_required"]
         )
         audit.record(actor, "iam:ChangePassword", principal.arn)
+
+
+def confirm_current_password(
+    actor: Actor,
+    password: str,
+    *,
+    action: str,
+    resource: str,
+    field: str = "old_password",
+    message: str = "The current password is incorrect.",
+) -> None:
+    """The acting principal re-enters their own password (a password change, an MFA
+    device removal): throttled per principal, and every wrong one is audited."""
+    principal = actor.principal
+    if throttle.current_password_blocked(principal.unique_id):
+        audit.record(
+            actor, action, resource, outcome=AuditEvent.Outcome.FAILED, error_code="Throttling"
+        )
+        raise Throttled(throttle.CURRENT_PASSWORD_MESSAGE, field=field)
+    if not password or not principal.check_password(password):
+        throttle.current_password_failed(principal.unique_id)
+        audit.record(
+            actor,
+            action,
+            resource,
+            outcome=AuditEvent.Outcome.FAILED,
+            error_code="Failed authentication",
+            details={"reason": "wrong current password"},
+        )
+        raise ValidationError(message, field=field)
 
 
 def _authorize_change_password(actor: Actor) -> None:

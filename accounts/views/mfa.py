@@ -36,6 +36,7 @@ from accounts.signin import (
     chosen_mfa_device,
     mfa_devices,
     pending_mfa_principal,
+    remember_device,
     sign_in_with_mfa,
 )
 from accounts.views.denial import shows_denial
@@ -215,11 +216,11 @@ def signin_mfa(request: HttpRequest) -> HttpResponse:
     form = MFASignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sign_in_with_mfa(request, code=form.cleaned_data["code"])
+            principal = sign_in_with_mfa(request, code=form.cleaned_data["code"])
         except SignInFailed as failure:
             form.add_error("code", failure.message)
         else:
-            return _after_sign_in(request)
+            return remember_device(request, _after_sign_in(request), principal)
     ctx = {"form": form, "pending": principal, "device": device}
     ctx["several"] = len(mfa_devices(principal)) > 1
     ctx["choose_url"] = _with_next(request, "signin_mfa_device")

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.actors import actor_for
+from accounts.actors import actor_for, client_ip
 from accounts.forms import (
     NewPasswordForm,
     RootPasswordForm,
@@ -28,6 +28,7 @@ from accounts.signin import (
     MFARequired,
     SignInFailed,
     must_set_new_password,
+    remember_device,
     sign_in_root,
     sign_in_user,
 )
@@ -58,13 +59,13 @@ def signin_root(request: HttpRequest) -> HttpResponse:
     form = RootPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sign_in_root(request, email=email, password=form.cleaned_data["password"])
+            principal = sign_in_root(request, email=email, password=form.cleaned_data["password"])
         except SignInFailed as failure:
             form.add_error(None, failure.message)
         except MFARequired:
             return _mfa_step(request)
         else:
-            return redirect(_next_url(request))
+            return remember_device(request, redirect(_next_url(request)), principal)
     return render(request, "accounts/signin_root.html", {"form": form, "email": email})
 
 
@@ -74,7 +75,7 @@ def signin_user(request: HttpRequest, account: str = "") -> HttpResponse:
     form = UserSignInForm(request.POST or None, initial={"account": account})
     if request.method == "POST" and form.is_valid():
         try:
-            sign_in_user(
+            principal = sign_in_user(
                 request,
                 account=form.cleaned_data["account"],
                 username=form.cleaned_data["username"],
@@ -85,7 +86,7 @@ def signin_user(request: HttpRequest, account: str = "") -> HttpResponse:
         except MFARequired:
             return _mfa_step(request)
         else:
-            return redirect(_next_url(request))
+            return remember_device(request, redirect(_next_url(request)), principal)
     return render(request, "accounts/signin_user.html", {"form": form})
 
 
@@ -144,6 +145,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 account_name=form.cleaned_data["account_name"],
                 password=form.cleaned_data["password"],
+                source_ip=client_ip(request),
             )
         except IamError as error:
             add_service_error(form, error)
