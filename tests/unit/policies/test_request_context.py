@@ -127,3 +127,80 @@ def test_the_target_s_context_costs_no_query_once_the_reader_loaded_it(
     with CaptureQueriesContext(connection) as with_context:
         assert is_allowed(delegate, "iam:DetachUserPolicy", loaded)
     assert len(with_context) == len(baseline)
+
+
+def _role_creator(root_actor: Actor, user: Principal, passed_to: str) -> Actor:
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "iam:CreateRole",
+                    "iam:TagRole",
+                    "iam:CreateInstanceProfile",
+                    "iam:AddRoleToInstanceProfile",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {
+                        "iam:PassedToService": passed_to,
+                        "aws:ResourceTag/team": "blue",
+                    }
+                },
+            },
+        ],
+    }
+    policy_services.put_inline_policy(
+        actor=root_actor, target=user, name="roles", document=json.dumps(allow)
+    )
+    return Actor(principal=Principal.objects.get(pk=user.pk))
+
+
+def test_an_ec2_role_s_instance_profile_needs_pass_role_to_ec2(
+    root_actor: Actor, alice: Principal
+) -> None:
+    trust = services.service_trust_policy("ec2")
+    lambda_only = _role_creator(root_actor, alice, "lambda.amazonaws.com")
+    with pytest.raises(AccessDenied, match="iam:PassRole"):
+        services.create_role(
+            actor=lambda_only,
+            name="web",
+            trust_policy=trust,
+            instance_profile=True,
+            tags=[("team", "blue")],
+        )
+    ec2 = _role_creator(root_actor, alice, "ec2.amazonaws.com")
+    # The role is passed as created: with its tags.
+    with pytest.raises(AccessDenied, match="iam:PassRole"):
+        services.create_role(
+            actor=ec2,
+            name="web",
+            trust_policy=trust,
+            instance_profile=True,
+            tags=[("team", "red")],
+        )
+    role = services.create_role(
+        actor=ec2, name="web", trust_policy=trust, instance_profile=True, tags=[("team", "blue")]
+    )
+    assert role.instance_profiles.count() == 1
+
+
+def test_creating_a_role_with_tags_also_needs_tag_role(root_actor: Actor, alice: Principal) -> None:
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"}],
+    }
+    policy_services.put_inline_policy(
+        actor=root_actor, target=alice, name="roles", document=json.dumps(allow)
+    )
+    actor = Actor(principal=Principal.objects.get(pk=alice.pk))
+    trust = services.service_trust_policy("ec2")
+    with pytest.raises(AccessDenied, match="iam:TagRole"):
+        services.create_role(actor=actor, name="tagged", trust_policy=trust, tags=[("a", "b")])
+    assert services.create_role(actor=actor, name="plain", trust_policy=trust).name == "plain"
