@@ -136,11 +136,11 @@ def context_for(
         return dict(request or {})
     context: dict[str, Any] = {}
     if not isinstance(resource, str):
-        for key, value in _tags_of(resource):
-            for prefix in _RESOURCE_TAG_PREFIXES:
-                name = prefix + key
-                if accepted.accepts(name):
-                    context[name] = value
+        families = [p for p in _RESOURCE_TAG_PREFIXES if p.lower() in accepted.tag_prefixes]
+        if families:
+            for key, value in _tags_of(resource):
+                for prefix in families:
+                    context[prefix + key] = value
         if _BOUNDARY in accepted.exact:
             boundary = _boundary_of(resource)
             if boundary is not None:
