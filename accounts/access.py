@@ -286,6 +286,7 @@ def roles_named(actor: Actor, names: list[str]) -> list[Role]:
     wanted = {n.lower() for n in names}
     found = list(
         Role.objects.filter(account=actor.account)
+        .select_related("permissions_boundary")  # authorizing their deletion reads it
         .annotate(lname=Lower("name"))
         .filter(lname__in=wanted)
     )
