@@ -59,6 +59,7 @@ test-postgres: $(VENV)/.installed-test chromium
 bench: $(VENV)/.installed-test
 	$(PY) bench/engine.py
 	$(PY) bench/pages.py
+	$(PY) bench/context.py
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

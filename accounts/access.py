@@ -73,13 +73,13 @@ def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Princip
     then checks `action` (default iam:GetUser) on the user's ARN.
     """
     user = (
-        Principal.objects.select_related("account")
+        Principal.objects.select_related("account", "permissions_boundary")
         .filter(account=actor.account, kind=Principal.Kind.USER, name__iexact=name)
         .first()
     )
     if user is None:
         raise Http404(f"The user with name {name} cannot be found.")
-    authorize(actor, action, user.arn)
+    authorize(actor, action, user)
     return user
 
 
@@ -87,15 +87,19 @@ def get_group(actor: Actor, name: str, *, action: str = "iam:GetGroup") -> Group
     group = Group.objects.filter(account=actor.account, name__iexact=name).first()
     if group is None:
         raise Http404(f"The group with name {name} cannot be found.")
-    authorize(actor, action, group.arn)
+    authorize(actor, action, group)
     return group
 
 
 def get_role(actor: Actor, name: str, *, action: str = "iam:GetRole") -> Role:
-    role = Role.objects.filter(account=actor.account, name__iexact=name).first()
+    role = (
+        Role.objects.select_related("permissions_boundary")
+        .filter(account=actor.account, name__iexact=name)
+        .first()
+    )
     if role is None:
         raise Http404(f"The role with name {name} cannot be found.")
-    authorize(actor, action, role.arn)
+    authorize(actor, action, role)
     return role
 
 
@@ -108,7 +112,7 @@ def get_policy(actor: Actor, arn: str, *, action: str = "iam:GetPolicy") -> Mana
     policy = next((p for p in candidates if p.arn == arn), None)
     if policy is None:
         raise Http404(f"Policy {arn} does not exist.")
-    authorize(actor, action, policy.arn)
+    authorize(actor, action, policy)
     return policy
 
 
@@ -121,7 +125,7 @@ def get_policy_by_name(
     policy = ManagedPolicy.objects.filter(scope, name__iexact=name).first()
     if policy is None:
         raise Http404(f"Policy {name} does not exist.")
-    authorize(actor, action, policy.arn)
+    authorize(actor, action, policy)
     return policy
 
 
@@ -130,7 +134,7 @@ def get_policy_by_name(
 
 def mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
     """`owner`'s MFA devices (iam:ListMFADevices on the owner's ARN)."""
-    authorize(actor, "iam:ListMFADevices", owner.arn)
+    authorize(actor, "iam:ListMFADevices", owner)
     return list(MFADevice.objects.filter(principal=owner))
 
 
@@ -143,7 +147,7 @@ def get_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
     )
     if device is None:
         raise Http404("The MFA device cannot be found.")
-    authorize(actor, "iam:ListMFADevices", owner.arn)
+    authorize(actor, "iam:ListMFADevices", owner)
     return device
 
 
@@ -241,18 +245,18 @@ def group_members(actor: Actor, group: Group) -> list[Principal]:
 
 
 def group_attached_policies(actor: Actor, group: Group) -> list[ManagedPolicy]:
-    authorize(actor, "iam:ListAttachedGroupPolicies", group.arn)
+    authorize(actor, "iam:ListAttachedGroupPolicies", group)
     return list(ManagedPolicy.objects.filter(attachments__group=group).order_by(Lower("name")))
 
 
 def group_inline_policies(actor: Actor, group: Group) -> list[InlinePolicy]:
-    authorize(actor, "iam:ListGroupPolicies", group.arn)
+    authorize(actor, "iam:ListGroupPolicies", group)
     return list(InlinePolicy.objects.filter(group=group))
 
 
 def access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
     """`owner`'s access keys (iam:ListAccessKeys on the owner's ARN), oldest first."""
-    authorize(actor, "iam:ListAccessKeys", owner.arn)
+    authorize(actor, "iam:ListAccessKeys", owner)
     return list(AccessKey.objects.filter(principal=owner))
 
 
@@ -282,6 +286,7 @@ def roles_named(actor: Actor, names: list[str]) -> list[Role]:
     wanted = {n.lower() for n in names}
     found = list(
         Role.objects.filter(account=actor.account)
+        .select_related("permissions_boundary")  # authorizing their deletion reads it
         .annotate(lname=Lower("name"))
         .filter(lname__in=wanted)
     )
@@ -292,15 +297,15 @@ def roles_named(actor: Actor, names: list[str]) -> list[Role]:
 
 
 def role_attached_policies(actor: Actor, role: Role) -> list[ManagedPolicy]:
-    authorize(actor, "iam:ListAttachedRolePolicies", role.arn)
+    authorize(actor, "iam:ListAttachedRolePolicies", role)
     return list(ManagedPolicy.objects.filter(attachments__role=role).order_by(Lower("name")))
 
 
 def role_inline_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
-    authorize(actor, "iam:ListRolePolicies", role.arn)
+    authorize(actor, "iam:ListRolePolicies", role)
     return list(InlinePolicy.objects.filter(role=role))
 
 
 def role_instance_profiles(actor: Actor, role: Role) -> list[InstanceProfile]:
-    authorize(actor, "iam:ListInstanceProfilesForRole", role.arn)
+    authorize(actor, "iam:ListInstanceProfilesForRole", role)
     return list(InstanceProfile.objects.filter(role=role))

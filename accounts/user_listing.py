@@ -97,9 +97,9 @@ class PolicyRow:
 
 
 def permission_rows(actor: Actor, user: Principal) -> list[PolicyRow]:
-    authorize(actor, "iam:ListAttachedUserPolicies", user.arn)
-    authorize(actor, "iam:ListUserPolicies", user.arn)
-    authorize(actor, "iam:ListGroupsForUser", user.arn)
+    authorize(actor, "iam:ListAttachedUserPolicies", user)
+    authorize(actor, "iam:ListUserPolicies", user)
+    authorize(actor, "iam:ListGroupsForUser", user)
     attachments = (
         PolicyAttachment.objects.filter(Q(user=user) | Q(group__groupmembership__principal=user))
         .select_related("policy", "group")
@@ -158,7 +158,7 @@ def policy_summary(document: str) -> list[ServiceSummary]:
 
 def groups_of(actor: Actor, user: Principal) -> list[tuple[Group, list[ManagedPolicy]]]:
     """The user's groups, each with its attached policies (the Groups tab)."""
-    authorize(actor, "iam:ListGroupsForUser", user.arn)
+    authorize(actor, "iam:ListGroupsForUser", user)
     groups = list(
         Group.objects.filter(groupmembership__principal=user)
         .order_by(Lower("name"))
@@ -171,7 +171,7 @@ def groups_of(actor: Actor, user: Principal) -> list[tuple[Group, list[ManagedPo
 
 def authorize_read(actor: Actor, action: str, user: Principal) -> None:
     """A tab's read (e.g. iam:ListUserTags) on the user's ARN."""
-    authorize(actor, action, user.arn)
+    authorize(actor, action, user)
 
 
 def access_keys_of(user: Principal) -> list[AccessKey]:

@@ -1,9 +1,12 @@
 """The console enforces IAM on itself: every service call is decided here.
 
-`authorize(actor, action, resource)` allows the root user always (IAM policies cannot
-limit root) and asks the engine about everyone else, over the policies that apply to
-them. A denial is recorded in the audit trail and raised as AccessDenied with the
-engine's AWS-style message.
+`authorize(actor, action, resource, context)` allows the root user always (IAM policies
+cannot limit root) and asks the engine about everyone else, over the policies that apply to
+them. `resource` is the object acted on (a user, role, policy, ...), a `Target` for one
+being created, or an ARN string only for account-wide resources ("*", list wildcards,
+groups): the request context then carries the caller's keys and the keys AWS sends about the
+target and the request (policies.request_context). A denial is recorded in the audit trail
+and raised as AccessDenied with the engine's AWS-style message.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from accounts.actors import Actor
 from accounts.models import AuditEvent, Principal
 from iamconsole.errors import AccessDenied
 from policies.engine import Decision, evaluate
+from policies.request_context import Resource, Target, context_for, resource_arn
+
+__all__ = ["Resource", "Target", "authorize", "decide", "is_allowed", "policies_for"]
 
 
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
@@ -25,7 +31,7 @@ def policies_for(principal: Principal) -> dict[str, list[Any]]:
 
 
 def request_for(
-    actor: Actor, action: str, resource: str, context: dict[str, Any] | None
+    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None
 ) -> dict[str, Any]:
     principal = actor.principal
     return {
@@ -37,29 +43,30 @@ def request_for(
             "tags": principal.tag_dict(),
         },
         "action": action,
-        "resource": resource,
-        "context": actor.context() | (context or {}),
+        "resource": resource_arn(resource),
+        "context": actor.context() | context_for(action, resource, context),
     }
 
 
 def decide(
-    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
 ) -> Decision | None:
     """The engine's decision for a non-root actor; None for root (always allowed)."""
     if actor.is_root:
+        resource_arn(resource)  # the same misuse fails for root as for everyone else
         return None
     return evaluate(policies_for(actor.principal), request_for(actor, action, resource, context))
 
 
 def is_allowed(
-    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
 ) -> bool:
     decision = decide(actor, action, resource, context)
     return decision is None or decision.allowed
 
 
 def authorize(
-    actor: Actor, action: str, resource: str, context: dict[str, Any] | None = None
+    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
 ) -> None:
     decision = decide(actor, action, resource, context)
     if decision is None or decision.allowed:
@@ -67,7 +74,7 @@ def authorize(
     audit.record(
         actor,
         action,
-        resource,
+        resource_arn(resource),
         outcome=AuditEvent.Outcome.DENIED,
         error_code=AccessDenied.code,
         details={"effect": decision.effect},

@@ -84,7 +84,7 @@ class Entities:
 
 def entities_for_policy(actor: Actor, policy: ManagedPolicy) -> Entities:
     """ListEntitiesForPolicy, within the actor's account only."""
-    authorize(actor, "iam:ListEntitiesForPolicy", policy.arn)
+    authorize(actor, "iam:ListEntitiesForPolicy", policy)
     account: Account = actor.account
     attached = PolicyAttachment.objects.filter(policy=policy)
     return Entities(
@@ -97,7 +97,7 @@ def entities_for_policy(actor: Actor, policy: ManagedPolicy) -> Entities:
 
 
 def versions_for_policy(actor: Actor, policy: ManagedPolicy) -> list[PolicyVersion]:
-    authorize(actor, "iam:ListPolicyVersions", policy.arn)
+    authorize(actor, "iam:ListPolicyVersions", policy)
     return list(
         PolicyVersion.objects.filter(policy=policy).defer("document").order_by("-created_at", "-id")
     )
@@ -105,7 +105,7 @@ def versions_for_policy(actor: Actor, policy: ManagedPolicy) -> list[PolicyVersi
 
 def get_version(actor: Actor, policy: ManagedPolicy, version_id: str) -> PolicyVersion | None:
     """One version's document (iam:GetPolicyVersion), or None when there is no such version."""
-    authorize(actor, "iam:GetPolicyVersion", policy.arn)
+    authorize(actor, "iam:GetPolicyVersion", policy)
     return PolicyVersion.objects.filter(policy=policy, version_id=version_id[:16]).first()
 
 
@@ -114,7 +114,7 @@ def version_pair(
 ) -> tuple[PolicyVersion, PolicyVersion]:
     """Two versions to compare (iam:GetPolicyVersion), in one query; NoSuchEntity names
     the first one that does not exist."""
-    authorize(actor, "iam:GetPolicyVersion", policy.arn)
+    authorize(actor, "iam:GetPolicyVersion", policy)
     wanted = [left_id[:16], right_id[:16]]
     found = {
         v.version_id: v for v in PolicyVersion.objects.filter(policy=policy, version_id__in=wanted)
@@ -127,12 +127,12 @@ def version_pair(
 
 def policy_tags(actor: Actor, policy: ManagedPolicy) -> list[dict[str, str]]:
     """ListPolicyTags: the customer managed policy's tags, in the order they were added."""
-    authorize(actor, "iam:ListPolicyTags", policy.arn)
+    authorize(actor, "iam:ListPolicyTags", policy)
     return list(policy.tags)
 
 
 def default_version(actor: Actor, policy: ManagedPolicy) -> PolicyVersion:
-    authorize(actor, "iam:GetPolicyVersion", policy.arn)
+    authorize(actor, "iam:GetPolicyVersion", policy)
     return PolicyVersion.objects.get(policy=policy, is_default=True)
 
 

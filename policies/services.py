@@ -23,6 +23,7 @@ from iamconsole.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from policies import request_context
 from policies.authorization import authorize
 from policies.engine import PolicyError, validate
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
@@ -87,9 +88,11 @@ def create_policy(
     validators.path(path)
     account = actor.account
     arn = _policy_arn(account.id, path, name)
-    authorize(actor, "iam:CreatePolicy", arn)
+    # CreatePolicy carries the requested tags as well (aws:RequestTag, aws:TagKeys).
+    new_policy = request_context.Target(arn)
+    authorize(actor, "iam:CreatePolicy", new_policy, tag_request_context(tags) if tags else None)
     if tags:
-        authorize(actor, "iam:TagPolicy", arn, tag_request_context(tags))
+        authorize(actor, "iam:TagPolicy", new_policy, tag_request_context(tags))
     # Policy tag keys are case-sensitive: Team and team are two tags.
     tag_list = validators.tags(tags or [], case_insensitive_keys=False)
     if len(description) > MAX_DESCRIPTION:
@@ -149,7 +152,7 @@ def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str
     from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
 
     if policy.is_aws_managed:
-        authorize(actor, "iam:TagPolicy", policy.arn, tagging.tag_request_context(tags))
+        authorize(actor, "iam:TagPolicy", policy, tagging.tag_request_context(tags))
         _taggable(policy)
     tagging.add_tags(
         actor=actor, obj=policy, action="iam:TagPolicy", tags=tags, case_insensitive_keys=False
@@ -161,7 +164,7 @@ def untag_policy(*, actor: Actor, policy: ManagedPolicy, keys: list[str]) -> Non
     from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
 
     if policy.is_aws_managed:
-        authorize(actor, "iam:UntagPolicy", policy.arn, {"aws:TagKeys": list(keys)})
+        authorize(actor, "iam:UntagPolicy", policy, {"aws:TagKeys": list(keys)})
         _taggable(policy)
     tagging.remove_tags(
         actor=actor, obj=policy, action="iam:UntagPolicy", keys=keys, case_insensitive_keys=False
@@ -172,7 +175,7 @@ def create_policy_version(
     *, actor: Actor, policy: ManagedPolicy, document: str, set_as_default: bool = True
 ) -> PolicyVersion:
     """A new version (edits never change a version). At most 5 are kept."""
-    authorize(actor, "iam:CreatePolicyVersion", policy.arn)
+    authorize(actor, "iam:CreatePolicyVersion", policy)
     _customer_policy(policy)
     check_document(document)
     now = timezone.now()
@@ -206,7 +209,7 @@ def create_policy_version(
 
 
 def set_default_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: str) -> None:
-    authorize(actor, "iam:SetDefaultPolicyVersion", policy.arn)
+    authorize(actor, "iam:SetDefaultPolicyVersion", policy)
     _customer_policy(policy)
     with transaction.atomic():
         version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
@@ -221,7 +224,7 @@ def set_default_policy_version(*, actor: Actor, policy: ManagedPolicy, version_i
 
 
 def delete_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: str) -> None:
-    authorize(actor, "iam:DeletePolicyVersion", policy.arn)
+    authorize(actor, "iam:DeletePolicyVersion", policy)
     _customer_policy(policy)
     with transaction.atomic():
         version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
@@ -240,19 +243,19 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) 
     every user, group and role and deletes its non-default versions, all in one
     transaction. A policy used as a permissions boundary is still refused."""
     attachments = list(
-        PolicyAttachment.objects.filter(policy=policy).select_related("user", "group", "role")
+        PolicyAttachment.objects.filter(policy=policy).select_related(
+            "user__permissions_boundary", "group", "role__permissions_boundary"
+        )
         if detach
         else []
     )
     for attachment in attachments:
         target = attachment.user or attachment.group or attachment.role
         kind = target_kind(target)  # type: ignore[arg-type]
-        authorize(
-            actor, f"iam:Detach{_verb(kind)}Policy", target.arn, {"iam:PolicyARN": policy.arn}
-        )
+        authorize(actor, f"iam:Detach{_verb(kind)}Policy", target, {"iam:PolicyARN": policy.arn})
     if detach:
-        authorize(actor, "iam:DeletePolicyVersion", policy.arn)
-    authorize(actor, "iam:DeletePolicy", policy.arn)
+        authorize(actor, "iam:DeletePolicyVersion", policy)
+    authorize(actor, "iam:DeletePolicy", policy)
     _customer_policy(policy)
     with transaction.atomic():
         if (
@@ -299,7 +302,7 @@ def attach_policy(*, actor: Actor, target: Target, policy: ManagedPolicy) -> Non
     """AttachUserPolicy / AttachGroupPolicy / AttachRolePolicy."""
     kind = target_kind(target)
     action = f"iam:Attach{_verb(kind)}Policy"
-    authorize(actor, action, target.arn, {"iam:PolicyARN": policy.arn})
+    authorize(actor, action, target, {"iam:PolicyARN": policy.arn})
     if policy.account_id not in (None, target.account_id):
         raise NoSuchEntity(f"Policy {policy.arn} does not exist or is not attachable.")
     with transaction.atomic():
@@ -319,7 +322,7 @@ def attach_policy(*, actor: Actor, target: Target, policy: ManagedPolicy) -> Non
 def detach_policy(*, actor: Actor, target: Target, policy: ManagedPolicy) -> None:
     kind = target_kind(target)
     action = f"iam:Detach{_verb(kind)}Policy"
-    authorize(actor, action, target.arn, {"iam:PolicyARN": policy.arn})
+    authorize(actor, action, target, {"iam:PolicyARN": policy.arn})
     with transaction.atomic():
         deleted, _ = PolicyAttachment.objects.filter(policy=policy, **{kind: target}).delete()
         if not deleted:
@@ -339,7 +342,7 @@ def put_inline_policy(*, actor: Actor, target: Target, name: str, document: str)
     kind = target_kind(target)
     action = f"iam:Put{_verb(kind)}Policy"
     validators.policy_name(name)
-    authorize(actor, action, target.arn)
+    authorize(actor, action, target)
     check_document(document, kind=INLINE_KIND[kind])
     with transaction.atomic():
         type(target).objects.select_for_update().filter(pk=target.pk).first()
@@ -361,7 +364,7 @@ def put_inline_policy(*, actor: Actor, target: Target, name: str, document: str)
 def delete_inline_policy(*, actor: Actor, target: Target, name: str) -> None:
     kind = target_kind(target)
     action = f"iam:Delete{_verb(kind)}Policy"
-    authorize(actor, action, target.arn)
+    authorize(actor, action, target)
     with transaction.atomic():
         deleted, _ = InlinePolicy.objects.filter(name=name, **{kind: target}).delete()
         if not deleted:
@@ -377,7 +380,8 @@ def put_permissions_boundary(
 ) -> None:
     kind = target_kind(target)
     action = f"iam:Put{_verb(kind)}PermissionsBoundary"
-    authorize(actor, action, target.arn, {"iam:PermissionsBoundary": policy.arn})
+    # The requested boundary, not the current one, is what AWS checks here.
+    authorize(actor, action, target, {"iam:PermissionsBoundary": policy.arn})
     if policy.account_id not in (None, target.account_id):
         raise NoSuchEntity(f"Policy {policy.arn} does not exist or is not attachable.")
     with transaction.atomic():
@@ -389,7 +393,7 @@ def put_permissions_boundary(
 def delete_permissions_boundary(*, actor: Actor, target: Principal | Role) -> None:
     kind = target_kind(target)
     action = f"iam:Delete{_verb(kind)}PermissionsBoundary"
-    authorize(actor, action, target.arn)
+    authorize(actor, action, target)
     with transaction.atomic():
         target.permissions_boundary = None
         target.save(update_fields=["permissions_boundary"])

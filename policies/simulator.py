@@ -74,7 +74,7 @@ class Result:
 
 
 def for_user(actor: Actor, user: Principal) -> Subject:
-    authorize(actor, "iam:SimulatePrincipalPolicy", user.arn)
+    authorize(actor, "iam:SimulatePrincipalPolicy", user)
     return Subject(
         "user",
         user.name,
@@ -88,7 +88,7 @@ def for_user(actor: Actor, user: Principal) -> Subject:
 
 def for_role(actor: Actor, role: Role) -> Subject:
     """A session of the role, as an EC2 instance or a user who assumed it would have."""
-    authorize(actor, "iam:SimulatePrincipalPolicy", role.arn)
+    authorize(actor, "iam:SimulatePrincipalPolicy", role)
     session = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{SESSION_NAME}"
     return Subject(
         "role",
@@ -107,7 +107,7 @@ def role_tags(role: Role) -> dict[str, str]:
 
 def for_group(actor: Actor, group: Group) -> Subject:
     """A member of the group with no other permissions: the group's policies only."""
-    authorize(actor, "iam:SimulatePrincipalPolicy", group.arn)
+    authorize(actor, "iam:SimulatePrincipalPolicy", group)
     versions = (
         PolicyVersion.objects.filter(Q(policy__attachments__group=group), is_default=True)
         .select_related("policy")

@@ -17,6 +17,7 @@ from iamconsole.errors import (
     ValidationError,
 )
 from policies.authorization import authorize
+from policies.request_context import tag_request
 
 MAX_ACCESS_KEYS = 2
 MAX_DESCRIPTION = 256
@@ -32,12 +33,15 @@ class NewAccessKey:
 
 def create_access_key(*, actor: Actor, user: Principal, description: str = "") -> NewAccessKey:
     """CreateAccessKey; with a description, also TagUser (key = the access key ID)."""
-    authorize(actor, "iam:CreateAccessKey", user.arn)
+    authorize(actor, "iam:CreateAccessKey", user)
     description = description.strip()
+    # Drawn before any decision: the description's TagUser call names the key ID as its
+    # tag key (aws:TagKeys, aws:RequestTag/<key ID>).
+    key_id = ids.access_key_id()
     if description:
         if user.is_root:
             raise ValidationError("The root user cannot be tagged.", field="description")
-        authorize(actor, "iam:TagUser", user.arn)
+        authorize(actor, "iam:TagUser", user, tag_request([(key_id, description)]))
         _check_description(description)
     with transaction.atomic():
         # The principal's row is the lock: two concurrent creates cannot both see 1 key.
@@ -50,7 +54,7 @@ def create_access_key(*, actor: Actor, user: Principal, description: str = "") -
         secret = ids.secret_access_key()
         key = AccessKey.objects.create(
             principal=locked,
-            access_key_id=ids.access_key_id(),
+            access_key_id=key_id,
             secret_encrypted=crypto.encrypt(secret),
         )
         audit.record(
@@ -100,7 +104,7 @@ def update_access_key(
     *, actor: Actor, user: Principal, access_key_id: str, status: str
 ) -> AccessKey:
     """UpdateAccessKey: Active or Inactive."""
-    authorize(actor, "iam:UpdateAccessKey", user.arn)
+    authorize(actor, "iam:UpdateAccessKey", user)
     if status not in AccessKey.Status.values:
         raise ValidationError("The status must be Active or Inactive.", field="status")
     with transaction.atomic():
@@ -122,10 +126,10 @@ def delete_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> N
 
     The key's description tag goes with it (the console's UntagUser call).
     """
-    authorize(actor, "iam:DeleteAccessKey", user.arn)
+    authorize(actor, "iam:DeleteAccessKey", user)
     tagged = any(t["Key"].lower() == access_key_id.lower() for t in user.tags)
     if tagged:
-        authorize(actor, "iam:UntagUser", user.arn)
+        authorize(actor, "iam:UntagUser", user, {"aws:TagKeys": [access_key_id]})
     with transaction.atomic():
         locked = Principal.objects.select_for_update().get(pk=user.pk)
         key = _key_of(locked, access_key_id)

@@ -64,7 +64,7 @@ def _authorize_change_password_attachment(actor: Actor, user: Principal, reset: 
     needed = change_password_policy_needed(user.account, reset)
     policy = change_password_policy() if needed else None
     if policy is not None:
-        authorize(actor, "iam:AttachUserPolicy", user.arn, {"iam:PolicyARN": policy.arn})
+        authorize(actor, "iam:AttachUserPolicy", user, {"iam:PolicyARN": policy.arn})
     return policy is not None
 
 
@@ -72,7 +72,7 @@ def create_login_profile(
     *, actor: Actor, user: Principal, password: str, password_reset_required: bool = True
 ) -> None:
     """Enables console access with `password` (CreateLoginProfile)."""
-    authorize(actor, "iam:CreateLoginProfile", user.arn)
+    authorize(actor, "iam:CreateLoginProfile", user)
     attach = _authorize_change_password_attachment(actor, user, password_reset_required)
     if user.has_usable_password():
         raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
@@ -96,7 +96,7 @@ def update_login_profile(
     password_reset_required: bool,
 ) -> None:
     """Resets the password (None keeps it) and sets the reset-required flag."""
-    authorize(actor, "iam:UpdateLoginProfile", user.arn)
+    authorize(actor, "iam:UpdateLoginProfile", user)
     attach = _authorize_change_password_attachment(actor, user, password_reset_required)
     if not user.has_usable_password():
         raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
@@ -122,7 +122,7 @@ def update_login_profile(
 
 def delete_login_profile(*, actor: Actor, user: Principal) -> None:
     """Disables console access: the user can no longer sign in with a password."""
-    authorize(actor, "iam:DeleteLoginProfile", user.arn)
+    authorize(actor, "iam:DeleteLoginProfile", user)
     if not user.has_usable_password():
         raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
     with transaction.atomic():

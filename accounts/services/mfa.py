@@ -25,6 +25,7 @@ from iamconsole.errors import (
     ValidationError,
 )
 from policies.authorization import authorize
+from policies.request_context import Target
 
 MAX_DEVICES_PER_PRINCIPAL = 8
 _DEVICE_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
@@ -60,8 +61,8 @@ def prepare_virtual_mfa_device(*, actor: Actor, owner: Principal, name: str) -> 
     """
     name = _check_device_name(name.strip())
     arn = device_arn(owner.account_id, name)
-    authorize(actor, "iam:CreateVirtualMFADevice", arn)
-    authorize(actor, "iam:EnableMFADevice", owner.arn)
+    authorize(actor, "iam:CreateVirtualMFADevice", Target(arn))
+    authorize(actor, "iam:EnableMFADevice", owner)
     if MFADevice.objects.filter(account_id=owner.account_id, path="/", name=name).exists():
         raise EntityAlreadyExists(ALREADY_EXISTS, field="name")
     if MFADevice.objects.filter(principal=owner).count() >= MAX_DEVICES_PER_PRINCIPAL:
@@ -82,8 +83,8 @@ def enable_virtual_mfa_device(
     """AWS's CreateVirtualMFADevice + EnableMFADevice with two consecutive codes."""
     name = _check_device_name(name.strip())
     arn = device_arn(owner.account_id, name)
-    authorize(actor, "iam:CreateVirtualMFADevice", arn)
-    authorize(actor, "iam:EnableMFADevice", owner.arn)
+    authorize(actor, "iam:CreateVirtualMFADevice", Target(arn))
+    authorize(actor, "iam:EnableMFADevice", owner)
     now = now or timezone.now()
     if not mfa.is_code_shaped(code1.strip()):
         raise InvalidAuthenticationCode("Enter the 6-digit code from your app.", field="code1")
@@ -134,7 +135,7 @@ def resync_mfa_device(
     *, actor: Actor, device: MFADevice, code1: str, code2: str, now: datetime | None = None
 ) -> None:
     owner = device.principal
-    authorize(actor, "iam:ResyncMFADevice", owner.arn)
+    authorize(actor, "iam:ResyncMFADevice", owner)
     now = now or timezone.now()
     secret = crypto.decrypt(device.secret_encrypted)
     step = mfa.consecutive_step(secret, code1, code2, now=now, after=device.last_used_step)
@@ -152,8 +153,8 @@ def deactivate_mfa_device(*, actor: Actor, device: MFADevice, password: str) -> 
     strip a second factor.
     """
     owner = device.principal
-    authorize(actor, "iam:DeactivateMFADevice", owner.arn)
-    authorize(actor, "iam:DeleteVirtualMFADevice", device.arn)
+    authorize(actor, "iam:DeactivateMFADevice", owner)
+    authorize(actor, "iam:DeleteVirtualMFADevice", device)
     confirm_current_password(
         actor,
         password,

@@ -16,6 +16,7 @@ from accounts.services import tagging
 from iamconsole.errors import EntityAlreadyExists, LimitExceeded, ValidationError
 from policies.authorization import authorize
 from policies.models import InlinePolicy, PolicyAttachment
+from policies.request_context import Target, new_entity, tag_request
 from policies.services import MAX_ATTACHED, check_document
 
 if TYPE_CHECKING:
@@ -149,16 +150,26 @@ def create_role(
     validators.path(path)
     account = actor.account
     arn = arns.iam_arn(account.id, "role", path, name)
-    boundary_ctx = (
-        {"iam:PermissionsBoundary": permissions_boundary.arn} if permissions_boundary else {}
-    )
-    authorize(actor, "iam:CreateRole", arn, boundary_ctx)
+    # CreateRole carries the tags and the boundary; the calls after it see the role as
+    # created with them. With tags, AWS also requires iam:TagRole.
+    requested = tag_request(tags) if tags else {}
+    if permissions_boundary is not None:
+        requested["iam:PermissionsBoundary"] = permissions_boundary.arn
+    authorize(actor, "iam:CreateRole", Target(arn), requested)
+    if tags:
+        authorize(actor, "iam:TagRole", Target(arn), tag_request(tags))
+    created = new_entity(arn, tags=tags, boundary=permissions_boundary)
     for policy in policies:
-        authorize(actor, "iam:AttachRolePolicy", arn, {"iam:PolicyARN": policy.arn})
+        authorize(actor, "iam:AttachRolePolicy", created, {"iam:PolicyARN": policy.arn})
     profile_arn = arns.iam_arn(account.id, "instance-profile", path, name)
     if instance_profile:
-        authorize(actor, "iam:CreateInstanceProfile", profile_arn)
-        authorize(actor, "iam:AddRoleToInstanceProfile", profile_arn)
+        authorize(actor, "iam:CreateInstanceProfile", Target(profile_arn))
+        authorize(actor, "iam:AddRoleToInstanceProfile", Target(profile_arn))
+        # AddRoleToInstanceProfile hands the role to EC2: the caller must be allowed to
+        # pass it (AWS's API reference), with iam:PassedToService naming the service.
+        authorize(
+            actor, "iam:PassRole", created, {"iam:PassedToService": SERVICE_PRINCIPALS["ec2"]}
+        )
     _check_description(description)
     _check_session_duration(max_session_duration)
     tag_list = validators.tags(tags or [], case_insensitive_keys=True)
@@ -226,7 +237,7 @@ def _create_instance_profile(actor: Actor, role: Role, profile_arn: str) -> Inst
 
 def update_role(*, actor: Actor, role: Role, description: str, max_session_duration: int) -> None:
     """The Summary's Edit: description and maximum session duration (UpdateRole)."""
-    authorize(actor, "iam:UpdateRole", role.arn)
+    authorize(actor, "iam:UpdateRole", role)
     _check_description(description)
     _check_session_duration(max_session_duration)
     with transaction.atomic():
@@ -238,7 +249,7 @@ def update_role(*, actor: Actor, role: Role, description: str, max_session_durat
 
 def update_assume_role_policy(*, actor: Actor, role: Role, document: str) -> None:
     """Replaces the trust policy; an invalid document changes nothing."""
-    authorize(actor, "iam:UpdateAssumeRolePolicy", role.arn)
+    authorize(actor, "iam:UpdateAssumeRolePolicy", role)
     check_document(document, kind="trust", field="document")
     with transaction.atomic():
         role.trust_policy = document
@@ -253,14 +264,14 @@ def delete_role(*, actor: Actor, role: Role) -> None:
     profiles = list(InstanceProfile.objects.filter(role=role))
     attached = list(PolicyAttachment.objects.filter(role=role).select_related("policy"))
     inline = list(InlinePolicy.objects.filter(role=role).values_list("name", flat=True))
-    authorize(actor, "iam:DeleteRole", arn)
+    authorize(actor, "iam:DeleteRole", role)
     for profile in profiles:
-        authorize(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)
-        authorize(actor, "iam:DeleteInstanceProfile", profile.arn)
+        authorize(actor, "iam:RemoveRoleFromInstanceProfile", profile)
+        authorize(actor, "iam:DeleteInstanceProfile", profile)
     for attachment in attached:
-        authorize(actor, "iam:DetachRolePolicy", arn, {"iam:PolicyARN": attachment.policy.arn})
+        authorize(actor, "iam:DetachRolePolicy", role, {"iam:PolicyARN": attachment.policy.arn})
     if inline:
-        authorize(actor, "iam:DeleteRolePolicy", arn)
+        authorize(actor, "iam:DeleteRolePolicy", role)
     with transaction.atomic():
         for profile in profiles:
             audit.record(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)

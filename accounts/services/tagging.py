@@ -9,15 +9,13 @@ from django.db import models, transaction
 from accounts import audit, validators
 from accounts.actors import Actor
 from iamconsole.errors import LimitExceeded
+from policies import request_context
 from policies.authorization import authorize
 
 
 def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:
     """The condition keys AWS sets on a tagging request (aws:TagKeys, aws:RequestTag/k)."""
-    context: dict[str, object] = {"aws:TagKeys": [key for key, _ in tags]}
-    for key, value in tags:
-        context[f"aws:RequestTag/{key}"] = value
-    return context
+    return request_context.tag_request(tags)
 
 
 def _fold(key: str, case_insensitive_keys: bool) -> str:
@@ -34,7 +32,7 @@ def add_tags(
 ) -> None:
     """Adds or replaces tags on `obj` (a model with `tags` and `arn`)."""
     arn: str = obj.arn  # type: ignore[attr-defined]
-    authorize(actor, action, arn, tag_request_context(tags))
+    authorize(actor, action, obj, tag_request_context(tags))  # type: ignore[arg-type]
     validators.tags(tags, case_insensitive_keys=case_insensitive_keys)
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
@@ -60,7 +58,7 @@ def remove_tags(
     case_insensitive_keys: bool = True,
 ) -> None:
     arn: str = obj.arn  # type: ignore[attr-defined]
-    authorize(actor, action, arn, {"aws:TagKeys": list(keys)})
+    authorize(actor, action, obj, {"aws:TagKeys": list(keys)})  # type: ignore[arg-type]
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
         gone = {_fold(key, case_insensitive_keys) for key in keys}

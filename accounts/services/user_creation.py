@@ -23,6 +23,7 @@ from accounts.services.users import (
 from iamconsole.errors import LimitExceeded
 from policies.authorization import authorize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+from policies.request_context import Target, new_entity
 from policies.services import MAX_ATTACHED
 
 MAX_POLICIES_PER_USER = MAX_ATTACHED["user"]
@@ -54,10 +55,6 @@ def create_user_from_wizard(*, actor: Actor, new: NewUser) -> Principal:
     validators.user_name(new.name)
     account = actor.account
     arn = arns.user_arn(account.id, new.name)
-    authorize(actor, "iam:CreateUser", arn)
-    console = new.console_password is not None
-    if console:
-        authorize(actor, "iam:CreateLoginProfile", arn)
     groups, policies, inline, boundary = list(new.groups), list(new.policies), [], new.boundary
     if new.copy_from is not None:
         copied = permissions_of(new.copy_from)
@@ -65,14 +62,26 @@ def create_user_from_wizard(*, actor: Actor, new: NewUser) -> Principal:
         policies += copied.policies
         inline = copied.inline
         boundary = boundary or copied.boundary
+    # The console's CreateUser carries the tags and the boundary; the calls after it see
+    # the user as created with them (aws:ResourceTag, iam:PermissionsBoundary).
+    requested = tag_request_context(new.tags) if new.tags else {}
+    if boundary is not None:
+        requested["iam:PermissionsBoundary"] = boundary.arn
+    authorize(actor, "iam:CreateUser", Target(arn), requested)
+    created = new_entity(arn, tags=new.tags, boundary=boundary)
+    console = new.console_password is not None
+    if console:
+        authorize(actor, "iam:CreateLoginProfile", created)
     if console and change_password_policy_needed(account, new.password_reset_required):
         extra = change_password_policy()
         if extra is not None:
             policies.append(extra)
     groups, policies = _unique(groups), _unique(policies)
-    authorize_grants(actor, arn, groups=groups, policies=policies, inline=inline, boundary=boundary)
+    authorize_grants(
+        actor, created, groups=groups, policies=policies, inline=inline, boundary=boundary
+    )
     if new.tags:
-        authorize(actor, "iam:TagUser", arn, tag_request_context(new.tags))
+        authorize(actor, "iam:TagUser", Target(arn), tag_request_context(new.tags))
     tags = validators.tags(new.tags, case_insensitive_keys=True)
     check_user_name_is_free(account, new.name)
     if new.console_password is not None:

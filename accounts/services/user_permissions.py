@@ -14,7 +14,7 @@ from accounts.actors import Actor
 from accounts.models import Group, Principal
 from accounts.services.groups import add_user_to_group
 from policies import services as policy_services
-from policies.authorization import authorize
+from policies.authorization import Resource, authorize
 from policies.models import InlinePolicy, ManagedPolicy
 
 
@@ -44,38 +44,41 @@ def permissions_of(source: Principal) -> Permissions:
 
 def authorize_grants(
     actor: Actor,
-    user_arn: str,
+    user: Resource,
     *,
     groups: Sequence[Group] = (),
     policies: Sequence[ManagedPolicy] = (),
     inline: Sequence[InlinePolicy] = (),
     boundary: ManagedPolicy | None = None,
 ) -> None:
-    """Every call the console would make, decided before any of them writes."""
+    """Every call the console would make, decided before any of them writes.
+
+    `user` is the user as those calls see it: an existing Principal, or for the Create user
+    wizard a Target carrying the tags and boundary it is created with."""
     for group in groups:
-        authorize(actor, "iam:AddUserToGroup", group.arn)
+        authorize(actor, "iam:AddUserToGroup", group)
     for policy in policies:
-        authorize(actor, "iam:AttachUserPolicy", user_arn, {"iam:PolicyARN": policy.arn})
+        authorize(actor, "iam:AttachUserPolicy", user, {"iam:PolicyARN": policy.arn})
     if inline:
-        authorize(actor, "iam:PutUserPolicy", user_arn)
+        authorize(actor, "iam:PutUserPolicy", user)
     if boundary is not None:
         authorize(
             actor,
             "iam:PutUserPermissionsBoundary",
-            user_arn,
+            user,
             {"iam:PermissionsBoundary": boundary.arn},
         )
 
 
 def add_user_to_groups(*, actor: Actor, user: Principal, groups: list[Group]) -> None:
-    authorize_grants(actor, user.arn, groups=groups)
+    authorize_grants(actor, user, groups=groups)
     with transaction.atomic():
         for group in groups:
             add_user_to_group(actor=actor, group=group, user=user)
 
 
 def attach_user_policies(*, actor: Actor, user: Principal, policies: list[ManagedPolicy]) -> None:
-    authorize_grants(actor, user.arn, policies=policies)
+    authorize_grants(actor, user, policies=policies)
     with transaction.atomic():
         for policy in policies:
             policy_services.attach_policy(actor=actor, target=user, policy=policy)
@@ -88,7 +91,7 @@ def copy_user_permissions(*, actor: Actor, user: Principal, source: Principal) -
     copied = permissions_of(source)
     authorize_grants(
         actor,
-        user.arn,
+        user,
         groups=copied.groups,
         policies=copied.policies,
         inline=copied.inline,

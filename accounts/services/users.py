@@ -31,6 +31,7 @@ from iamconsole.errors import (
 )
 from policies.authorization import authorize, decide
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+from policies.request_context import Target, new_entity
 
 MAX_USERS_PER_ACCOUNT = 5000
 
@@ -52,11 +53,13 @@ def create_user(
     validators.path(path)
     account = actor.account
     arn = arns.user_arn(account.id, name, path)
-    authorize(actor, "iam:CreateUser", arn)
+    requested = tag_request_context(tags) if tags else None
+    authorize(actor, "iam:CreateUser", Target(arn), requested)
     if password is not None:
-        authorize(actor, "iam:CreateLoginProfile", arn)
+        # CreateLoginProfile comes after CreateUser: the user has its tags by then.
+        authorize(actor, "iam:CreateLoginProfile", new_entity(arn, tags=tags))
     if tags:
-        authorize(actor, "iam:TagUser", arn, tag_request_context(tags))
+        authorize(actor, "iam:TagUser", Target(arn), requested)
     tag_list = validators.tags(tags or [], case_insensitive_keys=True)
     if password is not None:
         check_password_meets_policy(account, password)
@@ -158,7 +161,7 @@ def delete_user(*, actor: Actor, user: Principal) -> None:
     is authorized too: a user allowed only iam:DeleteUser cannot delete a user with keys.
     """
     arn = user.arn
-    authorize(actor, "iam:DeleteUser", arn)
+    authorize(actor, "iam:DeleteUser", user)
     plan = _deletion_plan(user)
     for action, resource, context in plan:
         authorize(actor, action, resource, context)
@@ -173,7 +176,7 @@ def delete_user(*, actor: Actor, user: Principal) -> None:
         PolicyAttachment.objects.filter(user=locked).delete()
         PasswordHistory.objects.filter(principal=locked).delete()
         for action, resource, context in plan:
-            audit.record(actor, action, resource, details=_plain(context) | {"user": user.name})
+            audit.record(actor, action, resource.arn, details=_plain(context) | {"user": user.name})
         locked.delete()
         audit.record(actor, "iam:DeleteUser", arn)
 
@@ -182,24 +185,25 @@ def _plain(context: dict[str, object] | None) -> dict[str, object]:
     return dict(context or {})
 
 
-def _deletion_plan(user: Principal) -> list[tuple[str, str, dict[str, object] | None]]:
+def _deletion_plan(
+    user: Principal,
+) -> list[tuple[str, Principal | Group, dict[str, object] | None]]:
     """The calls the console makes before DeleteUser, for what `user` actually has."""
-    arn = user.arn
-    plan: list[tuple[str, str, dict[str, object] | None]] = []
+    plan: list[tuple[str, Principal | Group, dict[str, object] | None]] = []
     for group in Group.objects.filter(groupmembership__principal=user):
-        plan.append(("iam:RemoveUserFromGroup", group.arn, None))
+        plan.append(("iam:RemoveUserFromGroup", group, None))
     if user.has_usable_password():
-        plan.append(("iam:DeleteLoginProfile", arn, None))
+        plan.append(("iam:DeleteLoginProfile", user, None))
     for key_id in AccessKey.objects.filter(principal=user).values_list("access_key_id", flat=True):
-        plan.append(("iam:DeleteAccessKey", arn, {"accessKeyId": key_id}))
+        plan.append(("iam:DeleteAccessKey", user, {"accessKeyId": key_id}))
     for device in MFADevice.objects.filter(principal=user):
-        plan.append(("iam:DeactivateMFADevice", arn, {"serialNumber": device.arn}))
+        plan.append(("iam:DeactivateMFADevice", user, {"serialNumber": device.arn}))
     for name in InlinePolicy.objects.filter(user=user).values_list("name", flat=True):
-        plan.append(("iam:DeleteUserPolicy", arn, {"policyName": name}))
+        plan.append(("iam:DeleteUserPolicy", user, {"policyName": name}))
     for policy in ManagedPolicy.objects.filter(attachments__user=user):
-        plan.append(("iam:DetachUserPolicy", arn, {"iam:PolicyARN": policy.arn}))
+        plan.append(("iam:DetachUserPolicy", user, {"iam:PolicyARN": policy.arn}))
     if user.permissions_boundary_id:
-        plan.append(("iam:DeleteUserPermissionsBoundary", arn, None))
+        plan.append(("iam:DeleteUserPermissionsBoundary", user, None))
     return plan
 
 
@@ -288,8 +292,8 @@ def confirm_current_password(
 def _authorize_change_password(actor: Actor) -> None:
     """AWS lets users change their own password when the account's password policy
     allows it, and otherwise only with iam:ChangePassword (IAMUserChangePassword)."""
-    arn = actor.principal.arn
-    decision = decide(actor, "iam:ChangePassword", arn)
+    me = actor.principal
+    decision = decide(actor, "iam:ChangePassword", me)
     if decision is not None and decision.effect == "explicit_deny":
         raise AccessDenied(decision.message)
     if passwords.rules_for(actor.account).allow_users_to_change:
@@ -297,4 +301,4 @@ def _authorize_change_password(actor: Actor) -> None:
     # An expired password (without hard expiry) must be changeable at sign-in.
     if password_history.is_expired(actor.principal):
         return
-    authorize(actor, "iam:ChangePassword", arn)
+    authorize(actor, "iam:ChangePassword", me)

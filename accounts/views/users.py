@@ -52,7 +52,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 def _selected_users(actor: Actor, names: list[str]) -> list[Principal]:
-    users = Principal.objects.select_related("account").filter(
+    # The boundary too: authorizing each deletion's DetachUserPolicy etc. reads it.
+    users = Principal.objects.select_related("account", "permissions_boundary").filter(
         account=actor.account, kind=Principal.Kind.USER, name__in=names[:100]
     )
     return sorted(users, key=lambda u: u.name.lower())

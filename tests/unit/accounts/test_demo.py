@@ -9,7 +9,7 @@ from django.db.models import Q
 from accounts import demo
 from accounts.actors import Actor
 from accounts.models import Account, Group, Principal
-from policies.authorization import is_allowed
+from policies.authorization import Target, is_allowed
 from policies.models import PolicyAttachment
 
 
@@ -58,7 +58,8 @@ def test_demo_groups_and_henry_carry_aws_managed_policies(db) -> None:  # type: 
         ("Henry", "AmazonEC2ReadOnlyAccess"),
     } <= attached
     ava = Principal.objects.get(account_id=demo.DEMO_ACCOUNT_ID, name="Ava")
-    assert is_allowed(Actor(principal=ava), "iam:CreateUser", "arn:aws:iam::111122223333:user/x")
+    new_user = Target("arn:aws:iam::111122223333:user/x")
+    assert is_allowed(Actor(principal=ava), "iam:CreateUser", new_user)
     henry = Principal.objects.get(account_id=demo.DEMO_ACCOUNT_ID, name="Henry")
     assert is_allowed(Actor(principal=henry), "ec2:DescribeInstances", "*")
     assert not is_allowed(Actor(principal=henry), "ec2:RunInstances", "*")
