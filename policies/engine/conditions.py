@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from re import Pattern
 
 from .errors import EngineError
-from .glob import ARN, GLOB, GlobSet, Piece, compile_regex, pieces_regex
+from .glob import ARN, GLOB, ArnGlob, GlobSet, pieces_matcher, tokens_of
 from .variables import TemplatePiece, Var, joined, parse_template, resolve
 
 Values = tuple[str, ...]
@@ -244,7 +243,7 @@ class _StringMatcher(ValueMatcher):
             if pieces is None:
                 continue  # an unresolved variable matches nothing
             if kind == "like":
-                if _pieces_pattern(pieces, GLOB).fullmatch(value):
+                if pieces_matcher(pieces, GLOB).matches(value):
                     return True
             elif kind == "equals_ic":
                 if joined(pieces).lower() == value.lower():
@@ -254,16 +253,12 @@ class _StringMatcher(ValueMatcher):
         return False
 
 
-@lru_cache(maxsize=4096)
-def _pieces_pattern(pieces: tuple[Piece, ...], mode: int) -> Pattern[str]:
-    return compile_regex(pieces_regex(pieces, mode))
-
-
 class _ArnMatcher(ValueMatcher):
-    __slots__ = ("match_all", "regex", "templates")
+    __slots__ = ("match_all", "exact", "matchers", "templates")
 
     def __init__(self, values: Sequence[str], use_vars: bool) -> None:
-        sources: list[str] = []
+        exact: set[str] = set()
+        matchers: list[ArnGlob] = []
         templates: list[tuple[TemplatePiece, ...]] = []
         self.match_all = False
         for v in values:
@@ -272,19 +267,23 @@ class _ArnMatcher(ValueMatcher):
                 templates.append(pieces)
             elif v == "*":
                 self.match_all = True
+            elif "*" not in v and "?" not in v:
+                exact.add(v)
             else:
-                sources.append(pieces_regex(((False, v),), ARN))
+                matchers.append(ArnGlob(tokens_of(((False, v),)), short_tail_spans=False))
+        self.exact = frozenset(exact)
+        self.matchers = tuple(matchers)
         self.templates = tuple(templates)
-        self.regex = compile_regex("|".join(f"(?:{s})" for s in sources)) if sources else None
 
     def match(self, value: str, lookup: Lookup) -> bool | None:
-        if self.match_all:
+        if self.match_all or value in self.exact:
             return True
-        if self.regex is not None and self.regex.fullmatch(value):
-            return True
+        for m in self.matchers:
+            if m.matches(value):
+                return True
         for template in self.templates:
             pieces = resolve(template, lookup)
-            if pieces is not None and _pieces_pattern(pieces, ARN).fullmatch(value):
+            if pieces is not None and pieces_matcher(pieces, ARN).matches(value):
                 return True
         return False
 

@@ -13,13 +13,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from re import Pattern
 from typing import Any
 
 from .conditions import CompiledTest, compile_condition
 from .errors import EngineError
-from .glob import RESOURCE, GlobSet, Piece, compile_regex, has_wildcard, pieces_regex
+from .glob import RESOURCE, GlobSet, has_wildcard, pieces_matcher
 from .request import ACCOUNT, SERVICE, Principal, Request
 from .variables import TemplatePiece, parse_template, resolve
 
@@ -68,11 +66,6 @@ def statements_of(document: Mapping[str, Any]) -> list[object]:
 # ------------------------------------------------------------------------ resources
 
 
-@lru_cache(maxsize=4096)
-def _resource_pattern(pieces: tuple[Piece, ...]) -> Pattern[str]:
-    return compile_regex(pieces_regex(pieces, RESOURCE))
-
-
 class ResourceMatcher:
     """Resource/NotResource entries: static ones precompiled, variable ones resolved lazily."""
 
@@ -97,7 +90,7 @@ class ResourceMatcher:
         for template in self.templates:
             pieces = resolve(template, request.single)
             # An entry with an unresolved variable matches no resource.
-            if pieces is not None and _resource_pattern(pieces).fullmatch(resource):
+            if pieces is not None and pieces_matcher(pieces, RESOURCE).matches(resource):
                 return True
         return False
 
