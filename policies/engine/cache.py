@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
-from contextlib import suppress
+from collections.abc import Callable, Hashable
+from functools import lru_cache, wraps
 
 # Python's overhead for one cached entry (the dict slot, the key tuple, the size int),
 # added to every estimate so that many tiny entries are bounded too.
@@ -30,12 +30,18 @@ class BoundedCache[K: Hashable, V]:
     evictions do, so that two threads storing at once keep the byte count right.
     """
 
-    __slots__ = ("name", "max_bytes", "_data", "_sizes", "_bytes", "_lock")
+    __slots__ = ("name", "max_bytes", "on_evict", "peek", "_data", "_sizes", "_bytes", "_lock")
 
-    def __init__(self, name: str, max_bytes: int) -> None:
+    def __init__(
+        self, name: str, max_bytes: int, on_evict: Callable[[K, V], None] | None = None
+    ) -> None:
         self.name = name
         self.max_bytes = max_bytes
+        self.on_evict = on_evict
         self._data: OrderedDict[K, V] = OrderedDict()
+        # A lookup that does not count as a use (no LRU bookkeeping): for hot paths whose
+        # entries are cheap to rebuild, where eviction in insertion order is good enough.
+        self.peek = self._data.get
         self._sizes: dict[K, int] = {}
         self._bytes = 0
         self._lock = threading.Lock()
@@ -44,9 +50,10 @@ class BoundedCache[K: Hashable, V]:
         data = self._data
         value = data.get(key)
         if value is not None:
-            # Evicted by another thread in between: still a valid answer.
-            with suppress(KeyError):
+            try:  # noqa: SIM105 - contextlib.suppress costs more than the lookup
                 data.move_to_end(key)
+            except KeyError:  # evicted by another thread in between: still a valid answer
+                pass
         return value
 
     def put(self, key: K, value: V, size: int) -> V:
@@ -68,15 +75,21 @@ class BoundedCache[K: Hashable, V]:
             sizes[key] = size
             self._bytes += size
             while self._bytes > self.max_bytes and data:
-                gone, _ = data.popitem(last=False)
+                gone, evicted = data.popitem(last=False)
                 self._bytes -= sizes.pop(gone)
+                if self.on_evict is not None:
+                    self.on_evict(gone, evicted)
         return value
 
     def clear(self) -> None:
         with self._lock:
+            items = list(self._data.items())
             self._data.clear()
             self._sizes.clear()
             self._bytes = 0
+        if self.on_evict is not None:
+            for key, value in items:
+                self.on_evict(key, value)
 
     @property
     def bytes(self) -> int:
@@ -93,3 +106,26 @@ class BoundedCache[K: Hashable, V]:
 def text_size(*texts: str) -> int:
     """Estimated bytes of the given strings (str objects carry ~50 bytes of header)."""
     return sum(len(t) + 50 for t in texts)
+
+
+def short_text_cache[R](
+    maxsize: int, max_chars: int = 256
+) -> Callable[[Callable[[str], R]], Callable[[str], R]]:
+    """`functools.lru_cache` for a function of one string, remembering only short ones.
+
+    The bound is then in bytes as well: at most `maxsize` entries of at most `max_chars`
+    characters (plus the result). Longer texts are computed every time.
+    """
+
+    def wrap(fn: Callable[[str], R]) -> Callable[[str], R]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(text: str) -> R:
+            if len(text) <= max_chars:
+                return cached(text)
+            return fn(text)
+
+        return call
+
+    return wrap

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .conditions import CompiledTest
-from .policy import CompiledPolicy, CompiledStatement
+from .policy import MAX_MEMO, MEMO_KEY_CHARS, CompiledPolicy, CompiledStatement
 from .request import SERVICE, Request
 
 ALLOW = "allow"
@@ -237,9 +237,10 @@ def policy_reasons(policy: CompiledPolicy, request: Request, *, check_principal:
                 found = (f"{policy.name}: has no Allow statements",)
             else:
                 found = (f"{policy.name}: no Allow statement matches action {request.action}",)
-            if len(memo) >= 2048:
-                memo.clear()
-            memo[request.action] = found
+            if len(request.action) <= MEMO_KEY_CHARS:
+                if len(memo) >= MAX_MEMO:
+                    memo.clear()
+                memo[request.action] = found
         return list(found)
     out: list[str] = []
     for st in candidates:
