@@ -218,7 +218,6 @@ def main() -> None:
     print(f"{f'validate ({size} chars)':<26}{median:>12.2f}{p99:>12.2f}{1e6 / median:>16,.0f}")
 
 
-
 # --------------------------------------------------------------------- hostile inputs
 
 # Matched against 2 KB of "a" ending in "c": the last segment always fits, so the
