@@ -218,5 +218,88 @@ def main() -> None:
     print(f"{f'validate ({size} chars)':<26}{median:>12.2f}{p99:>12.2f}{1e6 / median:>16,.0f}")
 
 
+# --------------------------------------------------------------------- hostile inputs
+
+# Matched against 2 KB of "a" ending in "c": the last segment always fits, so the
+# matcher has to look for every middle segment through the whole value.
+PATHOLOGICAL = {
+    # 14 stars: a backtracking regex tries ~len(value)^13 splits before it says no.
+    "*a*a...*b*c (14 stars)": "*a" * 12 + "*b*c",
+    # A long `?` segment that fits at every place of the value and fails at its end.
+    "*?a?a...?ab*c (? x 40)": "*" + "?a" * 40 + "b*c",
+    "?*?*...b*c (? x 200)": "?*" * 200 + "b*c",
+}
+
+
+def worst_case_matching() -> None:
+    """Worst-case wildcard match time against a 2 KB value (resource, action, condition)."""
+    from policies.engine.glob import ARN, GlobSet, pieces_matcher
+
+    value = "a" * 2047 + "c"
+    print(f"\n{'wildcard match, 2 KB value':<40}{'median µs':>12}{'max µs':>12}")
+    print("-" * 64)
+    for label, pattern in PATHOLOGICAL.items():
+        cases = {
+            "resource": (
+                GlobSet([f"arn:aws:s3:::{pattern}"], resource_rule=True),
+                f"arn:aws:s3:::{value}",
+            ),
+            "action": (GlobSet([f"s3:{pattern}"]), f"s3:{value}"),
+            "ArnLike": (pieces_matcher(((False, f"arn:aws:sns:*:*:{pattern}"),), ARN), None),
+        }
+        for kind, (matcher, subject) in cases.items():
+            text = subject or f"arn:aws:sns:us-east-1:123456789012:{value}"
+            samples = measure(lambda m=matcher, t=text: m.matches(t), 50)
+            median = statistics.median(samples) / 1000
+            print(f"{f'{label} {kind}':<40}{median:>12.1f}{max(samples) / 1000:>12.1f}")
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cache_memory(count: int = 1000, chars: int = 100_000) -> None:
+    """Memory after compiling `count` distinct documents of `chars` characters, cached."""
+    import hashlib
+    import tracemalloc
+
+    from policies.engine.policy import cache_stats, clear_cache, compile_policy
+
+    clear_cache()
+    gc.collect()
+    rss_before = rss_kib()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    started = time.perf_counter()
+    for n in range(count):
+        resources = [f"arn:aws:s3:::bucket-{n}/{'k' * 80}/{i:06d}/*" for i in range(chars // 112)]
+        statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}
+        text = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        key = ("bench", hashlib.sha256(text.encode()).digest())
+        compile_policy(text, key=key)
+    seconds = time.perf_counter() - started
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    entries, used, bound = cache_stats()
+    print(
+        f"\ncompiled-policy cache, {count} distinct {chars // 1000} KB documents compiled "
+        "directly with compile_policy(key=sha256) (the console refuses documents over "
+        "the 6,144-character quota, and anything over 131,072 characters unread):"
+    )
+    print(
+        f"  traced memory growth {grown / 2**20:.1f} MiB, RSS growth "
+        f"{(rss_kib() - rss_before) / 1024:.1f} MiB; cache holds {entries} entries, "
+        f"{used / 2**20:.1f} of {bound / 2**20:.0f} MiB estimated ({seconds:.1f} s)"
+    )
+    clear_cache()
+
+
 if __name__ == "__main__":
     main()
+    worst_case_matching()
+    cache_memory()

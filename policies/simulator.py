@@ -6,6 +6,7 @@ No view code here: the view parses the form and renders the results.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,6 +138,9 @@ def for_documents(actor: Actor, documents: list[str]) -> Subject:
         raise ValidationError("Paste at least one policy document.", field="document")
     compiled = []
     for number, text in enumerate(texts, start=1):
+        # Checked as IAM checks an identity policy, so a document over the API's length
+        # or the managed-policy quota is refused before anything reads it, let alone
+        # compiles it.
         errors = validate(text, kind="managed")
         if errors:
             first = errors[0]
@@ -144,7 +148,11 @@ def for_documents(actor: Actor, documents: list[str]) -> Subject:
             raise MalformedPolicyDocument(
                 f"Policy document {number}: {first.message}{where}", field="document"
             )
-        compiled.append(compile_policy(text, name=f"Policy document {number}", key=("text", text)))
+        # Keyed by the text's hash: the cache keeps its keys, and a text can be long.
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        compiled.append(
+            compile_policy(text, name=f"Policy document {number}", key=("text", digest))
+        )
     caller = arns.user_arn(actor.account.id, "simulated-user")
     return Subject("custom", "Custom policies", "*", caller, {"identity": compiled})
 

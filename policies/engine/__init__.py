@@ -8,6 +8,9 @@ Pure Python, no Django. Public API::
 
 from __future__ import annotations
 
+# The linter module is loaded before the `lint` function is bound below: importing a
+# submodule later would rebind `policies.engine.lint` to the module.
+from . import lint as _lint_module  # noqa: F401
 from .errors import EngineError, PolicyError
 from .evaluate import evaluate
 from .explain import Decision, StatementRef

@@ -13,12 +13,14 @@ as IAM's action matching is.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Final
+
+from .cache import BoundedCache, text_size
+from .glob import glob_match
 
 
 def _data_dir() -> Path:
@@ -150,13 +152,9 @@ def _actions_by_key(service: str) -> dict[str, ActionInfo]:
 # Wildcards
 
 
-@cache
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
-    """A compiled, case-insensitive full-match regex for an IAM pattern with ``*`` and ``?``."""
-    body = "".join(
-        ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
-    )
-    return re.compile(body, re.IGNORECASE | re.DOTALL)
+def wildcard_match(pattern: str, name: str) -> bool:
+    """An IAM pattern with ``*`` and ``?`` against a name, ignoring case, in linear time."""
+    return glob_match(pattern, name, ignore_case=True)
 
 
 def has_wildcard(text: str) -> bool:
@@ -229,15 +227,27 @@ def match_service_actions(prefix: str, action_pattern: str) -> list[ActionInfo]:
     return list(_match(key, action_pattern.lower())) if key else []
 
 
-@cache
+# Expansions of patterns typed into the simulator or written in a document being
+# linted: keyed by that text, so bounded by bytes (a result is a tuple of references to
+# the catalogue's own objects, 8 bytes each).
+_MATCHES: BoundedCache[tuple[str, str], tuple[ActionInfo, ...]] = BoundedCache(
+    "service action patterns", 4 << 20
+)
+_EXPANSIONS: BoundedCache[str, tuple[str, ...]] = BoundedCache("action patterns", 8 << 20)
+
+
 def _match(service: str, action_pattern: str) -> tuple[ActionInfo, ...]:
     if not has_wildcard(action_pattern):
         info = _actions_by_key(service).get(action_pattern)
         return (info,) if info else ()
     if action_pattern.strip("*") == "":
         return _sorted_actions(service)
-    regex = wildcard_regex(action_pattern)
-    return tuple(a for a in _sorted_actions(service) if regex.fullmatch(a.name))
+    key = (service, action_pattern)
+    found = _MATCHES.get(key)
+    if found is None:
+        found = tuple(a for a in _sorted_actions(service) if wildcard_match(action_pattern, a.name))
+        _MATCHES.put(key, found, text_size(action_pattern) + 8 * len(found) + 56)
+    return found
 
 
 def matching_services(service_pattern: str) -> list[str]:
@@ -245,8 +255,9 @@ def matching_services(service_pattern: str) -> list[str]:
     if not has_wildcard(service_pattern):
         key = _service_key(service_pattern)
         return [key] if key else []
-    regex = wildcard_regex(service_pattern)
-    return [prefix for prefix in sorted(_service_names()) if regex.fullmatch(prefix)]
+    return [
+        prefix for prefix in sorted(_service_names()) if wildcard_match(service_pattern, prefix)
+    ]
 
 
 @cache
@@ -256,20 +267,23 @@ def _all_action_names() -> tuple[str, ...]:
     )
 
 
-@cache
 def _expand(pattern: str) -> tuple[str, ...]:
     if pattern and pattern.strip("*") == "":
         return _all_action_names()
     service, sep, action = pattern.partition(":")
     if not sep:
         return ()
-    return tuple(
-        sorted(
-            a.full_name
-            for prefix in matching_services(service)
-            for a in match_service_actions(prefix, action)
+    found = _EXPANSIONS.get(pattern)
+    if found is None:
+        found = tuple(
+            sorted(
+                a.full_name
+                for prefix in matching_services(service)
+                for a in match_service_actions(prefix, action)
+            )
         )
-    )
+        _EXPANSIONS.put(pattern, found, text_size(pattern) + 8 * len(found) + 56)
+    return found
 
 
 def expand_action(pattern: str) -> list[str]:

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from re import Pattern
 
+from .cache import short_text_cache
 from .errors import EngineError
-from .glob import ARN, GLOB, GlobSet, Piece, compile_regex, pieces_regex
+from .glob import ARN, GLOB, ArnGlob, GlobSet, pieces_matcher, tokens_of
 from .variables import TemplatePiece, Var, joined, parse_template, resolve
 
 Values = tuple[str, ...]
@@ -83,7 +83,7 @@ class OperatorSpec:
     set_op: str | None  # "all" | "any" | None
 
 
-@lru_cache(maxsize=512)
+@short_text_cache(512, 64)
 def parse_operator(name: str) -> OperatorSpec | None:
     """Split ``ForAnyValue:StringLikeIfExists`` into its parts; None if unknown."""
     set_op: str | None = None
@@ -171,13 +171,18 @@ def parse_network(text: str) -> IPNetwork | None:
         return None
 
 
+# Request values parsed once: remembered only when short (SHORT_VALUE characters; real
+# numbers, dates and addresses are), so these caches are bounded in bytes as well.
+SHORT_VALUE = 64
+
+
 @lru_cache(maxsize=4096)
-def cached_number(text: str) -> Decimal | None:
+def _cached_number(text: str) -> Decimal | None:
     return parse_number(text)
 
 
 @lru_cache(maxsize=4096)
-def cached_date(text: str) -> Decimal | None:
+def _cached_date(text: str) -> Decimal | None:
     return parse_date(text)
 
 
@@ -188,11 +193,25 @@ def ip_range(net: IPNetwork) -> IpRange:
     return (net.version, int(net.network_address), int(net.broadcast_address))
 
 
-@lru_cache(maxsize=4096)
-def cached_ip(text: str) -> IpRange | None:
+def parse_ip(text: str) -> IpRange | None:
     """A request's address (or CIDR range) as an integer range; None if it is neither."""
     net = parse_network(text)
     return None if net is None else ip_range(net)
+
+
+_cached_ip = lru_cache(maxsize=4096)(parse_ip)
+
+
+def cached_number(text: str) -> Decimal | None:
+    return _cached_number(text) if len(text) <= SHORT_VALUE else parse_number(text)
+
+
+def cached_date(text: str) -> Decimal | None:
+    return _cached_date(text) if len(text) <= SHORT_VALUE else parse_date(text)
+
+
+def cached_ip(text: str) -> IpRange | None:
+    return _cached_ip(text) if len(text) <= SHORT_VALUE else parse_ip(text)
 
 
 # ------------------------------------------------------------------------ matchers
@@ -244,7 +263,7 @@ class _StringMatcher(ValueMatcher):
             if pieces is None:
                 continue  # an unresolved variable matches nothing
             if kind == "like":
-                if _pieces_pattern(pieces, GLOB).fullmatch(value):
+                if pieces_matcher(pieces, GLOB).matches(value):
                     return True
             elif kind == "equals_ic":
                 if joined(pieces).lower() == value.lower():
@@ -254,16 +273,12 @@ class _StringMatcher(ValueMatcher):
         return False
 
 
-@lru_cache(maxsize=4096)
-def _pieces_pattern(pieces: tuple[Piece, ...], mode: int) -> Pattern[str]:
-    return compile_regex(pieces_regex(pieces, mode))
-
-
 class _ArnMatcher(ValueMatcher):
-    __slots__ = ("match_all", "regex", "templates")
+    __slots__ = ("match_all", "exact", "matchers", "templates")
 
     def __init__(self, values: Sequence[str], use_vars: bool) -> None:
-        sources: list[str] = []
+        exact: set[str] = set()
+        matchers: list[ArnGlob] = []
         templates: list[tuple[TemplatePiece, ...]] = []
         self.match_all = False
         for v in values:
@@ -272,33 +287,44 @@ class _ArnMatcher(ValueMatcher):
                 templates.append(pieces)
             elif v == "*":
                 self.match_all = True
+            elif "*" not in v and "?" not in v:
+                exact.add(v)
             else:
-                sources.append(pieces_regex(((False, v),), ARN))
+                matchers.append(ArnGlob(tokens_of(((False, v),)), short_tail_spans=False))
+        self.exact = frozenset(exact)
+        self.matchers = tuple(matchers)
         self.templates = tuple(templates)
-        self.regex = compile_regex("|".join(f"(?:{s})" for s in sources)) if sources else None
 
     def match(self, value: str, lookup: Lookup) -> bool | None:
-        if self.match_all:
+        if self.match_all or value in self.exact:
             return True
-        if self.regex is not None and self.regex.fullmatch(value):
-            return True
+        for m in self.matchers:
+            if m.matches(value):
+                return True
         for template in self.templates:
             pieces = resolve(template, lookup)
-            if pieces is not None and _pieces_pattern(pieces, ARN).fullmatch(value):
+            if pieces is not None and pieces_matcher(pieces, ARN).matches(value):
                 return True
         return False
 
 
 class _OrderMatcher(ValueMatcher):
-    __slots__ = ("kind", "values", "parse")
+    __slots__ = ("kind", "values", "parse", "cached")
 
-    def __init__(self, kind: str, values: list[Decimal], parse: Callable[[str], Decimal | None]):
+    def __init__(
+        self,
+        kind: str,
+        values: list[Decimal],
+        parse: Callable[[str], Decimal | None],
+        cached: Callable[[str], Decimal | None],
+    ):
         self.kind = kind
         self.values = tuple(values)
         self.parse = parse
+        self.cached = cached
 
     def match(self, value: str, lookup: Lookup) -> bool | None:
-        n = self.parse(value)
+        n = self.cached(value) if len(value) <= SHORT_VALUE else self.parse(value)
         if n is None:
             return None
         kind = self.kind
@@ -348,7 +374,7 @@ class _IpMatcher(ValueMatcher):
         self.networks = tuple(ip_range(n) for n in networks)
 
     def match(self, value: str, lookup: Lookup) -> bool | None:
-        found = cached_ip(value)
+        found = _cached_ip(value) if len(value) <= SHORT_VALUE else parse_ip(value)
         if found is None:
             return None
         version, first, last = found
@@ -384,10 +410,10 @@ def make_matcher(
         return _ArnMatcher(values, use_vars)
     if family == "numeric":
         nums = _parsed_values(spec, key, values, parse_number)
-        return _OrderMatcher(spec.kind, nums, cached_number)  # type: ignore[arg-type]
+        return _OrderMatcher(spec.kind, nums, parse_number, _cached_number)  # type: ignore[arg-type]
     if family == "date":
         dates = _parsed_values(spec, key, values, parse_date)
-        return _OrderMatcher(spec.kind, dates, cached_date)  # type: ignore[arg-type]
+        return _OrderMatcher(spec.kind, dates, parse_date, _cached_date)  # type: ignore[arg-type]
     if family == "bool":
         return _BoolMatcher(values)
     if family == "binary":

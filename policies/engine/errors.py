@@ -28,6 +28,13 @@ TRUST_ACTIONS = (
     "sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
 )
 RESOURCE_VENDOR = "Resource vendor must be fully qualified and cannot contain regexes."
+# The API's own limit on a policy document parameter, whatever the quota (botocore:
+# policyDocumentType, max 131072); over it IAM reads nothing further.
+MAX_DOCUMENT_CHARS = 131072
+TOO_LONG = (
+    "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: "
+    f"Member must have length less than or equal to {MAX_DOCUMENT_CHARS}"
+)
 BAD_CHARACTERS = (
     "Value at 'policyDocument' failed to satisfy constraint: Member must satisfy "
     "regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"

@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from .cache import BoundedCache
 from .errors import EngineError
 from .explain import (
     ALLOW,
@@ -27,8 +29,10 @@ from .explain import (
     ref,
 )
 from .policy import (
+    EVICTION_HOOKS,
     GRANT_DIRECT,
     GRANT_ROLE,
+    MEMO_KEY_CHARS,
     CompiledPolicy,
     CompiledStatement,
     compile_policy,
@@ -50,8 +54,10 @@ def _as_compiled(item: object, layer: str, position: int) -> CompiledPolicy:
     ptype = "resource" if layer == "resource" else "identity"
     name = f"{layer} policy #{position + 1}"
     if isinstance(item, str):
-        # Text never goes stale, so it is its own cache key.
-        return compile_policy(item, name=name, key=("engine:text", item), policy_type=ptype)
+        # Text never goes stale, so its hash is its cache key (the text itself would be
+        # kept as long as the entry).
+        key = ("engine:text", hashlib.sha256(item.encode("utf-8", "surrogatepass")).digest())
+        return compile_policy(item, name=name, key=key, policy_type=ptype)
     if isinstance(item, Mapping):
         return compile_policy(item, name=name, policy_type=ptype)
     raise EngineError(f"{layer} policy #{position + 1} is not a dict, JSON text or CompiledPolicy")
@@ -103,9 +109,12 @@ class _Plan:
 
 
 # Plans by (action, layer names and their policies). Keyed only when every policy is a
-# CompiledPolicy, which compares by identity, so a hit means the very same objects.
-_PLANS: dict[tuple[object, ...], _Plan] = {}
-_PLANS_SIZE = 4096
+# CompiledPolicy, which compares by identity, so a hit means the very same objects, and
+# only when every one of them is in the compiled-policy cache: a plan holds its policies,
+# so plans are dropped when a policy leaves that cache, and the plans' own bound covers
+# only themselves (about 100 bytes a step).
+_PLANS: BoundedCache[tuple[object, ...], _Plan] = BoundedCache("plans", 8 << 20)
+EVICTION_HOOKS.append(_PLANS.clear)
 
 
 def _plan(policies: Mapping[str, Sequence[PolicyLike]], action_lower: str, service: str) -> _Plan:
@@ -120,19 +129,25 @@ def _plan(policies: Mapping[str, Sequence[PolicyLike]], action_lower: str, servi
             key.append((layer, tuple(items)))
     if key is not None:
         try:
-            found = _PLANS.get(tuple(key))
+            found = _PLANS.peek(tuple(key))
         except TypeError:  # a dict in a list: not compiled, not keyed
             key = None
         else:
             if found is not None:
                 return found
     plan = _Plan(_layers(policies), action_lower, service)
-    if key is not None and all(
-        type(pol) is CompiledPolicy for pols in plan.layers.values() for pol in pols
+    if (
+        key is not None
+        and len(action_lower) <= MEMO_KEY_CHARS
+        and all(
+            type(pol) is CompiledPolicy and pol.cached
+            for pols in plan.layers.values()
+            for pol in pols
+        )
     ):
-        if len(_PLANS) >= _PLANS_SIZE:
-            _PLANS.clear()
-        _PLANS[tuple(key)] = plan
+        policies_count = sum(len(pols) for pols in plan.layers.values())
+        size = 100 * len(plan.steps) + 80 * policies_count + len(action_lower) + 300
+        _PLANS.put(tuple(key), plan, size)
     return plan
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .conditions import CompiledTest
-from .policy import CompiledPolicy, CompiledStatement
+from .policy import MAX_MEMO, MEMO_KEY_CHARS, CompiledPolicy, CompiledStatement
 from .request import SERVICE, Request
 
 ALLOW = "allow"
@@ -130,7 +130,7 @@ class Decision:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
+        return self._fields() == other._fields()
 
     def __hash__(self) -> int:
         return hash(self._fields())
@@ -237,9 +237,10 @@ def policy_reasons(policy: CompiledPolicy, request: Request, *, check_principal:
                 found = (f"{policy.name}: has no Allow statements",)
             else:
                 found = (f"{policy.name}: no Allow statement matches action {request.action}",)
-            if len(memo) >= 2048:
-                memo.clear()
-            memo[request.action] = found
+            if len(request.action) <= MEMO_KEY_CHARS:
+                if len(memo) >= MAX_MEMO:
+                    memo.clear()
+                memo[request.action] = found
         return list(found)
     out: list[str] = []
     for st in candidates:

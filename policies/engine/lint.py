@@ -13,15 +13,13 @@ A document that does not parse gives no warnings (`validate` reports it).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from re import Pattern
 from typing import Any
 
 from .conditions import parse_operator, scalar_text
 from .errors import PolicyError
-from .glob import compile_regex, has_wildcard
+from .glob import Glob, has_wildcard
 from .jsonpos import JsonSyntaxError, LineIndex, Node, check_syntax, parse_with_positions
 
 # Warning codes (PolicyError.code of a lint warning).
@@ -45,26 +43,19 @@ class _Stmt:
     canonical: str
 
 
-def _cover_regex(pattern: str) -> Pattern[str]:
+def _cover_matcher(pattern: str) -> Glob:
     """Matches the *text* of a pattern B when every string B matches, `pattern` matches.
 
     `*` in `pattern` may consume anything, including B's own wildcards; `?` may consume
-    any one character except B's `*`; literals match only themselves.
+    any one character except B's `*`; literals match only themselves. Linear, like every
+    wildcard match: these patterns come from the document being typed.
     """
-    out: list[str] = []
-    for ch in pattern:
-        if ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(r"[^*]")
-        else:
-            out.append(re.escape(ch))
-    return compile_regex("".join(out))
+    return Glob([(ch, ch == "*" or ch == "?") for ch in pattern], one="[^*]")
 
 
 def _covers(wider: tuple[str, ...], narrower: tuple[str, ...]) -> bool:
-    regexes = [_cover_regex(p) for p in wider]
-    return all(any(r.fullmatch(p) for r in regexes) for p in narrower)
+    matchers = [_cover_matcher(p) for p in wider]
+    return all(any(m.matches(p) for m in matchers) for p in narrower)
 
 
 def _strings(node: Node | None) -> tuple[str, ...] | None:
@@ -187,7 +178,7 @@ def _names_pass_role(pattern: str) -> bool:
     return (
         pattern.startswith("iam:")
         and pattern != "iam:*"
-        and _cover_regex(pattern).fullmatch("iam:passrole") is not None
+        and _cover_matcher(pattern).matches("iam:passrole")
     )
 
 

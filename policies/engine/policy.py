@@ -9,17 +9,14 @@ only checks resources, principals and conditions of the statements that can appl
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from re import Pattern
 from typing import Any
 
+from .cache import BoundedCache
 from .conditions import CompiledTest, compile_condition
 from .errors import EngineError
-from .glob import RESOURCE, GlobSet, Piece, compile_regex, has_wildcard, pieces_regex
+from .glob import RESOURCE, GlobSet, has_wildcard, pieces_matcher
 from .request import ACCOUNT, SERVICE, Principal, Request
 from .variables import TemplatePiece, parse_template, resolve
 
@@ -68,11 +65,6 @@ def statements_of(document: Mapping[str, Any]) -> list[object]:
 # ------------------------------------------------------------------------ resources
 
 
-@lru_cache(maxsize=4096)
-def _resource_pattern(pieces: tuple[Piece, ...]) -> Pattern[str]:
-    return compile_regex(pieces_regex(pieces, RESOURCE))
-
-
 class ResourceMatcher:
     """Resource/NotResource entries: static ones precompiled, variable ones resolved lazily."""
 
@@ -97,7 +89,7 @@ class ResourceMatcher:
         for template in self.templates:
             pieces = resolve(template, request.single)
             # An entry with an unresolved variable matches no resource.
-            if pieces is not None and _resource_pattern(pieces).fullmatch(resource):
+            if pieces is not None and pieces_matcher(pieces, RESOURCE).matches(resource):
                 return True
         return False
 
@@ -308,7 +300,11 @@ def _compile_statement(
 
 # -------------------------------------------------------------------------- policies
 
-_MAX_ACTION_MEMO = 2048
+# Per-policy memos are bounded too, so that a cached policy's size stays near its
+# estimate: at most this many actions, each at most MEMO_KEY_CHARS long (the longest
+# action of the catalogue has 71 characters; longer ones are simply not remembered).
+MAX_MEMO = 128
+MEMO_KEY_CHARS = 128
 
 
 @dataclass(slots=True, eq=False)
@@ -325,6 +321,9 @@ class CompiledPolicy:
     # Per-policy caches of immutable explanation objects (see explain.py).
     refs: dict[tuple[int, str], Any] = field(default_factory=dict)
     reason_memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Estimated bytes (see compiled_size), and whether the cache holds it now.
+    size: int = 0
+    cached: bool = False
 
     @property
     def has_allow(self) -> bool:
@@ -340,9 +339,10 @@ class CompiledPolicy:
         if self._wild:
             pool = tuple(sorted((*pool, *self._wild), key=lambda s: s.index))
         found = tuple(s for s in pool if s.action_matches(action_lower))
-        if len(memo) >= _MAX_ACTION_MEMO:
-            memo.clear()
-        memo[action_lower] = found
+        if len(action_lower) <= MEMO_KEY_CHARS:
+            if len(memo) >= MAX_MEMO:
+                memo.clear()
+            memo[action_lower] = found
         return found
 
 
@@ -417,9 +417,34 @@ def _services(statement: CompiledStatement) -> set[str] | None:
 
 # ---------------------------------------------------------------------------- cache
 
-_CACHE_SIZE = 4096
-_cache: OrderedDict[Hashable, CompiledPolicy] = OrderedDict()
-_cache_lock = threading.Lock()
+# A compiled policy takes 3 to 17 bytes of memory per character of its JSON text
+# (tracemalloc over documents of 1 KB to 180 KB; small statements cost the most), plus
+# its bounded memos: up to MAX_MEMO actions with their statement tuples and reasons,
+# about 40 KB when full. Counted as 20 bytes per character plus 40 KB.
+BYTES_PER_CHAR = 20
+FIXED_BYTES = 40 << 10
+CACHE_BYTES = 64 << 20
+
+# Called (with no argument) when a policy leaves the cache, so that other caches holding
+# compiled policies (evaluate's plans) let go of them too.
+EVICTION_HOOKS: list[Callable[[], None]] = []
+
+
+def _evicted(key: Hashable, policy: CompiledPolicy) -> None:
+    policy.cached = False
+    for hook in EVICTION_HOOKS:
+        hook()
+
+
+_cache: BoundedCache[Hashable, CompiledPolicy] = BoundedCache(
+    "compiled policies", CACHE_BYTES, on_evict=_evicted
+)
+
+
+def compiled_size(document: object) -> int:
+    """Estimated bytes of the compiled form of `document` (text or parsed JSON)."""
+    text = document if isinstance(document, str) else json.dumps(document, default=str)
+    return BYTES_PER_CHAR * len(text) + FIXED_BYTES
 
 
 def compile_policy(
@@ -429,26 +454,31 @@ def compile_policy(
     key: Hashable | None = None,
     policy_type: str = "identity",
 ) -> CompiledPolicy:
-    """Compile a document (dict or JSON text). With `key`, the result is cached (LRU).
+    """Compile a document (dict or JSON text). With `key`, the result is cached (LRU,
+    bounded by bytes).
 
-    Callers key by something that never goes stale, e.g. (policy id, version id).
+    Callers key by something small that never goes stale, e.g. (policy id, version id),
+    or a hash of the text (never the text itself: the key is kept as long as the entry).
     """
     if key is None:
         return build_policy(document, name=name, policy_type=policy_type)
     cache_key = (key, policy_type)
-    with _cache_lock:
-        hit = _cache.get(cache_key)
-        if hit is not None:
-            _cache.move_to_end(cache_key)
-            return hit
+    hit = _cache.get(cache_key)
+    if hit is not None:
+        return hit
     compiled = build_policy(document, name=name, policy_type=policy_type)
-    with _cache_lock:
-        _cache[cache_key] = compiled
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    compiled.size = compiled_size(document)
+    compiled.cached = True
+    _cache.put(cache_key, compiled, compiled.size)
+    if cache_key not in _cache:  # too large to keep
+        compiled.cached = False
     return compiled
 
 
+def cache_stats() -> tuple[int, int, int]:
+    """(entries, estimated bytes, bound) of the compiled-policy cache."""
+    return len(_cache), _cache.bytes, _cache.max_bytes
+
+
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from .cache import BoundedCache, short_text_cache, text_size
 from .errors import EngineError
 
 USER = "User"
@@ -67,7 +68,7 @@ def _values(value: object) -> Values | None:
     return (_text(value),)
 
 
-@lru_cache(maxsize=4096)
+@short_text_cache(4096)
 def _parse_arn(arn: str) -> tuple[str, str, str, str | None]:
     """(kind, partition, account, role ARN for a role session) of a principal ARN."""
     parts = arn.split(":", 5)
@@ -89,7 +90,7 @@ def _parse_arn(arn: str) -> tuple[str, str, str, str | None]:
 
 
 @lru_cache(maxsize=4096)
-def _parse_action(action: str) -> tuple[str, str]:
+def _cached_action(action: str) -> tuple[str, str]:
     if action.count(":") != 1:
         raise EngineError(f"request action {action!r} must look like 'service:Action'")
     lower = action.lower()
@@ -192,8 +193,9 @@ def _build_derived(principal: Principal) -> dict[str, Values]:
 # and parsing one and building its derived keys was a sixth of a decision. Only plain
 # strings are keyed (tags included): other types convert to text in ways that
 # equal-comparing values (1, 1.0, True) would not tell apart. Bounded; cleared when full.
-_PRINCIPALS: dict[tuple[object, ...], Principal] = {}
-_PRINCIPALS_SIZE = 4096
+# Bounded by bytes: a principal's object and derived keys take about three times its
+# fields' text.
+_PRINCIPALS: BoundedCache[tuple[object, ...], Principal] = BoundedCache("principals", 8 << 20)
 _STR_OR_NONE = frozenset({str, type(None)})
 _STR = frozenset({str})
 # Every field Principal.__init__ reads, but tags.
@@ -219,14 +221,13 @@ def principal_for(raw: object) -> Principal:
     else:
         return Principal(raw)
     key = (fields, tag_items)
-    found = _PRINCIPALS.get(key)
+    found = _PRINCIPALS.peek(key)
     if found is None:
         found = Principal(raw)
         found.tags = dict(tag_items)  # its own copy: the caller may change theirs
         found._derived = _build_derived(found)
-        if len(_PRINCIPALS) >= _PRINCIPALS_SIZE:
-            _PRINCIPALS.clear()
-        _PRINCIPALS[key] = found
+        texts = [f for f in fields if f is not None] + [t for item in tag_items for t in item]
+        _PRINCIPALS.put(key, found, 3 * text_size(*texts) + 600)
     return found
 
 
@@ -238,7 +239,7 @@ def _keymap(context: Mapping[str, Any]) -> dict[str, str]:
     """
     keys = tuple(context)
     try:
-        found = _KEYMAP_CACHE.get(keys)
+        found = _KEYMAP_CACHE.peek(keys)
     except TypeError:  # an unhashable key of an odd Mapping: rejected below
         found = None
     if found is not None:
@@ -251,15 +252,15 @@ def _keymap(context: Mapping[str, Any]) -> dict[str, str]:
         if lower in _DERIVED_EXACT or lower.startswith(_DERIVED_PREFIX):
             continue
         out[lower] = key
-    if len(_KEYMAP_CACHE) >= _KEYMAP_CACHE_SIZE:
-        _KEYMAP_CACHE.clear()
-    _KEYMAP_CACHE[keys] = out
+    # The key tuple and the map hold each key about three times.
+    _KEYMAP_CACHE.put(keys, out, 3 * text_size(*keys) + 300)
     return out
 
 
-_KEYMAP_CACHE: dict[tuple[str, ...], dict[str, str]] = {}
+_KEYMAP_CACHE: BoundedCache[tuple[str, ...], dict[str, str]] = BoundedCache(
+    "context key maps", 2 << 20
+)
 _NO_KEYS: dict[str, Values] = {}  # shared and never written to
-_KEYMAP_CACHE_SIZE = 1024
 
 
 class Request:
@@ -284,7 +285,9 @@ class Request:
         if type(action) is not str:
             raise EngineError(f"request action {action!r} must look like 'service:Action'")
         self.action = action
-        self.action_lower, self.service = _parse_action(action)
+        # Only short names are remembered, so the cache is bounded in bytes too.
+        parse = _cached_action if len(action) <= 256 else _cached_action.__wrapped__
+        self.action_lower, self.service = parse(action)
         resource = raw.get("resource", "*")
         if resource is None:
             resource = "*"

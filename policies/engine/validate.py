@@ -357,6 +357,9 @@ def validate(text: str, *, kind: str = "managed", entity: str | None = None) -> 
         raise EngineError(f"unknown policy kind {kind!r}; expected one of {KINDS}")
     if not isinstance(text, str):
         raise EngineError("validate() takes the policy document as JSON text")
+    if len(text) > E.MAX_DOCUMENT_CHARS:
+        # Refused before reading: a document this long is never parsed or compiled.
+        return [PolicyError(E.LIMIT_EXCEEDED, E.TOO_LONG)]
     out: list[PolicyError] = []
     bad = _BAD_CHAR.search(text)
     if bad is not None:
