@@ -18,6 +18,7 @@ from accounts.forms import add_service_error
 from accounts.models import Role
 from accounts.role_forms import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from accounts.services.roles import trusted_entities
+from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError, ValidationError
 from policies import services as policy_services
 from policies.forms import DOCUMENT_TEMPLATE
@@ -152,6 +153,7 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     raise ValidationError("Unknown action.")
 
 
+@shows_denial("roles")
 @require_POST
 def role_action(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
@@ -168,6 +170,7 @@ def role_action(request: HttpRequest, name: str) -> HttpResponse:
 # --- edit pages ---------------------------------------------------------------------
 
 
+@shows_denial("roles")
 def role_edit(request: HttpRequest, name: str) -> HttpResponse:
     """Summary → Edit: description and maximum session duration."""
     actor = actor_for(request)
@@ -195,6 +198,7 @@ def role_edit(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/roles/edit.html", ctx)
 
 
+@shows_denial("roles")
 def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     """Trust relationships → Edit trust policy. An invalid document changes nothing."""
     actor = actor_for(request)
@@ -214,6 +218,7 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/roles/trust_edit.html", ctx)
 
 
+@shows_denial("roles")
 def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
     """Create or edit an inline policy (?policy=<name> edits an existing one)."""
     actor = actor_for(request)
