@@ -14,6 +14,7 @@ from django.db.models import Model, Q, QuerySet
 
 MAX_NAME_LENGTH = 128
 
+
 def names_nothing(name: str) -> bool:
     """True when `name` is longer than any IAM name, so no object can have it."""
     return len(name) > MAX_NAME_LENGTH

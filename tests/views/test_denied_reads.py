@@ -51,9 +51,7 @@ def test_role_pages_show_the_aws_denial_when_get_role_is_denied(
     assert 'class="topbar"' in page and 'class="sidenav"' in page
 
 
-def test_a_role_action_is_refused_with_the_aws_denial(
-    alice_client: Client, objects: None
-) -> None:
+def test_a_role_action_is_refused_with_the_aws_denial(alice_client: Client, objects: None) -> None:
     response = alice_client.post("/roles/details/web/action/", {"op": "untag", "key": "k"})
     assert response.status_code == 403
     assert "is not authorized to perform: iam:GetRole" in response.content.decode()
