@@ -4,8 +4,6 @@ until "Create user", which is one service call."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +14,7 @@ from django.urls import reverse
 
 from accounts import crypto, passwords, services, user_pickers, user_wizard, validators
 from accounts.actors import Actor, actor_for
+from accounts.csv_files import csv_text
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.user_forms import UserDetailsForm, index, tag_rows
@@ -303,16 +302,13 @@ def wizard_csv(request: HttpRequest, wizard: str) -> HttpResponse:
     if state is None or not state.created or not state.result_password:
         messages.error(request, "The password is no longer available. Reset it if needed.")
         return redirect("user_list")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerow(
-        [state.created, state.result_password, _signin_url(request, actor_for(request))]
-    )
+    row = [state.created, state.result_password, _signin_url(request, actor_for(request))]
+    # The password stays exactly as typed or generated (column 1).
+    text = csv_text([CSV_HEADER, row], bom=True, verbatim=frozenset({1}))
     # Downloaded: the password leaves the session now.
     state.result_password_enc = ""
     user_wizard.save(request, state)
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv")
+    response = HttpResponse(text.encode(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{state.created}_credentials.csv"'
     response["Cache-Control"] = "no-store"
     return response
