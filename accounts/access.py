@@ -33,7 +33,7 @@ from accounts.models import (
 )
 from accounts.passwords import Rules, rules_for
 from accounts.search import name_contains, names_nothing
-from iamconsole.errors import NoSuchEntity, ReportNotPresent
+from iamconsole.errors import NoSuchEntity, ReportNotPresent, ValidationError
 from policies.authorization import authorize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
@@ -220,6 +220,29 @@ def users_named(actor: Actor, names: list[str]) -> list[Principal]:
             f"The user with name {sorted(missing)[0]} cannot be found.", field="members"
         )
     return found
+
+
+def policy_for_input(actor: Actor, typed: str, *, field: str = "policy") -> ManagedPolicy:
+    """The policy a text box names: its ARN, or a name only one attachable policy has.
+
+    A customer managed policy may be named like an AWS managed one (ReadOnlyAccess); a
+    name both have is refused with a request for the ARN, never resolved by guess.
+    """
+    typed = typed.strip()
+    rows = list_policies_for_picking(actor)
+    if typed.startswith("arn:"):
+        name = typed.rsplit("/", 1)[-1]
+        found = [] if names_nothing(name) else list(rows.filter(name=name))
+        matches = [p for p in found if p.arn == typed]
+    else:
+        matches = [] if names_nothing(typed) else list(rows.filter(name__iexact=typed)[:2])
+    if not matches:
+        raise NoSuchEntity(f"Policy {typed} does not exist or is not attachable.", field=field)
+    if len(matches) > 1:
+        raise ValidationError(
+            f"More than one policy is named {typed}. Enter the policy ARN.", field=field
+        )
+    return matches[0]
 
 
 def policies_with_arns(actor: Actor, policy_arns: list[str]) -> list[ManagedPolicy]:

@@ -112,21 +112,14 @@ def role_detail(request: HttpRequest, name: str) -> HttpResponse:
     return render_role(request, role, tab if tab in dict(TABS) else "permissions")
 
 
-def _policy_by_name(actor: Actor, name: str) -> Any:
-    policy = access.list_policies_for_picking(actor).filter(name__iexact=name.strip()).first()
-    if policy is None:
-        raise ValidationError(f"Policy {name} does not exist or is not attachable.")
-    return policy
-
-
 def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     """One button of the Permissions or Tags tab: (tab to show, success message)."""
     if op == "attach":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.attach_policy(actor=actor, target=role, policy=policy)
         return "permissions", f"Policy {policy.name} attached."
     if op == "detach":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.detach_policy(actor=actor, target=role, policy=policy)
         return "permissions", f"Policy {policy.name} detached."
     if op == "delete_inline":
@@ -134,7 +127,7 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
         policy_services.delete_inline_policy(actor=actor, target=role, name=name)
         return "permissions", f"Inline policy {name} deleted."
     if op == "set_boundary":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.put_permissions_boundary(actor=actor, target=role, policy=policy)
         return "permissions", f"Permissions boundary set to {policy.name}."
     if op == "remove_boundary":
