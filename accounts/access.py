@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from accounts import arns
+from accounts import arns, audit
 from accounts.actors import Actor
 from accounts.models import (
     AccessKey,
@@ -293,6 +293,10 @@ def credential_report(actor: Actor) -> CredentialReport:
         raise ReportNotPresent(
             "Credential report not present. Generate a report before you download it."
         )
+    # Who downloaded every user's credential status, and which report (as CloudTrail
+    # records GetCredentialReport): the one read the audit trail keeps.
+    details = {"generated_at": report.generated_at.isoformat()}
+    audit.record(actor, "iam:GetCredentialReport", "*", details=details)
     return report
 
 

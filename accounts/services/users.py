@@ -20,7 +20,6 @@ from accounts.models import (
 from accounts.services import tagging
 from accounts.services.tagging import tag_request_context
 from iamconsole.errors import (
-    AccessDenied,
     EntityAlreadyExists,
     LimitExceeded,
     NoSuchEntity,
@@ -258,7 +257,7 @@ def _authorize_change_password(actor: Actor) -> None:
     arn = actor.principal.arn
     decision = decide(actor, "iam:ChangePassword", arn)
     if decision is not None and decision.effect == "explicit_deny":
-        raise AccessDenied(decision.message)
+        authorize(actor, "iam:ChangePassword", arn)  # records the denial, then raises
     if passwords.rules_for(actor.account).allow_users_to_change:
         return
     # An expired password (without hard expiry) must be changeable at sign-in.
