@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from accounts import arns
+from accounts import arns, audit
 from accounts.actors import Actor
 from accounts.models import (
     AccessKey,
@@ -32,7 +32,8 @@ from accounts.models import (
     Role,
 )
 from accounts.passwords import Rules, rules_for
-from iamconsole.errors import NoSuchEntity, ReportNotPresent
+from accounts.search import name_contains, names_nothing
+from iamconsole.errors import NoSuchEntity, ReportNotPresent, ValidationError
 from policies.authorization import authorize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
@@ -72,11 +73,10 @@ def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Princip
     Raises Http404 when there is none, so another account's user looks like no user;
     then checks `action` (default iam:GetUser) on the user's ARN.
     """
-    user = (
-        Principal.objects.select_related("account", "permissions_boundary")
-        .filter(account=actor.account, kind=Principal.Kind.USER, name__iexact=name)
-        .first()
+    users = Principal.objects.select_related("account", "permissions_boundary").filter(
+        account=actor.account, kind=Principal.Kind.USER
     )
+    user = None if names_nothing(name) else users.filter(name__iexact=name).first()
     if user is None:
         raise Http404(f"The user with name {name} cannot be found.")
     authorize(actor, action, user)
@@ -84,7 +84,7 @@ def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Princip
 
 
 def get_group(actor: Actor, name: str, *, action: str = "iam:GetGroup") -> Group:
-    group = Group.objects.filter(account=actor.account, name__iexact=name).first()
+    group = None if names_nothing(name) else _named(Group.objects, actor, name)
     if group is None:
         raise Http404(f"The group with name {name} cannot be found.")
     authorize(actor, action, group)
@@ -93,9 +93,9 @@ def get_group(actor: Actor, name: str, *, action: str = "iam:GetGroup") -> Group
 
 def get_role(actor: Actor, name: str, *, action: str = "iam:GetRole") -> Role:
     role = (
-        Role.objects.select_related("permissions_boundary")
-        .filter(account=actor.account, name__iexact=name)
-        .first()
+        None
+        if names_nothing(name)
+        else _named(Role.objects.select_related("permissions_boundary"), actor, name)
     )
     if role is None:
         raise Http404(f"The role with name {name} cannot be found.")
@@ -122,11 +122,17 @@ def get_policy_by_name(
     """An AWS managed policy (names are unique across AWS's) or a customer managed policy
     of the actor's account, by name ignoring case; the console's URLs use these keys."""
     scope = Q(account__isnull=True) if aws_managed else Q(account=actor.account)
-    policy = ManagedPolicy.objects.filter(scope, name__iexact=name).first()
+    policy = None
+    if not names_nothing(name):
+        policy = ManagedPolicy.objects.filter(scope, name__iexact=name).first()
     if policy is None:
         raise Http404(f"Policy {name} does not exist.")
     authorize(actor, action, policy)
     return policy
+
+
+def _named(objects: Any, actor: Actor, name: str) -> Any:
+    return objects.filter(account=actor.account, name__iexact=name).first()
 
 
 # --- MFA devices and the password policy -------------------------------------------
@@ -171,7 +177,7 @@ def list_groups(actor: Actor, *, search: str = "") -> QuerySet[Group]:
         policy_count=_count(PolicyAttachment, "group"),
         inline_count=_count(InlinePolicy, "group"),
     )
-    return groups.filter(name__icontains=search) if search else groups
+    return name_contains(groups, search)
 
 
 def _count(model: type[Model], fk: str) -> Any:
@@ -189,7 +195,7 @@ def list_users_for_picking(actor: Actor, *, search: str = "") -> QuerySet[Princi
     """IAM users offered in pickers (iam:ListUsers), e.g. Create group's users list."""
     authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
     users = Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
-    users = users.filter(name__icontains=search) if search else users
+    users = name_contains(users, search)
     return users.order_by(Lower("name")).only("id", "name", "path", "account_id", "created_at")
 
 
@@ -197,7 +203,7 @@ def list_policies_for_picking(actor: Actor, *, search: str = "") -> QuerySet[Man
     """AWS managed and this account's customer managed policies (iam:ListPolicies)."""
     authorize(actor, "iam:ListPolicies", "*")
     policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=actor.account))
-    policies = policies.filter(name__icontains=search) if search else policies
+    policies = name_contains(policies, search)
     return policies.order_by(Lower("name")).only(
         "id", "name", "path", "account_id", "job_function", "description"
     )
@@ -218,6 +224,29 @@ def users_named(actor: Actor, names: list[str]) -> list[Principal]:
             f"The user with name {sorted(missing)[0]} cannot be found.", field="members"
         )
     return found
+
+
+def policy_for_input(actor: Actor, typed: str, *, field: str = "policy") -> ManagedPolicy:
+    """The policy a text box names: its ARN, or a name only one attachable policy has.
+
+    A customer managed policy may be named like an AWS managed one (ReadOnlyAccess); a
+    name both have is refused with a request for the ARN, never resolved by guess.
+    """
+    typed = typed.strip()
+    rows = list_policies_for_picking(actor)
+    if typed.startswith("arn:"):
+        name = typed.rsplit("/", 1)[-1]
+        found = [] if names_nothing(name) else list(rows.filter(name=name))
+        matches = [p for p in found if p.arn == typed]
+    else:
+        matches = [] if names_nothing(typed) else list(rows.filter(name__iexact=typed)[:2])
+    if not matches:
+        raise NoSuchEntity(f"Policy {typed} does not exist or is not attachable.", field=field)
+    if len(matches) > 1:
+        raise ValidationError(
+            f"More than one policy is named {typed}. Enter the policy ARN.", field=field
+        )
+    return matches[0]
 
 
 def policies_with_arns(actor: Actor, policy_arns: list[str]) -> list[ManagedPolicy]:
@@ -268,6 +297,10 @@ def credential_report(actor: Actor) -> CredentialReport:
         raise ReportNotPresent(
             "Credential report not present. Generate a report before you download it."
         )
+    # Who downloaded every user's credential status, and which report (as CloudTrail
+    # records GetCredentialReport): the one read the audit trail keeps.
+    details = {"generated_at": report.generated_at.isoformat()}
+    audit.record(actor, "iam:GetCredentialReport", "*", details=details)
     return report
 
 
@@ -278,7 +311,7 @@ def list_roles(actor: Actor, *, search: str = "") -> QuerySet[Role]:
     """The account's roles (iam:ListRoles), ordered by name ignoring case."""
     authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
     roles = Role.objects.filter(account=actor.account)
-    return roles.filter(name__icontains=search) if search else roles
+    return name_contains(roles, search)
 
 
 def roles_named(actor: Actor, names: list[str]) -> list[Role]:

@@ -8,13 +8,12 @@ here, so their columns are always false / N/A.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 
+from accounts.csv_files import csv_text
 from accounts.models import AccessKey, Account, MFADevice, Principal
 from accounts.passwords import rules_for
 
@@ -110,9 +109,5 @@ def build(account: Account) -> str:
         .order_by("kind", Lower("name"))  # "root" sorts before "user"
     )
     max_age = rules_for(account).max_age_days
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for principal in principals:
-        writer.writerow(row_for(principal, max_age))
-    return out.getvalue()
+    rows = [COLUMNS, *(row_for(principal, max_age) for principal in principals)]
+    return csv_text(rows, line_end="\n")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import arns
 from accounts.actors import Actor
 from accounts.models import AccessKey, Group, MFADevice, Principal
+from accounts.search import name_contains
 from policies.authorization import authorize
 from policies.engine.summary import ServiceSummary, summarize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
@@ -29,7 +30,7 @@ def users_for_list(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
     users = Principal.objects.filter(account=account, kind=Principal.Kind.USER)
     if search:
         owners = AccessKey.objects.filter(access_key_id__icontains=search).values("principal_id")
-        users = users.filter(Q(name__icontains=search) | Q(pk__in=owners))
+        users = name_contains(users, search, Q(pk__in=owners))
     return users.order_by(Lower("name"), "id").prefetch_related(
         Prefetch("iam_groups", queryset=Group.objects.only("id", "name").order_by(Lower("name"))),
         Prefetch("access_keys", queryset=AccessKey.objects.order_by("created_at", "id")),

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from accounts import arns
 from accounts.actors import Actor
 from accounts.models import Group, Principal
+from accounts.search import name_contains
 from accounts.user_listing import users_for_list
 from policies.authorization import authorize
 from policies.models import ManagedPolicy, PolicyAttachment
@@ -31,8 +32,7 @@ def _attached_policies() -> Prefetch:
 def groups(actor: Actor, search: str = "") -> QuerySet[Group]:
     authorize(actor, "iam:ListGroups", arns.account_wildcard(actor.account.id, "group"))
     rows = Group.objects.filter(account=actor.account)
-    if search:
-        rows = rows.filter(name__icontains=search)
+    rows = name_contains(rows, search)
     return rows.order_by(Lower("name")).prefetch_related(_attached_policies())
 
 
@@ -45,8 +45,7 @@ def policies(actor: Actor, search: str = "") -> QuerySet[ManagedPolicy]:
     """AWS managed policies and the account's customer managed policies."""
     authorize(actor, "iam:ListPolicies", "*")
     rows = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=actor.account))
-    if search:
-        rows = rows.filter(name__icontains=search)
+    rows = name_contains(rows, search)
     return rows.only("id", "name", "path", "account_id", "description", "job_function").order_by(
         Lower("name"), "id"
     )

@@ -59,8 +59,16 @@ def path(value: str, field: str = "path") -> str:
 def account_alias(value: str, field: str = "alias") -> str:
     if not 3 <= len(value) <= 63:
         raise ValidationError("The alias must be 3 to 63 characters long.", field=field)
-    if value.isdigit() and len(value) == 12:
+    # Sign-in reads digits, with or without hyphens (5996-4382-5777), as an account ID:
+    # such an alias would send its sign-in URL to another account, or to none.
+    digits = value.replace("-", "")
+    if digits.isdigit() and len(digits) == 12:
         raise ValidationError("The alias cannot be a 12-digit number.", field=field)
+    if digits.isdigit():
+        raise ValidationError(
+            "The alias cannot be only digits: sign-in would read it as an account ID.",
+            field=field,
+        )
     if not _ALIAS.fullmatch(value):
         raise ValidationError(
             "The alias can contain only lowercase letters, digits and hyphens, "

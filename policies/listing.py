@@ -14,6 +14,7 @@ from django.http import Http404
 from accounts import arns
 from accounts.actors import Actor
 from accounts.models import Account, Group, Principal, Role
+from accounts.search import name_contains
 from iamconsole.errors import NoSuchEntity
 from policies.authorization import authorize, is_allowed
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
@@ -53,8 +54,7 @@ def policies_for_list(
         queryset = queryset.filter(account=account)
     elif type_filter == "job":
         queryset = queryset.filter(account__isnull=True, job_function=True)
-    if search:
-        queryset = queryset.filter(name__icontains=search)
+    queryset = name_contains(queryset, search)
     queryset = queryset.annotate(
         attached=_count(PolicyAttachment.objects.filter(mine), "policy"),
         boundaries=_count(Principal.objects.filter(account=account), "permissions_boundary")

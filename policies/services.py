@@ -285,12 +285,12 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) 
 
 def attachable_policy(actor: Actor, arn: str) -> ManagedPolicy:
     """An AWS managed policy or one of the actor's account's policies, by ARN."""
-    policy = (
-        ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=actor.account))
-        .filter(name=arn.rsplit("/", 1)[-1])
-        .first()
+    # A customer managed policy may share its name with an AWS managed one: the ARN decides.
+    candidates = ManagedPolicy.objects.filter(
+        Q(account__isnull=True) | Q(account=actor.account), name=arn.rsplit("/", 1)[-1]
     )
-    if policy is None or policy.arn != arn:
+    policy = next((p for p in candidates if p.arn == arn), None)
+    if policy is None:
         raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
     return policy
 

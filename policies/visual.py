@@ -65,7 +65,7 @@ def add_statement(document: str, statement: dict[str, Any]) -> str:
     statement); a document that does not parse is started afresh."""
     try:
         parsed = json.loads(document) if document.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, dict) or not isinstance(parsed.get("Statement", []), list):
         parsed = {"Version": "2012-10-17", "Statement": []}

@@ -24,6 +24,9 @@ def generate_credential_report(*, actor: Actor, now: datetime | None = None) -> 
         account = Account.objects.select_for_update().get(pk=actor.account.pk)
         report = CredentialReport.objects.filter(account=account).first()
         if report is not None and now - report.generated_at < REPORT_REUSE:
+            # AWS answers COMPLETE with the report it has; the call is still recorded.
+            details = {"reused": True, "generated_at": report.generated_at.isoformat()}
+            audit.record(actor, "iam:GenerateCredentialReport", "*", details=details)
             return report
         content = credential_report.build(account)
         if report is None:

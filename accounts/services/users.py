@@ -21,7 +21,6 @@ from accounts.models import (
 from accounts.services import tagging
 from accounts.services.tagging import tag_request_context
 from iamconsole.errors import (
-    AccessDenied,
     EntityAlreadyExists,
     LimitExceeded,
     NoSuchEntity,
@@ -295,7 +294,7 @@ def _authorize_change_password(actor: Actor) -> None:
     me = actor.principal
     decision = decide(actor, "iam:ChangePassword", me)
     if decision is not None and decision.effect == "explicit_deny":
-        raise AccessDenied(decision.message)
+        authorize(actor, "iam:ChangePassword", me)  # records the denial, then raises
     if passwords.rules_for(actor.account).allow_users_to_change:
         return
     # An expired password (without hard expiry) must be changeable at sign-in.

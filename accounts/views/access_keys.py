@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access, services, show_once
 from accounts.actors import actor_for
+from accounts.csv_files import csv_text
 from accounts.forms import (
     ACCESS_KEY_USE_CASES,
     AccessKeyDescriptionForm,
@@ -46,7 +47,8 @@ def csv_filename(user: Principal) -> str:
 
 def credentials_csv(access_key_id: str, secret: str) -> str:
     """AWS's file: UTF-8 with a BOM, CRLF line ends, exactly these two columns."""
-    return f"\ufeffAccess key ID,Secret access key\r\n{access_key_id},{secret}\r\n"
+    rows = [("Access key ID", "Secret access key"), (access_key_id, secret)]
+    return csv_text(rows, bom=True, verbatim=frozenset({0, 1}))
 
 
 def _page(request: HttpRequest, template: str, ctx: Ctx, status: int = 200) -> HttpResponse:

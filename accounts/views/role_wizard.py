@@ -14,7 +14,7 @@ from accounts import access, services
 from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.role_forms import RoleDetailsForm, TrustedEntityForm
-from iamconsole.errors import AccessDenied, IamError, ValidationError
+from iamconsole.errors import AccessDenied, IamError
 from policies.services import check_document
 
 SESSION_KEY = "create_role"
@@ -109,13 +109,7 @@ def _picked(actor: Actor, state: dict[str, Any]) -> tuple[list[Any], Any]:
     policies = access.policies_with_arns(actor, state.get("policies", []))
     boundary = None
     if state.get("boundary"):
-        found = access.list_policies_for_picking(actor).filter(name__iexact=state["boundary"])
-        boundary = found.first()
-        if boundary is None:
-            raise ValidationError(
-                f"Policy {state['boundary']} does not exist or is not attachable.",
-                field="boundary",
-            )
+        boundary = access.policy_for_input(actor, state["boundary"], field="boundary")
     return policies, boundary
 
 

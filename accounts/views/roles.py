@@ -18,6 +18,7 @@ from accounts.forms import add_service_error
 from accounts.models import Role
 from accounts.role_forms import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from accounts.services.roles import trusted_entities
+from accounts.views.denial import shows_denial
 from iamconsole.errors import AccessDenied, IamError, ValidationError
 from policies import services as policy_services
 from policies.forms import DOCUMENT_TEMPLATE
@@ -111,21 +112,14 @@ def role_detail(request: HttpRequest, name: str) -> HttpResponse:
     return render_role(request, role, tab if tab in dict(TABS) else "permissions")
 
 
-def _policy_by_name(actor: Actor, name: str) -> Any:
-    policy = access.list_policies_for_picking(actor).filter(name__iexact=name.strip()).first()
-    if policy is None:
-        raise ValidationError(f"Policy {name} does not exist or is not attachable.")
-    return policy
-
-
 def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     """One button of the Permissions or Tags tab: (tab to show, success message)."""
     if op == "attach":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.attach_policy(actor=actor, target=role, policy=policy)
         return "permissions", f"Policy {policy.name} attached."
     if op == "detach":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.detach_policy(actor=actor, target=role, policy=policy)
         return "permissions", f"Policy {policy.name} detached."
     if op == "delete_inline":
@@ -133,7 +127,7 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
         policy_services.delete_inline_policy(actor=actor, target=role, name=name)
         return "permissions", f"Inline policy {name} deleted."
     if op == "set_boundary":
-        policy = _policy_by_name(actor, data.get("policy", ""))
+        policy = access.policy_for_input(actor, data.get("policy", ""))
         policy_services.put_permissions_boundary(actor=actor, target=role, policy=policy)
         return "permissions", f"Permissions boundary set to {policy.name}."
     if op == "remove_boundary":
@@ -152,6 +146,7 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     raise ValidationError("Unknown action.")
 
 
+@shows_denial("roles")
 @require_POST
 def role_action(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
@@ -168,6 +163,7 @@ def role_action(request: HttpRequest, name: str) -> HttpResponse:
 # --- edit pages ---------------------------------------------------------------------
 
 
+@shows_denial("roles")
 def role_edit(request: HttpRequest, name: str) -> HttpResponse:
     """Summary → Edit: description and maximum session duration."""
     actor = actor_for(request)
@@ -195,6 +191,7 @@ def role_edit(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/roles/edit.html", ctx)
 
 
+@shows_denial("roles")
 def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     """Trust relationships → Edit trust policy. An invalid document changes nothing."""
     actor = actor_for(request)
@@ -214,6 +211,7 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "accounts/roles/trust_edit.html", ctx)
 
 
+@shows_denial("roles")
 def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
     """Create or edit an inline policy (?policy=<name> edits an existing one)."""
     actor = actor_for(request)

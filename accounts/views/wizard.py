@@ -4,8 +4,6 @@ until "Create user", which is one service call."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import passwords, services, show_once, user_pickers, user_wizard, validators
 from accounts.actors import Actor, actor_for
+from accounts.csv_files import csv_text
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.user_forms import UserDetailsForm, index, tag_rows
@@ -316,11 +315,10 @@ def wizard_csv(request: HttpRequest, wizard: str) -> HttpResponse:
     if state is None or result is None:
         messages.error(request, "The password is no longer available. Reset it if needed.")
         return redirect("user_list")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerow([state.created, result["password"], _signin_url(request, actor_for(request))])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv")
+    row = [state.created, result["password"], _signin_url(request, actor_for(request))]
+    # The password stays exactly as typed or generated (column 1).
+    text = csv_text([CSV_HEADER, row], bom=True, verbatim=frozenset({1}))
+    response = HttpResponse(text.encode(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{state.created}_credentials.csv"'
     return response
 

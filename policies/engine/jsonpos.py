@@ -19,6 +19,13 @@ _WS = re.compile(r"[ \t\n\r]*")
 _SPACE = frozenset(" \t\n\r")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
+# IAM's grammar nests only a few levels (Statement > statement > Condition > operator >
+# key > values); 32 is far beyond any policy IAM accepts, and far below the depth at
+# which the json module or the positioned reader below run out of stack.
+MAX_DEPTH = 32
+# A string (skipped whole, escapes included, possibly unterminated) or one bracket.
+_BRACKET_OR_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
 
 @dataclass(slots=True)
 class Node:
@@ -60,6 +67,30 @@ class JsonSyntaxError(ValueError):
         self.column = column
 
 
+class JsonTooDeep(JsonSyntaxError):
+    """Arrays and objects nest more than MAX_DEPTH levels: refused before any parsing."""
+
+
+def too_deep_at(text: str, limit: int = MAX_DEPTH) -> int:
+    """Offset of the first `[` or `{` nested more than `limit` levels deep, or -1.
+
+    Linear and iterative, so that no input can exhaust the stack; brackets inside
+    strings do not count.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return -1
+    depth = 0
+    for match in _BRACKET_OR_STRING.finditer(text):
+        ch = text[match.start()]
+        if ch == "[" or ch == "{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif ch == "]" or ch == "}":
+            depth -= 1
+    return -1
+
+
 def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -87,6 +118,10 @@ def check_syntax(
     text: str, object_pairs_hook: Callable[[list[tuple[str, object]]], object] | None = None
 ) -> object:
     """Parse strictly with the json module; raise JsonSyntaxError with a position."""
+    deep = too_deep_at(text)
+    if deep != -1:
+        line, column = LineIndex(text).position(deep)
+        raise JsonTooDeep(f"nested more than {MAX_DEPTH} levels deep", line, column)
     try:
         return json.loads(
             text, parse_constant=_reject_constant, object_pairs_hook=object_pairs_hook

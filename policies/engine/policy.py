@@ -17,6 +17,7 @@ from .cache import BoundedCache
 from .conditions import CompiledTest, compile_condition
 from .errors import EngineError
 from .glob import RESOURCE, GlobSet, has_wildcard, pieces_matcher
+from .jsonpos import too_deep_at
 from .request import ACCOUNT, SERVICE, Principal, Request
 from .variables import TemplatePiece, parse_template, resolve
 
@@ -348,6 +349,8 @@ class CompiledPolicy:
 
 def load_document(document: object) -> Mapping[str, Any]:
     if isinstance(document, str):
+        if too_deep_at(document) != -1:
+            raise EngineError("policy is nested too deeply")
         try:
             document = json.loads(document, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:

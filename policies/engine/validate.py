@@ -24,7 +24,15 @@ from .conditions import (
 )
 from .errors import EngineError, PolicyError
 from .glob import has_wildcard
-from .jsonpos import JsonSyntaxError, LineIndex, Node, check_syntax, parse_with_positions
+from .jsonpos import (
+    MAX_DEPTH,
+    JsonSyntaxError,
+    JsonTooDeep,
+    LineIndex,
+    Node,
+    check_syntax,
+    parse_with_positions,
+)
 from .policy import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS, VALID_VERSIONS
 
 KINDS = ("managed", "inline-user", "inline-group", "inline-role", "trust", "resource")
@@ -378,7 +386,8 @@ def validate(text: str, *, kind: str = "managed", entity: str | None = None) -> 
         # There is something to report: read the text again, this time with positions.
         parsed = parse_with_positions(text)
     except JsonSyntaxError as exc:
-        out.append(PolicyError(E.MALFORMED, E.SYNTAX, exc.line, exc.column))
+        message = TOO_DEEP if isinstance(exc, JsonTooDeep) else E.SYNTAX
+        out.append(PolicyError(E.MALFORMED, message, exc.line, exc.column))
         return out
     checker = _Checker(text, kind)
     for dup in parsed.duplicates:
@@ -391,6 +400,10 @@ def validate(text: str, *, kind: str = "managed", entity: str | None = None) -> 
             seen.add((offset, error.message))
             out.append(error)
     return out
+
+
+# IAM's own answer is its plain syntax error; the sentence after it says what to fix.
+TOO_DEEP = f"{E.SYNTAX} Arrays and objects are nested more than {MAX_DEPTH} levels deep."
 
 
 class _Duplicate(Exception):

@@ -22,6 +22,7 @@ from policies import services as policy_services
 from policies import visual
 from policies.engine import actions as catalogue
 from policies.engine import lint, validate
+from policies.engine.jsonpos import too_deep_at
 from policies.engine.summary import summarize
 from policies.forms import DOCUMENT_TEMPLATE, DocumentForm, ReviewPolicyForm, VisualStatementForm
 from policies.templatetags.policy_tags import policy_url
@@ -135,6 +136,10 @@ def visual_add(request: HttpRequest, template: str, base: dict[str, Any]) -> Htt
         ctx = base | {"editor": "visual", "visual_form": form}
         ctx |= visual.editor_context(service, current)
         return render(request, template, ctx, status=400)
+    if too_deep_at(current) != -1:
+        # Nested past anything IAM accepts: show why, keep the text, add nothing.
+        form = DocumentForm(initial={"document": current})
+        return render(request, template, base | {"form": form, **problems(current)}, status=400)
     document = visual.add_statement(current, visual.statement_from(form.cleaned_data))
     form = DocumentForm(initial={"document": document})
     return render(request, template, base | {"form": form, **problems(document)})
