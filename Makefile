@@ -6,6 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
+# The suite without a browser runs on every core (pytest-xdist gives each worker its own
+# test database: test_<name>_gw0, ...); the browser tests run after it, one at a time.
+PYTEST_WORKERS ?= auto
+PYTEST_FAST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
+PYTEST_BROWSER := $(VENV)/bin/pytest -m browser
 
 .PHONY: run serve test test-postgres bench lint check install install-test chromium install-chromium clean
 
@@ -51,10 +56,12 @@ test: $(VENV)/.installed-test chromium
 	$(PY) manage.py check --fail-level WARNING
 	HTTPS=true $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(PYTEST_FAST)
+	$(PYTEST_BROWSER)
 
 test-postgres: $(VENV)/.installed-test chromium
-	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(VENV)/bin/pytest
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PYTEST_FAST)
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PYTEST_BROWSER)
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/engine.py

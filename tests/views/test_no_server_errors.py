@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from accounts import services
 from accounts.actors import Actor
@@ -27,6 +27,7 @@ from accounts.models import Principal
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
+from tests.routes import named_routes
 
 LONG = "n" * 60_000
 DEEP_ARRAYS = "[" * 10_000 + "]" * 10_000
@@ -110,6 +111,18 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
     )
     services.create_role(actor=root_actor, name="web", trust_policy=trust)
     return alice
+
+
+def test_the_sweep_reaches_every_named_route(db) -> None:  # type: ignore[no-untyped-def]
+    """Each named route gets at least one URL that Django resolves back to that route."""
+    reached = set()
+    for _, route in ROUTES:
+        for url in _urls(route):
+            try:
+                reached.add(resolve(url).url_name)
+            except Resolver404:  # a 60,000-character name is past a policy name's pattern
+                continue
+    assert sorted(set(named_routes()) - reached) == []
 
 
 def _exercise(client: Client, url: str, turn: int = 0) -> None:

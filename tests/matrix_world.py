@@ -1,0 +1,98 @@
+"""One account with one of everything the console's routes can name, for the tests that
+walk every route (the permission matrix, the hostile-input sweep).
+
+Objects: users bob (console password, group Ops, inline policy "in", boundary, tags, an MFA
+device, keys "active" and "inactive") and carol (no password, no keys); group Ops (bob,
+AmazonS3ReadOnlyAccess, inline policy "keep"); role web (inline policy "in"); customer
+managed policy Mine (two versions, a tag); the account alias "matrix-corp"; an MFA device
+for root and a root access key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts import crypto, services
+from accounts.actors import Actor
+from accounts.models import Account, MFADevice, Principal
+from policies import services as policy_services
+from policies.models import ManagedPolicy
+
+S3 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+EC2 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}'
+MFA_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def aws_policy(name: str) -> ManagedPolicy:
+    return ManagedPolicy.objects.get(name=name, account=None)
+
+
+def give_device(owner: Principal, name: str) -> MFADevice:
+    # Last used at the previous step, so the current and the next code still work.
+    step = int(timezone.now().timestamp()) // 30 - 1
+    return MFADevice.objects.create(
+        account=owner.account,
+        principal=owner,
+        name=name,
+        secret_encrypted=crypto.encrypt(MFA_SECRET),
+        last_used_step=step,
+    )
+
+
+@dataclass
+class World:
+    account: Account
+    root: Principal
+    bob: Principal
+    carol: Principal
+    active_key: str
+    inactive_key: str
+    bob_device: int
+    root_device: int
+    root_key: str
+
+
+def build_world(root_actor: Actor, password: str) -> World:
+    account = root_actor.account
+    bob = services.create_user(actor=root_actor, name="bob", password=password)
+    carol = services.create_user(actor=root_actor, name="carol")
+    policy_services.put_inline_policy(actor=root_actor, target=bob, name="in", document=S3)
+    policy_services.put_permissions_boundary(
+        actor=root_actor, target=bob, policy=aws_policy("AmazonS3FullAccess")
+    )
+    services.tag_user(actor=root_actor, user=bob, tags=[("team", "blue")])
+    group = services.create_group(
+        actor=root_actor, name="Ops", members=[bob], policies=[aws_policy("AmazonS3ReadOnlyAccess")]
+    )
+    policy_services.put_inline_policy(actor=root_actor, target=group, name="keep", document=S3)
+    role = services.create_role(
+        actor=root_actor, name="web", trust_policy=services.service_trust_policy("ec2")
+    )
+    policy_services.put_inline_policy(actor=root_actor, target=role, name="in", document=S3)
+    mine = policy_services.create_policy(
+        actor=root_actor, name="Mine", document=S3, tags=[("team", "blue")]
+    )
+    policy_services.create_policy_version(
+        actor=root_actor, policy=mine, document=EC2, set_as_default=False
+    )
+    active = services.create_access_key(actor=root_actor, user=bob).key.access_key_id
+    inactive = services.create_access_key(actor=root_actor, user=bob).key.access_key_id
+    services.update_access_key(
+        actor=root_actor, user=bob, access_key_id=inactive, status="Inactive"
+    )
+    root = root_actor.principal
+    root_key = services.create_access_key(actor=root_actor, user=root).key.access_key_id
+    services.set_account_alias(actor=root_actor, alias="matrix-corp")
+    return World(
+        account=account,
+        root=root,
+        bob=bob,
+        carol=carol,
+        active_key=active,
+        inactive_key=inactive,
+        bob_device=give_device(bob, "bob-phone").pk,
+        root_device=give_device(root, "root-phone").pk,
+        root_key=root_key,
+    )
