@@ -18,8 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
-from accounts import arns, audit
-from accounts.actors import Actor
+from accounts import arns
 from accounts.models import (
     AccessKey,
     Account,
@@ -32,9 +31,11 @@ from accounts.models import (
     Role,
 )
 from accounts.passwords import Rules, rules_for
-from accounts.search import name_contains, names_nothing
-from iamconsole.errors import NoSuchEntity, ReportNotPresent, ValidationError
-from policies.authorization import authorize
+from domain.kernel import audit
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import NoSuchEntity, ReportNotPresent, ValidationError
+from domain.kernel.search import name_contains, names_nothing
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 
-from accounts.csv_files import csv_text
 from accounts.models import AccessKey, Account, MFADevice, Principal
 from accounts.passwords import rules_for
+from domain.kernel.csv_files import csv_text
 
 COLUMNS = (
     "user",

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts import demo_mfa, demo_roles, passwords, services
-from accounts.actors import system_actor
 from accounts.models import Account, Principal
+from domain.kernel.actors import system_actor
 from iamconsole import private_files
 from policies import services as policy_services
 from policies.models import ManagedPolicy

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 
 FORCE_MFA_POLICY_NAME = "Force_MFA"
 MFA_GROUP_NAME = "MFARequired"

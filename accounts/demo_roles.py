@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from accounts import services
-from accounts.actors import Actor
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from policies.sync import sync_managed_policies

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iamconsole.errors import IamError
+from domain.kernel.errors import IamError
 
 
 def add_service_error(form: forms.Form, error: IamError) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import PasswordHistory, Principal
 from accounts.passwords import Rules, rules_for
-from iamconsole.errors import PasswordPolicyViolation
+from domain.kernel.errors import PasswordPolicyViolation
 
 MAX_REMEMBERED = 24
 WARN_DAYS = 15

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import arns
-from accounts.actors import Actor
 from accounts.models import AccessKey, MFADevice, Principal
-from policies.authorization import authorize
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
 
 STALE_DAYS = 90
 

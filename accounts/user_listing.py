@@ -14,10 +14,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts import arns
-from accounts.actors import Actor
 from accounts.models import AccessKey, Group, MFADevice, Principal
-from accounts.search import name_contains
-from policies.authorization import authorize
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.search import name_contains
 from policies.engine.summary import ServiceSummary, summarize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 

@@ -12,11 +12,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts import arns
-from accounts.actors import Actor
 from accounts.models import Group, Principal
-from accounts.search import name_contains
 from accounts.user_listing import users_for_list
-from policies.authorization import authorize
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.search import name_contains
 from policies.models import ManagedPolicy, PolicyAttachment
 
 PICKER_PAGE_SIZE = 10

@@ -12,11 +12,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
 from accounts import arns
-from accounts.actors import Actor
 from accounts.models import Account, Group, Principal, Role
-from accounts.search import name_contains
-from iamconsole.errors import NoSuchEntity
-from policies.authorization import authorize, is_allowed
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize, is_allowed
+from domain.kernel.errors import NoSuchEntity
+from domain.kernel.search import name_contains
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 
 TYPE_FILTERS = {

@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import audit, ids, validators
-from accounts.actors import Actor
+from accounts import ids
 from accounts.models import Group, Principal, Role
-from iamconsole.errors import (
+from domain.kernel import audit, request_context, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
@@ -23,8 +25,6 @@ from iamconsole.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from policies import request_context
-from policies.authorization import authorize
 from policies.engine import PolicyError, validate
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 

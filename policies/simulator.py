@@ -14,11 +14,11 @@ from typing import Any
 from django.db.models import Q
 
 from accounts import arns
-from accounts.actors import Actor
 from accounts.models import Group, Principal, Role
-from iamconsole.errors import MalformedPolicyDocument, ValidationError
-from policies import attachments
-from policies.authorization import authorize
+from domain.kernel import attachments
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import MalformedPolicyDocument, ValidationError
 from policies.engine import Decision, EngineError, compile_policy, evaluate, validate
 from policies.engine import actions as catalogue
 from policies.models import InlinePolicy, PolicyVersion

@@ -6,18 +6,19 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts import audit, crypto, ids, validators
-from accounts.actors import Actor
+from accounts import crypto, ids
 from accounts.models import AccessKey, Principal
-from iamconsole.errors import (
+from domain.kernel import audit, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import (
     DeleteConflict,
     IamError,
     LimitExceeded,
     NoSuchEntity,
     ValidationError,
 )
-from policies.authorization import authorize
-from policies.request_context import tag_request
+from domain.kernel.request_context import tag_request
 
 MAX_ACCESS_KEYS = 2
 MAX_DESCRIPTION = 256

@@ -8,18 +8,19 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import audit, ids, passwords, throttle, validators
-from accounts.actors import Actor
+from accounts import ids, passwords
 from accounts.backends import normalize_email
 from accounts.models import Account, PasswordPolicy, Principal
 from accounts.services.password_policy import validate_password_policy
-from iamconsole.errors import (
+from domain.kernel import audit, throttle, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import (
     EntityAlreadyExists,
     PasswordPolicyViolation,
     Throttled,
     ValidationError,
 )
-from policies.authorization import authorize
 
 # --- accounts ----------------------------------------------------------------------
 

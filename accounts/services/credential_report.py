@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import audit, credential_report
-from accounts.actors import Actor
+from accounts import credential_report
 from accounts.models import Account, CredentialReport
-from policies.authorization import authorize
+from domain.kernel import audit
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
 
 # AWS regenerates at most every 4 hours; a newer request returns the stored report.
 REPORT_REUSE = timedelta(hours=4)

@@ -6,15 +6,12 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
-from accounts import arns, audit, ids, validators
-from accounts.actors import Actor
+from accounts import arns, ids
 from accounts.models import Account, Group, GroupMembership, Principal
-from iamconsole.errors import (
-    EntityAlreadyExists,
-    LimitExceeded,
-    NoSuchEntity,
-)
-from policies.authorization import authorize
+from domain.kernel import audit, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from policies.services import MAX_ATTACHED, QUOTA_NAMES, attach_policy
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import audit, password_history, passwords
-from accounts.actors import Actor
+from accounts import password_history, passwords
 from accounts.models import Principal
 from accounts.services.users import check_password_meets_policy
-from iamconsole.errors import EntityAlreadyExists, NoSuchEntity
-from policies.authorization import authorize
+from domain.kernel import audit
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import EntityAlreadyExists, NoSuchEntity
 from policies.models import ManagedPolicy, PolicyAttachment
 
 CHANGE_PASSWORD_POLICY = "IAMUserChangePassword"

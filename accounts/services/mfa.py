@@ -14,18 +14,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import arns, audit, crypto, mfa
-from accounts.actors import Actor
+from accounts import arns, crypto, mfa
 from accounts.models import MFADevice, Principal
 from accounts.services.users import confirm_current_password
-from iamconsole.errors import (
+from domain.kernel import audit
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import (
     EntityAlreadyExists,
     InvalidAuthenticationCode,
     LimitExceeded,
     ValidationError,
 )
-from policies.authorization import authorize
-from policies.request_context import Target
+from domain.kernel.request_context import Target
 
 MAX_DEVICES_PER_PRINCIPAL = 8
 _DEVICE_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)

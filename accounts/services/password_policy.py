@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.passwords import Rules
-from iamconsole.errors import ValidationError
+from domain.kernel.errors import ValidationError
 
 MIN_LENGTH_RANGE = (6, 128)
 MAX_AGE_RANGE = (1, 1095)

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from accounts import arns, audit, ids, validators
-from accounts.actors import Actor
+from accounts import arns, ids
 from accounts.models import Account, InstanceProfile, Role
 from accounts.services import tagging
-from iamconsole.errors import EntityAlreadyExists, LimitExceeded, ValidationError
-from policies.authorization import authorize
+from domain.kernel import audit, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, ValidationError
+from domain.kernel.request_context import Target, new_entity, tag_request
 from policies.models import InlinePolicy, PolicyAttachment
-from policies.request_context import Target, new_entity, tag_request
 from policies.services import MAX_ATTACHED, check_document
 
 if TYPE_CHECKING:

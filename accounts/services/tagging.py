@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
-from accounts import audit, validators
-from accounts.actors import Actor
-from iamconsole.errors import LimitExceeded
-from policies import request_context
-from policies.authorization import authorize
+from domain.kernel import audit, request_context, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import LimitExceeded
 
 
 def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from accounts import arns, audit, validators
-from accounts.actors import Actor
+from accounts import arns
 from accounts.models import Group, GroupMembership, Principal
 from accounts.services.groups import MAX_GROUPS_PER_USER
 from accounts.services.login_profiles import change_password_policy, change_password_policy_needed
@@ -20,10 +19,12 @@ from accounts.services.users import (
     check_user_name_is_free,
     insert_user,
 )
-from iamconsole.errors import LimitExceeded
-from policies.authorization import authorize
+from domain.kernel import audit, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import LimitExceeded
+from domain.kernel.request_context import Target, new_entity
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.request_context import Target, new_entity
 from policies.services import MAX_ATTACHED
 
 MAX_POLICIES_PER_USER = MAX_ATTACHED["user"]

@@ -6,8 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import arns, audit, ids, password_history, passwords, throttle, validators
-from accounts.actors import Actor
+from accounts import arns, ids, password_history, passwords
 from accounts.models import (
     AccessKey,
     Account,
@@ -20,7 +19,10 @@ from accounts.models import (
 )
 from accounts.services import tagging
 from accounts.services.tagging import tag_request_context
-from iamconsole.errors import (
+from domain.kernel import audit, throttle, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize, decide
+from domain.kernel.errors import (
     EntityAlreadyExists,
     LimitExceeded,
     NoSuchEntity,
@@ -28,9 +30,8 @@ from iamconsole.errors import (
     Throttled,
     ValidationError,
 )
-from policies.authorization import authorize, decide
+from domain.kernel.request_context import Target, new_entity
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.request_context import Target, new_entity
 
 MAX_USERS_PER_ACCOUNT = 5000
 

@@ -12,10 +12,10 @@ from typing import Any
 from django import template
 
 from accounts import access
-from accounts.actors import actor_for
 from accounts.models import Principal
 from accounts.views.mfa import mfa_url
-from iamconsole.errors import AccessDenied
+from domain.kernel.actors import actor_for
+from domain.kernel.errors import AccessDenied
 
 register = template.Library()
 

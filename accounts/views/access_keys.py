@@ -13,8 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import access, services, show_once
-from accounts.actors import actor_for
-from accounts.csv_files import csv_text
 from accounts.forms import (
     ACCESS_KEY_USE_CASES,
     AccessKeyDescriptionForm,
@@ -24,7 +22,9 @@ from accounts.forms import (
 )
 from accounts.models import AccessKey, Principal
 from accounts.views.denial import shows_denial
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import actor_for
+from domain.kernel.csv_files import csv_text
+from domain.kernel.errors import AccessDenied, IamError
 
 # The secret waits in accounts.show_once between Create and the Retrieve page: shown once
 # there and once as the .csv file; it leaves on Done, when another key is created for the

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import access, services
-from accounts.actors import actor_for
 from accounts.forms import add_service_error
 from accounts.passwords import DEFAULT_RULES
 from accounts.security_forms import PasswordPolicyForm
 from accounts.services.password_policy import validate_password_policy
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 FORM_TEMPLATE = "accounts/settings/password_policy_form.html"
 

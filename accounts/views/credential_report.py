@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import access, services
-from accounts.actors import actor_for
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 
 @require_http_methods(["GET", "POST"])

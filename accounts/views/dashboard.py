@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import access, services
-from accounts.actors import actor_for
 from accounts.forms import AccountAliasForm, add_service_error
 from accounts.recommendations import security_recommendations
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 
 def signin_url(request: HttpRequest, account_ref: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from iamconsole.errors import AccessDenied
+from domain.kernel.errors import AccessDenied
 
 View = Callable[..., HttpResponse]
 

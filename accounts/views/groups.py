@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import access, list_preferences, services
-from accounts.actors import Actor, actor_for
 from accounts.forms import (
     ConfirmDeleteForm,
     CreateGroupForm,
@@ -25,7 +24,8 @@ from accounts.forms import (
 )
 from accounts.models import Group
 from accounts.views.denial import shows_denial
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError
 from policies import services as policy_services
 
 PER_PAGE = 20

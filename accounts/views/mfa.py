@@ -20,7 +20,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from accounts import access, mfa, services, show_once
-from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.security_forms import (
@@ -40,7 +39,8 @@ from accounts.signin import (
     sign_in_with_mfa,
 )
 from accounts.views.denial import shows_denial
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 # The seed waits (encrypted, in accounts.show_once) from step 1 until two codes are
 # accepted or the person cancels; long enough to install an authenticator app.

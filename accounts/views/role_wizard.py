@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import access, services
-from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.role_forms import RoleDetailsForm, TrustedEntityForm
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError
 from policies.services import check_document
 
 SESSION_KEY = "create_role"

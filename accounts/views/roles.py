@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import access, list_preferences, services
-from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Role
 from accounts.role_forms import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from accounts.services.roles import trusted_entities
 from accounts.views.denial import shows_denial
-from iamconsole.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import services as policy_services
 from policies.forms import DOCUMENT_TEMPLATE
 

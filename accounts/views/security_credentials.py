@@ -16,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import access, password_history, services, show_once
-from accounts.actors import actor_for
 from accounts.forms import add_service_error
 from accounts.models import AccessKey
 from accounts.passwords import DEFAULT_RULES, rules_for
 from accounts.security_forms import ChangePasswordForm
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 ACCESS_KEYS_SECTION = "accounts/access_keys/_section.html"
 GONE = "The secret access key can no longer be retrieved."

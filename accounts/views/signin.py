@@ -13,7 +13,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.actors import actor_for, client_ip
 from accounts.forms import (
     NewPasswordForm,
     RootPasswordForm,
@@ -32,7 +31,8 @@ from accounts.signin import (
     sign_in_root,
     sign_in_user,
 )
-from iamconsole.errors import IamError
+from domain.kernel.actors import actor_for, client_ip
+from domain.kernel.errors import IamError
 
 ROOT_EMAIL_SESSION_KEY = "signin_root_email"
 

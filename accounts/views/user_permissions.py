@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import access, services, user_pickers
-from accounts.actors import Actor, actor_for
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.user_forms import InlinePolicyForm
 from accounts.views.users import user_url
-from iamconsole.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import services as policy_services
 from policies.models import InlinePolicy
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access, arns, list_preferences, services, user_listing, user_wizard
-from accounts.actors import Actor, actor_for
 from accounts.models import Principal
 from accounts.user_forms import ConfirmForm
-from iamconsole.errors import AccessDenied, IamError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError
 
 TABS = [
     ("permissions", "Permissions"),

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.actors import Actor, actor_for
-from iamconsole.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import listing, version_diff
 from policies import services as policy_services
 from policies.engine.summary import counts, summarize

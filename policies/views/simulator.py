@@ -9,9 +9,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
-from accounts.actors import Actor, actor_for
 from accounts.models import Group, Role
-from iamconsole.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import listing, simulator
 from policies.engine import actions as catalogue
 

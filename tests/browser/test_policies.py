@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from accounts.actors import system_actor
 from accounts.models import Principal
+from domain.kernel.actors import system_actor
 from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 from tests.conftest import PASSWORD

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import AccessKey, Principal
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 from policies.services import attach_policy
 

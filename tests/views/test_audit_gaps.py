@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, CredentialReport, Principal
 from accounts.passwords import Rules
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from tests.conftest import PASSWORD
 

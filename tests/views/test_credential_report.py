@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import credential_report, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, CredentialReport, MFADevice, Principal
 from accounts.passwords import Rules
+from domain.kernel.actors import Actor
 
 HEADER = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal, Role
+from domain.kernel.actors import Actor
 
 DEEP_ARRAYS = "[" * 10_000 + "]" * 10_000
 DEEP_OBJECTS = '{"a":' * 10_000 + "1" + "}" * 10_000

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 
 EC2_TRUST = services.service_trust_policy("ec2")

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor, system_actor
 from accounts.models import Group, Principal
+from domain.kernel.actors import Actor, system_actor
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from policies.services import attach_policy
 

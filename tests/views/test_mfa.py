@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import crypto, services
-from accounts.actors import MFA_SESSION_KEY, Actor
 from accounts.models import AuditEvent, MFADevice, Principal
+from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
 from policies.services import attach_policy
 from tests.conftest import PASSWORD

@@ -22,8 +22,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD

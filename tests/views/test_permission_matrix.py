@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import AccessKey, Account, Group, GroupMembership, Principal
+from domain.kernel.actors import Actor
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from policies.services import attach_policy, put_inline_policy
 from tests.conftest import PASSWORD

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.test import Client
 
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 

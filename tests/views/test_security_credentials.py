@@ -6,9 +6,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import crypto, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, MFADevice, Principal
 from accounts.passwords import Rules
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 
 

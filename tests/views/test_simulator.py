@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Account, Principal
+from domain.kernel.actors import Actor
 from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD

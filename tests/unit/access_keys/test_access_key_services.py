@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from accounts import crypto, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, AuditEvent, Principal
 from accounts.services.access_keys import secret_of
-from iamconsole.errors import AccessDenied, DeleteConflict, LimitExceeded, ValidationError
+from domain.kernel.actors import Actor
+from domain.kernel.errors import AccessDenied, DeleteConflict, LimitExceeded, ValidationError
 
 
 def test_a_new_key_has_aws_shaped_id_and_secret_stored_encrypted(

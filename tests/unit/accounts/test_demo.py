@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from accounts import demo
-from accounts.actors import Actor
 from accounts.models import Account, Group, Principal
-from policies.authorization import Target, is_allowed
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import Target, is_allowed
 from policies.models import PolicyAttachment
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from accounts import services
-from accounts.actors import Actor, system_actor
 from accounts.models import AuditEvent, Group, Principal
-from iamconsole.errors import AccessDenied, EntityAlreadyExists, LimitExceeded
+from domain.kernel.actors import Actor, system_actor
+from domain.kernel.errors import AccessDenied, EntityAlreadyExists, LimitExceeded
 
 
 def test_create_user_gives_aws_shaped_ids_and_arns(root_actor: Actor) -> None:

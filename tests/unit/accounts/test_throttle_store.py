@@ -14,11 +14,12 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from accounts import services, throttle, validators
-from accounts.actors import system_actor
+from accounts import services
 from accounts.backends import normalize_email, user_identity, user_name_key
 from accounts.models import ThrottleCounter
-from iamconsole.errors import ValidationError
+from domain.kernel import throttle, validators
+from domain.kernel.actors import system_actor
+from domain.kernel.errors import ValidationError
 from tests.conftest import PASSWORD
 
 WINDOW = throttle.WINDOW_SECONDS

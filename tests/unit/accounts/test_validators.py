@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import validators
-from iamconsole.errors import IamError
+from domain.kernel import validators
+from domain.kernel.errors import IamError
 
 
 @pytest.mark.parametrize("name", ["a", "Mia", "x" * 64, "a+b=c,d.e@f_g-h"])

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from accounts import services
-from accounts.actors import Actor, system_actor
 from accounts.models import AuditEvent, Group, GroupMembership, Principal
 from accounts.services import groups as group_services
-from iamconsole.errors import AccessDenied, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from domain.kernel.actors import Actor, system_actor
+from domain.kernel.errors import AccessDenied, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 

@@ -6,9 +6,9 @@ import pyotp
 import pytest
 
 from accounts import crypto, services
-from accounts.actors import Actor, system_actor
 from accounts.models import AuditEvent, MFADevice, Principal
-from iamconsole.errors import (
+from domain.kernel.actors import Actor, system_actor
+from domain.kernel.errors import (
     AccessDenied,
     EntityAlreadyExists,
     InvalidAuthenticationCode,

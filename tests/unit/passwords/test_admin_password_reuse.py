@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from accounts import password_history, services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, PasswordHistory, Principal
 from accounts.passwords import Rules
-from iamconsole.errors import PasswordPolicyViolation
+from domain.kernel.actors import Actor
+from domain.kernel.errors import PasswordPolicyViolation
 from tests.conftest import PASSWORD
 
 SECOND = "Second-Pass-22"

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from accounts import password_history, services
-from accounts.actors import Actor, system_actor
 from accounts.models import PasswordHistory, PasswordPolicy, Principal
 from accounts.passwords import Rules
-from iamconsole.errors import PasswordPolicyViolation, ValidationError
+from domain.kernel.actors import Actor, system_actor
+from domain.kernel.errors import PasswordPolicyViolation, ValidationError
 from tests.conftest import PASSWORD
 
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from accounts.actors import Actor
 from accounts.models import Principal
-from iamconsole.errors import (
+from domain.kernel.actors import Actor
+from domain.kernel.errors import (
     AccessDenied,
     DeleteConflict,
     EntityAlreadyExists,

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from accounts.actors import Actor
 from accounts.models import AuditEvent, Principal
-from iamconsole.errors import AccessDenied, InvalidInput, LimitExceeded
+from domain.kernel.actors import Actor
+from domain.kernel.errors import AccessDenied, InvalidInput, LimitExceeded
 from policies import services
 from policies.models import ManagedPolicy
 

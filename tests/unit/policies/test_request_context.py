@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import access, services
-from accounts.actors import Actor
 from accounts.models import Principal
-from iamconsole.errors import AccessDenied
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import Target, authorize, is_allowed
+from domain.kernel.errors import AccessDenied
+from domain.kernel.request_context import accepted_keys, context_for, tag_request
 from policies import services as policy_services
-from policies.authorization import Target, authorize, is_allowed
 from policies.models import ManagedPolicy
-from policies.request_context import accepted_keys, context_for, tag_request
 
 ACCOUNT = "123456789012"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/vip"

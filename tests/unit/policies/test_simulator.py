@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
-from iamconsole.errors import AccessDenied, MalformedPolicyDocument, ValidationError
+from domain.kernel.actors import Actor
+from domain.kernel.errors import AccessDenied, MalformedPolicyDocument, ValidationError
 from policies import services as policy_services
 from policies import simulator
 from policies.engine import actions as catalogue

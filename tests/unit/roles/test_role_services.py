@@ -5,10 +5,10 @@ import json
 import pytest
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, InstanceProfile, Principal, Role
 from accounts.services import roles as role_services
-from iamconsole.errors import (
+from domain.kernel.actors import Actor
+from domain.kernel.errors import (
     AccessDenied,
     EntityAlreadyExists,
     LimitExceeded,

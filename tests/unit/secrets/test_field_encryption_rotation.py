@@ -10,8 +10,8 @@ from cryptography.fernet import InvalidToken
 from django.core.management import CommandError, call_command
 
 from accounts import crypto, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, MFADevice, Principal
+from domain.kernel.actors import Actor
 
 OLD_SECRET_KEY = "old-secret-key-" + "x" * 40
 NEW_SECRET_KEY = "new-secret-key-" + "y" * 40

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from accounts import crypto, passwords, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, AuditEvent, GroupMembership, MFADevice, Principal
-from iamconsole.errors import AccessDenied, EntityAlreadyExists, PasswordPolicyViolation
+from domain.kernel.actors import Actor
+from domain.kernel.errors import AccessDenied, EntityAlreadyExists, PasswordPolicyViolation
 from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from tests.conftest import PASSWORD

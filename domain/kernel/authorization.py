@@ -5,7 +5,7 @@ cannot limit root) and asks the engine about everyone else, over the policies th
 them. `resource` is the object acted on (a user, role, policy, ...), a `Target` for one
 being created, or an ARN string only for account-wide resources ("*", list wildcards,
 groups): the request context then carries the caller's keys and the keys AWS sends about the
-target and the request (policies.request_context). A denial is recorded in the audit trail
+target and the request (domain.kernel.request_context). A denial is recorded in the audit trail
 and raised as AccessDenied with the engine's AWS-style message.
 """
 
@@ -13,20 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts import audit
-from accounts.actors import Actor
 from accounts.models import AuditEvent, Principal
-from iamconsole.errors import AccessDenied
+from domain.kernel import attachments, audit
+from domain.kernel.actors import Actor
+from domain.kernel.errors import AccessDenied
+from domain.kernel.request_context import Resource, Target, context_for, resource_arn
 from policies.engine import Decision, evaluate
-from policies.request_context import Resource, Target, context_for, resource_arn
 
 __all__ = ["Resource", "Target", "authorize", "decide", "is_allowed", "policies_for"]
 
 
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
     """The policy documents the engine weighs for `principal`'s requests."""
-    from policies import attachments  # noqa: PLC0415 - attachments import models late
-
     return attachments.policies_for(principal)
 
 

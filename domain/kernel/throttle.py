@@ -28,8 +28,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+import redis
 from django.conf import settings
 from django.db import connection
+
+from accounts.models import ThrottleCounter
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_PAIR = 5
@@ -97,8 +100,6 @@ class DatabaseStore:
         return count
 
     def counts(self, keys: list[str]) -> list[int]:
-        from accounts.models import ThrottleCounter
-
         found = dict(
             ThrottleCounter.objects.filter(key__in=keys, expires_at__gt=_now()).values_list(
                 "key", "count"
@@ -107,15 +108,11 @@ class DatabaseStore:
         return [found.get(key, 0) for key in keys]
 
     def mark(self, key: str, ttl: int) -> None:
-        from accounts.models import ThrottleCounter
-
         ThrottleCounter.objects.update_or_create(
             key=key, defaults={"count": 1, "expires_at": _now() + ttl}
         )
 
     def clear(self, key: str) -> None:
-        from accounts.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key=key).delete()
 
 
@@ -133,8 +130,6 @@ class RedisStore:
     """Counters as Redis keys; Redis expires them on its own clock."""
 
     def __init__(self, url: str) -> None:
-        import redis
-
         self.client = redis.Redis.from_url(url)
         self._hit = self.client.register_script(_REDIS_HIT)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from iamconsole.errors import InvalidInput, LimitExceeded, ValidationError
+from domain.kernel.errors import InvalidInput, LimitExceeded, ValidationError
 
 _NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 _PATH = re.compile(r"/|/[\x21-\x7e]+/")

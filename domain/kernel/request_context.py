@@ -1,6 +1,6 @@
 """The condition keys AWS puts in a request about its target resource, built in one place.
 
-AWS evaluates a call in a context that holds the caller's keys (accounts.actors) and keys
+AWS evaluates a call in a context that holds the caller's keys (domain.kernel.actors) and keys
 about the resource and the request: the target's tags (`aws:ResourceTag/<k>`, and for users
 and roles `iam:ResourceTag/<k>`), the user's or role's permissions boundary
 (`iam:PermissionsBoundary`), and what the request carries (`aws:RequestTag/<k>`,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.actors import Actor
 from accounts.models import Account, AuditEvent
+from domain.kernel.actors import Actor
 
 
 def record(
