@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts import services
 from accounts.models import Account, Principal
+from domain import iam as services
 from domain.kernel.actors import Actor, system_actor
 from policies.engine import clear_cache
 

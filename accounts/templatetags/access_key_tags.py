@@ -10,9 +10,9 @@ from typing import Any
 
 from django import template
 
-from accounts import access
 from accounts.models import Principal
-from accounts.services.access_keys import MAX_ACCESS_KEYS
+from domain.iam import access
+from domain.iam.access_keys import MAX_ACCESS_KEYS
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied
 

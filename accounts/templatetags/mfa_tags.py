@@ -11,9 +11,9 @@ from typing import Any
 
 from django import template
 
-from accounts import access
 from accounts.models import Principal
 from accounts.views.mfa import mfa_url
+from domain.iam import access
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from accounts import password_history
+from domain.iam import password_history
 
 register = template.Library()
 

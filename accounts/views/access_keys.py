@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import access, services, show_once
+from accounts import show_once
 from accounts.forms import (
     ACCESS_KEY_USE_CASES,
     AccessKeyDescriptionForm,
@@ -22,6 +22,8 @@ from accounts.forms import (
 )
 from accounts.models import AccessKey, Principal
 from accounts.views.denial import shows_denial
+from domain import iam as services
+from domain.iam import access
 from domain.kernel.actors import actor_for
 from domain.kernel.csv_files import csv_text
 from domain.kernel.errors import AccessDenied, IamError

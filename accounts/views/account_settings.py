@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts import access, services
 from accounts.forms import add_service_error
 from accounts.passwords import DEFAULT_RULES
 from accounts.security_forms import PasswordPolicyForm
-from accounts.services.password_policy import validate_password_policy
+from domain import iam as services
+from domain.iam import access
+from domain.iam.password_policy import validate_password_policy
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from accounts import access, services
+from domain import iam as services
+from domain.iam import access
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

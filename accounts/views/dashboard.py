@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, services
 from accounts.forms import AccountAliasForm, add_service_error
-from accounts.recommendations import security_recommendations
+from domain import iam as services
+from domain.iam import access
+from domain.iam.recommendations import security_recommendations
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, list_preferences, services
+from accounts import list_preferences
 from accounts.forms import (
     ConfirmDeleteForm,
     CreateGroupForm,
@@ -24,9 +24,11 @@ from accounts.forms import (
 )
 from accounts.models import Group
 from accounts.views.denial import shows_denial
+from domain import iam as services
+from domain.iam import access
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
-from policies import services as policy_services
 
 PER_PAGE = 20
 PICKER_ROWS = 50

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
-from accounts import access, mfa, services, show_once
+from accounts import mfa, show_once
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.security_forms import (
@@ -29,7 +29,10 @@ from accounts.security_forms import (
     MFADeviceNameForm,
     MFASignInForm,
 )
-from accounts.signin import (
+from accounts.views.denial import shows_denial
+from domain import iam as services
+from domain.iam import access
+from domain.iam.signin import (
     SignInFailed,
     choose_mfa_device,
     chosen_mfa_device,
@@ -38,7 +41,6 @@ from accounts.signin import (
     remember_device,
     sign_in_with_mfa,
 )
-from accounts.views.denial import shows_denial
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

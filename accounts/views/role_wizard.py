@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts import access, services
 from accounts.forms import add_service_error
 from accounts.role_forms import RoleDetailsForm, TrustedEntityForm
+from domain import iam as services
+from domain.iam import access
+from domain.iam.policies import check_document
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
-from policies.services import check_document
 
 SESSION_KEY = "create_role"
 TRUST_TEMPLATE = """{

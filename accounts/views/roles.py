@@ -12,15 +12,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, list_preferences, services
+from accounts import list_preferences
 from accounts.forms import add_service_error
 from accounts.models import Role
 from accounts.role_forms import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
-from accounts.services.roles import trusted_entities
 from accounts.views.denial import shows_denial
+from domain import iam as services
+from domain.iam import access
+from domain.iam import policies as policy_services
+from domain.iam.roles import trusted_entities
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
-from policies import services as policy_services
 from policies.forms import DOCUMENT_TEMPLATE
 
 PER_PAGE = 20

@@ -15,11 +15,13 @@ from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import access, password_history, services, show_once
+from accounts import show_once
 from accounts.forms import add_service_error
 from accounts.models import AccessKey
 from accounts.passwords import DEFAULT_RULES, rules_for
 from accounts.security_forms import ChangePasswordForm
+from domain import iam as services
+from domain.iam import access, password_history
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts import services
 from accounts.forms import (
     NewPasswordForm,
     RootPasswordForm,
@@ -21,9 +20,10 @@ from accounts.forms import (
     UserSignInForm,
     add_service_error,
 )
-from accounts.password_history import is_expired as password_expired
 from accounts.passwords import rules_for
-from accounts.signin import (
+from domain import iam as services
+from domain.iam.password_history import is_expired as password_expired
+from domain.iam.signin import (
     MFARequired,
     SignInFailed,
     must_set_new_password,

@@ -12,14 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access, services, user_pickers
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.user_forms import InlinePolicyForm
 from accounts.views.users import user_url
+from domain import iam as services
+from domain.iam import access, user_pickers
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
-from policies import services as policy_services
 from policies.models import InlinePolicy
 
 Ctx = dict[str, Any]

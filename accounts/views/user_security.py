@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts import passwords, services, show_once
+from accounts import passwords, show_once
 from accounts.forms import add_service_error
 from accounts.user_forms import ConsoleAccessForm, index, tag_rows
 from accounts.views.user_permissions import _user
 from accounts.views.users import user_url
+from domain import iam as services
 from domain.kernel import validators
 from domain.kernel.errors import AccessDenied, IamError
 

@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import access, arns, list_preferences, services, user_listing, user_wizard
+from accounts import arns, list_preferences, user_wizard
 from accounts.models import Principal
 from accounts.user_forms import ConfirmForm
+from domain import iam as services
+from domain.iam import access, user_listing
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
 

@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts import passwords, services, show_once, user_pickers, user_wizard
+from accounts import passwords, show_once, user_wizard
 from accounts.forms import add_service_error
 from accounts.models import Principal
 from accounts.user_forms import UserDetailsForm, index, tag_rows
 from accounts.user_wizard import WizardState
 from accounts.views.user_permissions import _hidden, _picker_ctx
+from domain import iam as services
+from domain.iam import user_pickers
 from domain.kernel import validators
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.csv_files import csv_text

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access
 from accounts.forms import add_service_error
 from accounts.user_forms import index, tag_rows
+from domain.iam import access
+from domain.iam import policies as policy_services
 from domain.kernel import validators
 from domain.kernel.actors import actor_for
 from domain.kernel.errors import AccessDenied, IamError
-from policies import services as policy_services
 from policies import visual
 from policies.engine import actions as catalogue
 from policies.engine import lint, validate

@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import access
+from domain.iam import access
+from domain.iam import policies as policy_services
+from domain.iam import policy_listing as listing
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
-from policies import listing, version_diff
-from policies import services as policy_services
+from policies import version_diff
 from policies.engine.summary import counts, summarize
 from policies.forms import ConfirmForm
 from policies.models import ManagedPolicy

@@ -10,9 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from accounts.models import Group, Role
+from domain.iam import policy_listing as listing
+from domain.iam import simulator
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
-from policies import listing, simulator
 from policies.engine import actions as catalogue
 
 PREFILL_KINDS = ("user", "group", "role")

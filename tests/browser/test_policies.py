@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from accounts.models import Principal
+from domain.iam import policies as services
 from domain.kernel.actors import system_actor
-from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 from tests.conftest import PASSWORD
 

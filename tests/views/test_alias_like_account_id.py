@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import Account, Principal
+from domain import iam as services
 from domain.kernel import validators
 from domain.kernel.actors import Actor
 from domain.kernel.errors import ValidationError

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from django.test import Client
 from django.utils import timezone
 
-from accounts import credential_report, services
 from accounts.models import AccessKey, CredentialReport, MFADevice, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.iam import credential_report_rows as credential_report
 from domain.kernel.actors import Actor
 
 HEADER = (

@@ -9,8 +9,9 @@ import io
 import pytest
 from django.test import Client
 
-from accounts import credential_report, services
 from accounts.models import Account, Principal
+from domain import iam as services
+from domain.iam import credential_report_rows as credential_report
 from domain.kernel.actors import Actor
 from domain.kernel.csv_files import cell, csv_text
 from tests.conftest import PASSWORD

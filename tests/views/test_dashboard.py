@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import Account
+from domain import iam as services
 
 
 def test_root_sees_account_id_sign_in_url_and_counts(

@@ -21,10 +21,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts import services
 from accounts.models import Principal
+from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
-from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import AuditEvent, PasswordPolicy, Principal
 from accounts.passwords import Rules
+from domain import iam as services
 from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 

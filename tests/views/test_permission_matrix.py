@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import AccessKey, Account, Group, GroupMembership, Principal
+from domain import iam as services
+from domain.iam.policies import attach_policy, put_inline_policy
 from domain.kernel.actors import Actor
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.services import attach_policy, put_inline_policy
 from tests.conftest import PASSWORD
 
 DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'

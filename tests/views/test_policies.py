@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Principal
+from domain.iam import policies as services
 from domain.kernel.actors import Actor
-from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 
 

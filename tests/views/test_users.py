@@ -7,10 +7,10 @@ import re
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import Account, Principal
+from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
-from policies import services as policy_services
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from accounts import demo
+from domain.iam import demo
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.key_rotation import rotate_stored_secrets
+from domain.iam.key_rotation import rotate_stored_secrets
 
 
 class Command(BaseCommand):

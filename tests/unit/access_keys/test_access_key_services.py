@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import crypto, services
+from accounts import crypto
 from accounts.models import AccessKey, AuditEvent, Principal
-from accounts.services.access_keys import secret_of
+from domain import iam as services
+from domain.iam.access_keys import secret_of
 from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied, DeleteConflict, LimitExceeded, ValidationError
 
@@ -89,7 +90,7 @@ def test_a_user_without_permission_cannot_create_keys_for_another(
 
 
 def test_a_description_needs_tag_user_permission(root_actor: Actor, alice: Principal) -> None:
-    from policies.services import attach_policy, create_policy
+    from domain.iam.policies import attach_policy, create_policy
 
     policy = create_policy(
         actor=root_actor,

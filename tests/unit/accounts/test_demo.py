@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from accounts import demo
 from accounts.models import Account, Group, Principal
+from domain.iam import demo
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import Target, is_allowed
 from policies.models import PolicyAttachment
@@ -77,7 +77,7 @@ def test_demo_is_idempotent_and_reset_rebuilds_it(db) -> None:  # type: ignore[n
 
 
 def test_every_demo_user_can_pass_the_forced_reset_at_first_sign_in(db) -> None:  # type: ignore[no-untyped-def]
-    from accounts import services
+    from domain import iam as services
 
     result = demo.load()
     for name, password in result.user_passwords.items():

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import services
 from accounts.models import AuditEvent, Group, Principal
+from domain import iam as services
 from domain.kernel.actors import Actor, system_actor
 from domain.kernel.errors import AccessDenied, EntityAlreadyExists, LimitExceeded
 

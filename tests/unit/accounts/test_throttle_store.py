@@ -14,9 +14,9 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from accounts import services
 from accounts.backends import normalize_email, user_identity, user_name_key
 from accounts.models import ThrottleCounter
+from domain import iam as services
 from domain.kernel import throttle, validators
 from domain.kernel.actors import system_actor
 from domain.kernel.errors import ValidationError

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import services
 from accounts.models import AuditEvent, Group, GroupMembership, Principal
-from accounts.services import groups as group_services
+from domain import iam as services
+from domain.iam import groups as group_services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, system_actor
 from domain.kernel.errors import AccessDenied, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'

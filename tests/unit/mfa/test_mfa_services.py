@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from accounts import crypto, services
+from accounts import crypto
 from accounts.models import AuditEvent, MFADevice, Principal
+from domain import iam as services
 from domain.kernel.actors import Actor, system_actor
 from domain.kernel.errors import (
     AccessDenied,

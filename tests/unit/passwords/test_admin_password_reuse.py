@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import password_history, services
 from accounts.models import AuditEvent, PasswordHistory, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.iam import password_history
 from domain.kernel.actors import Actor
 from domain.kernel.errors import PasswordPolicyViolation
 from tests.conftest import PASSWORD

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import password_history, services
 from accounts.models import PasswordHistory, PasswordPolicy, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.iam import password_history
 from domain.kernel.actors import Actor, system_actor
 from domain.kernel.errors import PasswordPolicyViolation, ValidationError
 from tests.conftest import PASSWORD

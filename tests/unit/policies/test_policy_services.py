@@ -5,6 +5,7 @@ import json
 import pytest
 
 from accounts.models import Principal
+from domain.iam import policies as services
 from domain.kernel.actors import Actor
 from domain.kernel.errors import (
     AccessDenied,
@@ -13,7 +14,6 @@ from domain.kernel.errors import (
     InvalidInput,
     LimitExceeded,
 )
-from policies import services
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 
 

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from accounts.models import AuditEvent, Principal
+from domain.iam import policies as services
 from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied, InvalidInput, LimitExceeded
-from policies import services
 from policies.models import ManagedPolicy
 
 DOCUMENT = json.dumps(

@@ -8,13 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import access, services
 from accounts.models import Principal
+from domain import iam as services
+from domain.iam import access
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import Target, authorize, is_allowed
 from domain.kernel.errors import AccessDenied
 from domain.kernel.request_context import accepted_keys, context_for, tag_request
-from policies import services as policy_services
 from policies.models import ManagedPolicy
 
 ACCOUNT = "123456789012"

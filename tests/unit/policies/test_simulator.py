@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import services
 from accounts.models import Principal
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.iam import simulator
 from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied, MalformedPolicyDocument, ValidationError
-from policies import services as policy_services
-from policies import simulator
 from policies.engine import actions as catalogue
 from policies.models import ManagedPolicy
 

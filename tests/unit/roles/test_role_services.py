@@ -4,9 +4,10 @@ import json
 
 import pytest
 
-from accounts import services
 from accounts.models import AuditEvent, InstanceProfile, Principal, Role
-from accounts.services import roles as role_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.iam import roles as role_services
 from domain.kernel.actors import Actor
 from domain.kernel.errors import (
     AccessDenied,
@@ -15,7 +16,6 @@ from domain.kernel.errors import (
     MalformedPolicyDocument,
     ValidationError,
 )
-from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 EC2_TRUST = role_services.service_trust_policy("ec2")
@@ -156,7 +156,7 @@ def test_a_user_without_policies_cannot_create_a_role_and_the_denial_is_audited(
 def test_the_demo_has_an_ec2_role_with_its_profile_and_a_two_version_policy(
     db, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from accounts import demo
+    from domain.iam import demo
 
     monkeypatch.setattr(demo, "ROOT_PASSWORD_FILE", tmp_path / "pw")
     account = demo.load().account

@@ -9,8 +9,9 @@ import pytest
 from cryptography.fernet import InvalidToken
 from django.core.management import CommandError, call_command
 
-from accounts import crypto, services
+from accounts import crypto
 from accounts.models import AccessKey, MFADevice, Principal
+from domain import iam as services
 from domain.kernel.actors import Actor
 
 OLD_SECRET_KEY = "old-secret-key-" + "x" * 40

@@ -4,11 +4,12 @@ import json
 
 import pytest
 
-from accounts import crypto, passwords, services
+from accounts import crypto, passwords
 from accounts.models import AccessKey, AuditEvent, GroupMembership, MFADevice, Principal
+from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied, EntityAlreadyExists, PasswordPolicyViolation
-from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from tests.conftest import PASSWORD
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import password_history, passwords
+from accounts import passwords
 from accounts.models import Principal
-from accounts.services.users import check_password_meets_policy
+from domain.iam import password_history
+from domain.iam.users import check_password_meets_policy
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts import ids
 from accounts.models import Group, Principal, Role
+from domain.iam import tagging
+from domain.iam.tagging import tag_request_context
 from domain.kernel import audit, request_context, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -82,8 +84,6 @@ def create_policy(
 ) -> ManagedPolicy:
     """CreatePolicy; with tags, as the Review and create step sends them, the actor also
     needs iam:TagPolicy (with aws:RequestTag/aws:TagKeys), as in AWS."""
-    from accounts.services.tagging import tag_request_context  # noqa: PLC0415 - import cycle
-
     validators.policy_name(name)
     validators.path(path)
     account = actor.account
@@ -149,8 +149,6 @@ def _taggable(policy: ManagedPolicy) -> None:
 
 def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str]]) -> None:
     """TagPolicy: adds tags or replaces the values of keys spelled exactly the same."""
-    from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
-
     if policy.is_aws_managed:
         authorize(actor, "iam:TagPolicy", policy, tagging.tag_request_context(tags))
         _taggable(policy)
@@ -161,8 +159,6 @@ def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str
 
 def untag_policy(*, actor: Actor, policy: ManagedPolicy, keys: list[str]) -> None:
     """UntagPolicy: removes the tags whose keys match exactly."""
-    from accounts.services import tagging  # noqa: PLC0415 - accounts.services imports us
-
     if policy.is_aws_managed:
         authorize(actor, "iam:UntagPolicy", policy, {"aws:TagKeys": list(keys)})
         _taggable(policy)

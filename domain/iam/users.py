@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import arns, ids, password_history, passwords
+from accounts import arns, ids, passwords
 from accounts.models import (
     AccessKey,
     Account,
@@ -17,8 +17,8 @@ from accounts.models import (
     PasswordHistory,
     Principal,
 )
-from accounts.services import tagging
-from accounts.services.tagging import tag_request_context
+from domain.iam import password_history, tagging
+from domain.iam.tagging import tag_request_context
 from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, decide

@@ -11,14 +11,14 @@ from django.db import IntegrityError, transaction
 
 from accounts import arns, ids
 from accounts.models import Account, InstanceProfile, Role
-from accounts.services import tagging
+from domain.iam import tagging
+from domain.iam.policies import MAX_ATTACHED, check_document
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, ValidationError
 from domain.kernel.request_context import Target, new_entity, tag_request
 from policies.models import InlinePolicy, PolicyAttachment
-from policies.services import MAX_ATTACHED, check_document
 
 if TYPE_CHECKING:
     from policies.models import ManagedPolicy

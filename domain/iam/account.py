@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import ids, passwords
 from accounts.backends import normalize_email
 from accounts.models import Account, PasswordPolicy, Principal
-from accounts.services.password_policy import validate_password_policy
+from domain.iam.password_policy import validate_password_policy
 from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize

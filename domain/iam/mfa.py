@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import arns, crypto, mfa
 from accounts.models import MFADevice, Principal
-from accounts.services.users import confirm_current_password
+from domain.iam.users import confirm_current_password
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize

@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 
 from accounts import arns, ids
 from accounts.models import Account, Group, GroupMembership, Principal
+from domain.iam.policies import MAX_ATTACHED, QUOTA_NAMES, attach_policy
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.services import MAX_ATTACHED, QUOTA_NAMES, attach_policy
 
 MAX_GROUPS_PER_USER = 10
 MAX_GROUPS_PER_ACCOUNT = 300

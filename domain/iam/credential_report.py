@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import credential_report
 from accounts.models import Account, CredentialReport
+from domain.iam import credential_report_rows as credential_report
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize

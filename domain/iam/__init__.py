@@ -6,39 +6,34 @@ hold no business logic of their own. Each concern has its own module; this packa
 re-exports them so callers write `services.create_user(...)`.
 """
 
-from accounts.services.access_keys import (
+from domain.iam.access_keys import (
     NewAccessKey,
     create_access_key,
     delete_access_key,
     update_access_key,
 )
-from accounts.services.account import (
-    delete_account_alias,
-    set_account_alias,
-    set_password_policy,
-    sign_up,
-)
-from accounts.services.credential_report import generate_credential_report
-from accounts.services.groups import (
+from domain.iam.account import delete_account_alias, set_account_alias, set_password_policy, sign_up
+from domain.iam.credential_report import generate_credential_report
+from domain.iam.groups import (
     add_user_to_group,
     create_group,
     delete_group,
     remove_user_from_group,
     update_group,
 )
-from accounts.services.login_profiles import (
+from domain.iam.login_profiles import (
     create_login_profile,
     delete_login_profile,
     update_login_profile,
 )
-from accounts.services.mfa import (
+from domain.iam.mfa import (
     deactivate_mfa_device,
     enable_virtual_mfa_device,
     prepare_virtual_mfa_device,
     resync_mfa_device,
     verify_mfa_code,
 )
-from accounts.services.roles import (
+from domain.iam.roles import (
     account_trust_policy,
     create_role,
     delete_role,
@@ -48,13 +43,13 @@ from accounts.services.roles import (
     update_assume_role_policy,
     update_role,
 )
-from accounts.services.user_creation import NewUser, create_user_from_wizard
-from accounts.services.user_permissions import (
+from domain.iam.user_creation import NewUser, create_user_from_wizard
+from domain.iam.user_permissions import (
     add_user_to_groups,
     attach_user_policies,
     copy_user_permissions,
 )
-from accounts.services.users import (
+from domain.iam.users import (
     change_own_password,
     check_password_meets_policy,
     check_user_name_is_free,

@@ -8,12 +8,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from accounts import demo_mfa, demo_roles, passwords, services
+from accounts import passwords
 from accounts.models import Account, Principal
+from domain import iam as services
+from domain.iam import demo_mfa, demo_roles
+from domain.iam import policies as policy_services
 from domain.kernel.actors import system_actor
 from iamconsole import private_files
-from policies import services as policy_services
-from policies.models import ManagedPolicy
+from policies.models import ManagedPolicy, PolicyVersion
 from policies.sync import sync_managed_policies
 
 DEMO_ACCOUNT_ID = "111122223333"
@@ -124,6 +126,6 @@ def _aws_policy(name: str) -> ManagedPolicy:
     between tests (transactional_db) has none, so load the catalogue again then."""
     policy = ManagedPolicy.objects.filter(account=None, name=name).first()
     if policy is None:
-        sync_managed_policies()
+        sync_managed_policies(ManagedPolicy, PolicyVersion)
         policy = ManagedPolicy.objects.get(account=None, name=name)
     return policy

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Group, Principal
-from accounts.services.groups import add_user_to_group
+from domain.iam import policies as policy_services
+from domain.iam.groups import add_user_to_group
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import Resource, authorize
-from policies import services as policy_services
 from policies.models import InlinePolicy, ManagedPolicy
 
 

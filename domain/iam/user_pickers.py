@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 
 from accounts import arns
 from accounts.models import Group, Principal
-from accounts.user_listing import users_for_list
+from domain.iam.user_listing import users_for_list
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.search import name_contains

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from accounts import arns
 from accounts.models import Account, Group, Principal, Role
+from domain.iam import access
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, is_allowed
 from domain.kernel.errors import NoSuchEntity
@@ -155,8 +156,6 @@ def entity_from_key(
     actor: Actor, key: str, *, action: str | None = None
 ) -> Principal | Group | Role:
     """The user, group or role a picker value ("role:web") names; Http404 when unknown."""
-    from accounts import access  # noqa: PLC0415 - access imports policies.models
-
     kind, _, name = key.partition(":")
     getters = {"user": access.get_user, "group": access.get_group, "role": access.get_role}
     if kind not in getters or not name:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 
-from accounts import services
 from accounts.models import Principal
+from domain import iam as services
+from domain.iam.policies import attach_policy, create_policy
 from domain.kernel.actors import Actor
 
 FORCE_MFA_POLICY_NAME = "Force_MFA"
@@ -93,8 +94,6 @@ FORCE_MFA_POLICY = json.dumps(
 
 def load(actor: Actor, users: dict[str, Principal]) -> None:
     """Creates Force_MFA, attaches it to the MFARequired group and puts James in it."""
-    from policies.services import attach_policy, create_policy  # noqa: PLC0415 - app loading
-
     policy = create_policy(
         actor=actor,
         name=FORCE_MFA_POLICY_NAME,

@@ -10,10 +10,10 @@ from django.contrib.auth import authenticate, login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from accounts import password_history
 from accounts.backends import find_root, find_user, root_identity, user_identity
 from accounts.models import AuditEvent, MFADevice, Principal
-from accounts.services.mfa import verify_mfa_code
+from domain.iam import password_history
+from domain.iam.mfa import verify_mfa_code
 from domain.kernel import audit, throttle
 from domain.kernel.actors import MFA_SESSION_KEY, Actor, client_ip
 

@@ -10,22 +10,18 @@ from django.db import transaction
 
 from accounts import arns
 from accounts.models import Group, GroupMembership, Principal
-from accounts.services.groups import MAX_GROUPS_PER_USER
-from accounts.services.login_profiles import change_password_policy, change_password_policy_needed
-from accounts.services.tagging import tag_request_context
-from accounts.services.user_permissions import authorize_grants, permissions_of
-from accounts.services.users import (
-    check_password_meets_policy,
-    check_user_name_is_free,
-    insert_user,
-)
+from domain.iam.groups import MAX_GROUPS_PER_USER
+from domain.iam.login_profiles import change_password_policy, change_password_policy_needed
+from domain.iam.policies import MAX_ATTACHED
+from domain.iam.tagging import tag_request_context
+from domain.iam.user_permissions import authorize_grants, permissions_of
+from domain.iam.users import check_password_meets_policy, check_user_name_is_free, insert_user
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import LimitExceeded
 from domain.kernel.request_context import Target, new_entity
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.services import MAX_ATTACHED
 
 MAX_POLICIES_PER_USER = MAX_ATTACHED["user"]
 

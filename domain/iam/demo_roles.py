@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from accounts import services
+from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
-from policies import services as policy_services
-from policies.models import ManagedPolicy
+from policies.models import ManagedPolicy, PolicyVersion
 from policies.sync import sync_managed_policies
 
 EC2_ROLE = "EC2-S3-Access"
@@ -36,7 +36,7 @@ def _document(actions: list[str]) -> str:
 def _aws_policy(name: str) -> ManagedPolicy:
     policy = ManagedPolicy.objects.filter(account=None, name=name).first()
     if policy is None:  # a flushed test database: load the catalogue again
-        sync_managed_policies()
+        sync_managed_policies(ManagedPolicy, PolicyVersion)
         policy = ManagedPolicy.objects.get(account=None, name=name)
     return policy
 
