@@ -51,6 +51,7 @@ test: $(VENV)/.installed-test chromium
 	$(PY) manage.py check --fail-level WARNING
 	HTTPS=true $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.installed-test chromium
@@ -64,6 +65,7 @@ bench: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -192,18 +192,28 @@ def _count(model: type[Model], fk: str) -> Any:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def list_users_for_picking(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
-    """IAM users offered in pickers (iam:ListUsers), e.g. Create group's users list."""
+def list_users_for_picking(
+    actor: Actor, *, search: str = "", not_in: Group | None = None
+) -> QuerySet[Principal]:
+    """IAM users offered in pickers (iam:ListUsers), e.g. Create group's users list;
+    `not_in` leaves out a group's members (Add users to a group)."""
     authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
     users = Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
+    if not_in is not None:
+        users = users.exclude(iam_groups=not_in)
     users = name_contains(users, search)
     return users.order_by(Lower("name")).only("id", "name", "path", "account_id", "created_at")
 
 
-def list_policies_for_picking(actor: Actor, *, search: str = "") -> QuerySet[ManagedPolicy]:
-    """AWS managed and this account's customer managed policies (iam:ListPolicies)."""
+def list_policies_for_picking(
+    actor: Actor, *, search: str = "", not_attached_to: Group | None = None
+) -> QuerySet[ManagedPolicy]:
+    """AWS managed and this account's customer managed policies (iam:ListPolicies);
+    `not_attached_to` leaves out a group's attached policies (Attach policies)."""
     authorize(actor, "iam:ListPolicies", "*")
     policies = ManagedPolicy.objects.filter(Q(account__isnull=True) | Q(account=actor.account))
+    if not_attached_to is not None:
+        policies = policies.exclude(attachments__group=not_attached_to)
     policies = name_contains(policies, search)
     return policies.order_by(Lower("name")).only(
         "id", "name", "path", "account_id", "job_function", "description"
@@ -343,3 +353,72 @@ def role_inline_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
 def role_instance_profiles(actor: Actor, role: Role) -> list[InstanceProfile]:
     authorize(actor, "iam:ListInstanceProfilesForRole", role)
     return list(InstanceProfile.objects.filter(role=role))
+
+
+# Readers the console pages use around a call that already authorized (a list page's count,
+# the rows a delete dialog confirms, the document an edit form starts from). Each is scoped
+# to the actor's account, so another account's object is never found.
+
+
+def user_count(actor: Actor) -> int:
+    """How many IAM users the account has (the Users page's "(n)", after ListUsers)."""
+    return Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER).count()
+
+
+def selected_users(actor: Actor, names: list[str]) -> list[Principal]:
+    """The account's users among `names` (unknown names are skipped), sorted by name; their
+    boundaries come along, as authorizing each deletion's DetachUserPolicy reads them."""
+    users = Principal.objects.select_related("account", "permissions_boundary").filter(
+        account=actor.account, kind=Principal.Kind.USER, name__in=names
+    )
+    return sorted(users, key=lambda u: u.name.lower())
+
+
+def selected_groups(actor: Actor, names: list[str]) -> list[Group]:
+    """The account's groups among `names` (unknown names are skipped)."""
+    return list(Group.objects.filter(account=actor.account, name__in=names))
+
+
+def user_named(actor: Actor, name: str) -> Principal | None:
+    """The account's IAM user with exactly this name, or None (the permissions copy source;
+    CopyUserPermissions authorizes reading it)."""
+    if names_nothing(name):
+        return None
+    return Principal.objects.filter(
+        account=actor.account, kind=Principal.Kind.USER, name=name
+    ).first()
+
+
+def user_inline_policy(actor: Actor, user: Principal, name: str) -> InlinePolicy | None:
+    """`user`'s inline policy `name` (the user came from get_user), or None."""
+    if user.account_id != actor.account.id:
+        return None
+    return InlinePolicy.objects.filter(user=user, name=name).first()
+
+
+def group_inline_policy(actor: Actor, group: Group, name: str) -> InlinePolicy | None:
+    """`group`'s inline policy `name` (the group came from get_group), or None."""
+    if group.account_id != actor.account.id:
+        return None
+    return group.inline_policies.filter(name=name).first()
+
+
+def role_inline_policy(actor: Actor, role: Role, name: str) -> InlinePolicy | None:
+    """`role`'s inline policy `name` (the role came from get_role), or None."""
+    if role.account_id != actor.account.id:
+        return None
+    return role.inline_policies.filter(name=name).first()
+
+
+def access_key(actor: Actor, owner: Principal, access_key_id: str) -> AccessKey | None:
+    """`owner`'s access key with this ID (the owner came from get_user), or None."""
+    if owner.account_id != actor.account.id:
+        return None
+    return AccessKey.objects.filter(principal=owner, access_key_id=access_key_id).first()
+
+
+def root_access_keys(actor: Actor) -> list[AccessKey]:
+    """The root user's own access keys (IAM policies cannot limit root); none for others."""
+    if not actor.principal.is_root:
+        return []
+    return list(AccessKey.objects.filter(principal=actor.principal))

@@ -103,13 +103,14 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
     )
     if taken.exists():
         raise EntityAlreadyExists(_exists_message(new_name), field="name")
-    old_arn = group.arn
+    old_arn, old_name = group.arn, group.name
     try:
         with transaction.atomic():
             group.name = new_name
             group.save(update_fields=["name"])
             audit.record(actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name})
     except IntegrityError:
+        group.name = old_name  # the caller's object keeps the name the database kept
         raise EntityAlreadyExists(_exists_message(new_name), field="name") from None
     return group
 

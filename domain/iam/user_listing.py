@@ -1,6 +1,6 @@
 """Reads behind the Users pages: the list with AWS's columns (in a constant number of
 queries, whatever the row count; page size and visible columns are the person's list
-preferences, `accounts.list_preferences.USERS`) and what a user's detail tabs show."""
+preferences, `console.flows.list_preferences.USERS`) and what a user's detail tabs show."""
 
 from __future__ import annotations
 
