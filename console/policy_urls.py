@@ -7,7 +7,7 @@ from console.views import editor, policies, simulator
 _NAME = r"(?P<name>[\w+=,.@-]{1,128})"
 
 urlpatterns = [
-    # Policies (policies/views.py) and the policy simulator (policies/simulator views)
+    # Policies (console/views/policies.py, editor.py) and the policy simulator (simulator.py)
     path("policies/", policies.policy_list, name="policy_list"),
     path("policies/create/", editor.policy_create, name="policy_create"),
     path("policies/validate/", editor.validate_document, name="policy_validate"),

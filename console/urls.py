@@ -38,7 +38,7 @@ urlpatterns = [
         list_preferences.save_list_preferences,
         name="list_preferences",
     ),
-    # Users and access keys (accounts/views/users.py, wizard.py, access_keys.py)
+    # Users and access keys (console/views/users.py, wizard.py, access_keys.py)
     path("users/", users.user_list, name="user_list"),
     path("users/delete/", users.delete_users, name="user_delete"),
     path("users/create/", wizard.wizard_start, name="user_create"),
@@ -138,7 +138,7 @@ urlpatterns = [
         access_keys.access_key_delete,
         name="access_key_delete",
     ),
-    # User groups (accounts/views/groups.py)
+    # User groups (console/views/groups.py)
     path("groups/", groups.group_list, name="group_list"),
     path("groups/create/", groups.group_create, name="group_create"),
     path("groups/delete/", groups.group_delete, name="group_delete"),
@@ -175,7 +175,7 @@ urlpatterns = [
         groups.group_inline_delete,
         name="group_inline_delete",
     ),
-    # Roles (accounts/views/roles.py)
+    # Roles (console/views/roles.py)
     path("roles/", roles.role_list, name="role_list"),
     path("roles/delete/", roles.role_delete, name="role_delete"),
     path("roles/create/", role_wizard.create_step_trust, name="role_create"),

@@ -1,9 +1,11 @@
-"""The operations layer for accounts, users, groups, roles and credentials.
+"""The operations layer: accounts, users, groups, roles, policies and credentials.
 
 Every change is a function here: it authorizes the actor, validates, writes inside one
 transaction and records an audit event. Views, commands and the API call these and
 hold no business logic of their own. Each concern has its own module; this package
-re-exports them so callers write `services.create_user(...)`.
+re-exports the account, user, group, role and credential operations, so callers may write
+`from domain import iam` and `iam.create_user(...)` (the console's views import it as
+`services`); policies are in `domain.iam.policies`.
 """
 
 from domain.iam.access_keys import (
