@@ -56,6 +56,7 @@ test: $(VENV)/.installed-test chromium
 	$(PY) manage.py check --fail-level WARNING
 	HTTPS=true $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PYTEST_FAST)
 	$(PYTEST_BROWSER)
 
@@ -71,6 +72,7 @@ bench: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

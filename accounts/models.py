@@ -353,7 +353,7 @@ class CredentialReport(models.Model):
 
 
 class ThrottleCounter(models.Model):
-    """A throttle counter (accounts.throttle's database store): nothing evicts it early.
+    """A throttle counter (domain.kernel.throttle's database store): nothing evicts it early.
 
     `key` is a SHA-256 of what is counted; `expires_at` is epoch seconds, so the store's
     one upsert statement compares plain numbers on SQLite and PostgreSQL alike.
@@ -364,7 +364,7 @@ class ThrottleCounter(models.Model):
     expires_at = models.FloatField(db_index=True)
 
     class Meta:
-        db_table = "accounts_throttlecounter"  # named in accounts.throttle's SQL
+        db_table = "accounts_throttlecounter"  # named in domain.kernel.throttle's SQL
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… = {self.count}"

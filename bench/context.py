@@ -23,7 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from policies.request_context import Target, context_for  # noqa: E402
+from domain.kernel.request_context import Target, context_for  # noqa: E402
 
 ARN = "arn:aws:iam::123456789012:user/vip"
 BOUNDARY = "arn:aws:iam::123456789012:policy/XCompanyBoundaries"

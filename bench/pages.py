@@ -42,9 +42,10 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import resolve  # noqa: E402
 
-from accounts import crypto, ids, services  # noqa: E402
-from accounts.actors import system_actor  # noqa: E402
+from accounts import crypto, ids
 from accounts.models import AccessKey, GroupMembership, Principal  # noqa: E402
+from domain import iam as services
+from domain.kernel.actors import system_actor  # noqa: E402
 from iamconsole.views import not_built  # noqa: E402
 from policies.models import ManagedPolicy  # noqa: E402
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.signin import must_set_new_password
+from domain.iam.signin import must_set_new_password
 
 
 class RejectNulBytesMiddleware:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "policies",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -129,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     private_files.protect_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Throttle counters live in Redis when REDIS_URL is set, else in a table (accounts.throttle):
+# Throttle counters live in Redis when REDIS_URL is set, else in a table (domain.kernel.throttle):
 # never in a cache, which may cull them before they expire.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if redis_url := REDIS_URL:

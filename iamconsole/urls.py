@@ -1,6 +1,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("accounts.urls")),
-    path("", include("policies.urls")),
+    path("", include("console.urls")),
+    path("", include("console.policy_urls")),
 ]

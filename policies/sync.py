@@ -20,16 +20,13 @@ def aws_policy_unique_id(name: str) -> str:
     return "ANPA" + "".join(_ID_ALPHABET[b % 32] for b in digest[:17])
 
 
-def sync_managed_policies(policy_model: Any = None, version_model: Any = None) -> tuple[int, int]:
+def sync_managed_policies(policy_model: Any, version_model: Any) -> tuple[int, int]:
     """Creates missing AWS managed policies and updates changed ones.
 
-    Returns (created, updated). The model arguments let a data migration pass its
-    historical models.
+    Returns (created, updated). The caller passes the models: data migration 0002 its
+    historical ones, the sync command and the demo loader `ManagedPolicy` and `PolicyVersion`
+    (this module sits below the models, so migrations can load the catalogue).
     """
-    if policy_model is None or version_model is None:
-        from policies.models import ManagedPolicy, PolicyVersion  # noqa: PLC0415
-
-        policy_model, version_model = ManagedPolicy, PolicyVersion
     existing = {
         p.name: p
         for p in policy_model.objects.filter(account__isnull=True).only("id", "name", "updated_at")

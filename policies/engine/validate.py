@@ -23,7 +23,7 @@ from .conditions import (
     scalar_text,
 )
 from .errors import EngineError, PolicyError
-from .glob import has_wildcard
+from .glob import glob_match, has_wildcard
 from .jsonpos import (
     MAX_DEPTH,
     JsonSyntaxError,
@@ -33,6 +33,7 @@ from .jsonpos import (
     check_syntax,
     parse_with_positions,
 )
+from .lint import lint_document
 from .policy import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS, VALID_VERSIONS
 
 KINDS = ("managed", "inline-user", "inline-group", "inline-role", "trust", "resource")
@@ -316,8 +317,6 @@ def _trust_action_ok(action: str) -> bool:
         return True
     if not lower.startswith("sts:") or not has_wildcard(lower):
         return False
-    from .glob import glob_match
-
     return any(glob_match(lower, a) for a in TRUST_ACTIONS)
 
 
@@ -453,6 +452,4 @@ def _valid_structure(plain: object, kind: str) -> bool:
 
 def lint(text: str, *, kind: str = "managed") -> list[PolicyError]:
     """Warnings for a document IAM accepts but that is probably not what was meant."""
-    from .lint import lint_document
-
     return lint_document(text, kind=kind)

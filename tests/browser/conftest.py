@@ -8,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from policies.models import ManagedPolicy, PolicyVersion
+from policies.sync import sync_managed_policies
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -52,6 +55,4 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
 def aws_managed_policies(transactional_db) -> None:  # type: ignore[no-untyped-def]
     """The AWS managed policy rows: the migration loads them, but live-server tests flush
     the database between tests."""
-    from policies.sync import sync_managed_policies  # noqa: PLC0415
-
-    sync_managed_policies()
+    sync_managed_policies(ManagedPolicy, PolicyVersion)

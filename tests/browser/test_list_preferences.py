@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from accounts import services
-from accounts.actors import system_actor
 from accounts.models import Principal
+from domain import iam as services
+from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
 

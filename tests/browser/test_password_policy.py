@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from accounts import services
-from accounts.actors import system_actor
 from accounts.models import PasswordPolicy, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
 

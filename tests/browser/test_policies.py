@@ -5,9 +5,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from accounts.actors import system_actor
 from accounts.models import Principal
-from policies import services
+from domain.iam import policies as services
+from domain.kernel.actors import system_actor
 from policies.models import ManagedPolicy, PolicyVersion
 from tests.conftest import PASSWORD
 

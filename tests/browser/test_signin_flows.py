@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts import demo as demo_data
 from accounts.models import Account, Principal
+from domain.iam import demo as demo_data
 from tests.conftest import PASSWORD
 
 

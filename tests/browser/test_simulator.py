@@ -4,10 +4,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from accounts import services
-from accounts.actors import system_actor
 from accounts.models import Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
 DEVELOPERS_S3 = """{

@@ -6,11 +6,11 @@ import io
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import AccessKey, Principal
+from domain import iam as services
+from domain.iam.policies import attach_policy
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
-from policies.services import attach_policy
 
 USE_CASE = {"use_case": "cli", "confirm": "on"}
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services, validators
-from accounts.actors import Actor
 from accounts.models import Account, Principal
-from iamconsole.errors import ValidationError
+from domain import iam as services
+from domain.kernel import validators
+from domain.kernel.actors import Actor
+from domain.kernel.errors import ValidationError
 from tests.conftest import PASSWORD
 
 

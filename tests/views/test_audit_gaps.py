@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, CredentialReport, Principal
 from accounts.passwords import Rules
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 
 DENY_CHANGE = (

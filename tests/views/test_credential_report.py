@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from django.test import Client
 from django.utils import timezone
 
-from accounts import credential_report, services
-from accounts.actors import Actor
 from accounts.models import AccessKey, CredentialReport, MFADevice, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.iam import credential_report_rows as credential_report
+from domain.kernel.actors import Actor
 
 HEADER = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"

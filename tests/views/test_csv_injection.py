@@ -9,10 +9,11 @@ import io
 import pytest
 from django.test import Client
 
-from accounts import credential_report, services
-from accounts.actors import Actor
-from accounts.csv_files import cell, csv_text
 from accounts.models import Account, Principal
+from domain import iam as services
+from domain.iam import credential_report_rows as credential_report
+from domain.kernel.actors import Actor
+from domain.kernel.csv_files import cell, csv_text
 from tests.conftest import PASSWORD
 
 FORMULA_NAMES = ["=1+2", "+1+2", "-1+2", "@A1", "=cmd"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pyotp
 from django.test import Client
 
-from accounts import services, throttle
 from accounts.models import Account, AuditEvent, MFADevice, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.kernel import throttle
 from tests.conftest import PASSWORD
 from tests.views.test_mfa import SECRET, give_device, sign_in_root
 

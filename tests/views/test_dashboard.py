@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
 from accounts.models import Account
+from domain import iam as services
 
 
 def test_root_sees_account_id_sign_in_url_and_counts(
@@ -20,8 +20,8 @@ def test_root_sees_account_id_sign_in_url_and_counts(
 def test_counts_never_include_another_account(
     root_client: Client, outsider_account, root_actor
 ) -> None:  # type: ignore[no-untyped-def]
-    from accounts.actors import system_actor
     from accounts.models import Principal
+    from domain.kernel.actors import system_actor
 
     outsider_root = Principal.objects.get(account=outsider_account)
     services.create_user(actor=system_actor(outsider_root), name="x1")

@@ -9,9 +9,9 @@ import html
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal, Role
+from domain import iam as services
+from domain.kernel.actors import Actor
 
 DEEP_ARRAYS = "[" * 10_000 + "]" * 10_000
 DEEP_OBJECTS = '{"a":' * 10_000 + "1" + "}" * 10_000
@@ -132,7 +132,7 @@ def test_a_very_long_filter_finds_nothing_and_does_not_fail(
 def test_the_readers_never_query_with_a_name_longer_than_any_iam_name(
     root_actor: Actor, alice: Principal, web: Role, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    from accounts import access
+    from domain.iam import access
 
     with django_assert_num_queries(0):
         for reader in (access.get_user, access.get_group, access.get_role):

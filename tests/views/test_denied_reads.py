@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 
 EC2_TRUST = services.service_trust_policy("ec2")
 POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'

@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor, system_actor
 from accounts.models import Group, Principal
+from domain import iam as services
+from domain.iam.policies import attach_policy
+from domain.kernel.actors import Actor, system_actor
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
-from policies.services import attach_policy
 
 DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
+from domain import iam as services
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 
 USER_DEFAULT_HEADERS = [

@@ -8,11 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts import crypto, services
-from accounts.actors import MFA_SESSION_KEY, Actor
+from accounts import crypto
 from accounts.models import AuditEvent, MFADevice, Principal
+from domain import iam as services
+from domain.iam.policies import attach_policy
+from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
-from policies.services import attach_policy
 from tests.conftest import PASSWORD
 
 
@@ -300,8 +301,8 @@ def test_the_device_page_without_a_correct_password_goes_to_sign_in(db) -> None:
 
 @pytest.fixture
 def force_mfa(root_actor: Actor, alice: Principal) -> None:
-    from accounts import demo_mfa
-    from policies.services import create_policy
+    from domain.iam import demo_mfa
+    from domain.iam.policies import create_policy
 
     policy = create_policy(actor=root_actor, name="Force_MFA", document=demo_mfa.FORCE_MFA_POLICY)
     group = services.create_group(actor=root_actor, name="MFARequired")

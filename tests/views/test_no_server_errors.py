@@ -21,10 +21,10 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
 from tests.routes import named_routes

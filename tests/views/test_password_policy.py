@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, PasswordPolicy, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 
 CUSTOM = {

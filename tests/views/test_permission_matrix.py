@@ -25,10 +25,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import AuditEvent, Principal
-from policies.services import put_inline_policy
+from domain import iam as services
+from domain.iam.policies import put_inline_policy
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 from tests.matrix_world import S3, World, build_world, give_device
 from tests.routes import named_routes

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.test import Client
 
-from accounts.actors import Actor
 from accounts.models import Principal
-from policies import services
+from domain.iam import policies as services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy, PolicyVersion
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal, Role
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 
 DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}'

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import AccessKey, Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy, PolicyAttachment
 from tests.conftest import PASSWORD
 
@@ -279,7 +279,7 @@ def test_the_delegated_admin_creates_users_only_with_the_company_boundary(
 
 
 def services_root(account: Any) -> Actor:
-    from accounts.actors import system_actor  # noqa: PLC0415 - only this helper needs it
+    from domain.kernel.actors import system_actor
 
     return system_actor(Principal.objects.get(account=account, kind=Principal.Kind.ROOT))
 

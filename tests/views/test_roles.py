@@ -5,10 +5,10 @@ import json
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import InstanceProfile, Principal, Role
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 
 EC2_TRUST = services.service_trust_policy("ec2")

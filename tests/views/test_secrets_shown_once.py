@@ -16,8 +16,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from accounts import crypto, show_once
+from accounts import crypto
 from accounts.models import AccessKey, AuditEvent, MFADevice, Principal
+from console.flows import show_once
 
 ROOT_RETRIEVE = "/security-credentials/root-access-key/retrieve/"
 ROOT_CSV = "/security-credentials/root-access-key/rootkey.csv"

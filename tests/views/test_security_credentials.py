@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from accounts import crypto, services
-from accounts.actors import Actor
+from accounts import crypto
 from accounts.models import AccessKey, MFADevice, Principal
 from accounts.passwords import Rules
+from domain import iam as services
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import system_actor
 from accounts.models import AuditEvent, Principal
+from domain import iam as services
+from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
 INCORRECT = "Your authentication information is incorrect."

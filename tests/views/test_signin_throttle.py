@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services, throttle
-from accounts.actors import system_actor
 from accounts.models import AuditEvent, Principal, ThrottleCounter
+from domain import iam as services
+from domain.kernel import throttle
+from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD, make_account
 
 TOO_MANY = "Too many failed sign-in attempts"

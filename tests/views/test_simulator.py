@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import services
-from accounts.actors import Actor
 from accounts.models import Principal
-from policies import services as policy_services
+from domain import iam as services
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 
 REPORTS = (

@@ -1,0 +1,2 @@
+"""Session flows the views share: wizards, show-once secrets, list preferences, the visual
+policy editor's choices."""

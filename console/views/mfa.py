@@ -1,0 +1,242 @@
+"""MFA pages: assign a virtual device (name, then set up), resync, remove, and the
+sign-in MFA pages (which device, then its code).
+
+Every page serves both the signed-in principal's own devices (/security-credentials/mfa/)
+and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+
+from accounts import mfa
+from accounts.models import Principal
+from console.flows import show_once
+from console.forms import add_service_error
+from console.forms.security import (
+    ConfirmPasswordForm,
+    MFACodesForm,
+    MFADeviceChoiceForm,
+    MFADeviceNameForm,
+    MFASignInForm,
+)
+from console.links import mfa_url
+from console.views.denial import shows_denial
+from domain import iam as services
+from domain.iam import access
+from domain.iam.signin import (
+    SignInFailed,
+    choose_mfa_device,
+    chosen_mfa_device,
+    mfa_devices,
+    pending_mfa_principal,
+    remember_device,
+    sign_in_with_mfa,
+)
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError
+
+# The seed waits (encrypted, in console.flows.show_once) from step 1 until two codes are
+# accepted or the person cancels; long enough to install an authenticator app.
+SEED_TTL = timedelta(minutes=30)
+
+
+def _owner(actor: Actor, name: str | None) -> Principal:
+    if name is None:
+        return actor.principal
+    return access.get_user(actor, name, action="iam:ListMFADevices")
+
+
+def owner_page(owner: Principal, principal: Principal) -> str:
+    """Where the owner's devices are listed: one's own credentials or the user's page."""
+    if owner.pk == principal.pk:
+        return reverse("my_security_credentials")
+    try:
+        return reverse("user_detail", args=[owner.name]) + "?tab=security_credentials"
+    except NoReverseMatch:
+        return reverse("user_list")
+
+
+def _ctx(request: HttpRequest, owner: Principal, **extra: object) -> dict[str, object]:
+    ctx: dict[str, object] = {
+        "owner": owner,
+        "nav": "users" if owner.pk != request.user.pk else "",
+        "back_url": owner_page(owner, request.user),  # type: ignore[arg-type]
+    }
+    return ctx | extra
+
+
+@shows_denial("users")
+def assign(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """Step 1: the device name and type."""
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    form = MFADeviceNameForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form)
+    if request.method == "POST" and form.is_valid():
+        device_name = form.cleaned_data["name"].strip()
+        try:
+            secret = services.prepare_virtual_mfa_device(actor=actor, owner=owner, name=device_name)
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            show_once.stash(
+                request,
+                show_once.MFA_SEED,
+                owner.pk,
+                {"name": device_name, "secret": secret},
+                uses=[],
+                ttl=SEED_TTL,
+            )
+            return redirect(mfa_url("setup", owner, actor.principal))
+    return render(request, "accounts/mfa/assign.html", ctx)
+
+
+@never_cache
+@shows_denial("users")
+def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """Step 2: QR code or secret key, then two consecutive codes; Cancel forgets the seed."""
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    if request.method == "POST" and "cancel" in request.POST:
+        show_once.forget(request, show_once.MFA_SEED, owner.pk)
+        return redirect(owner_page(owner, actor.principal))
+    pending = show_once.peek(request, show_once.MFA_SEED, owner.pk)
+    if pending is None:
+        return redirect(mfa_url("assign", owner, actor.principal))
+    form = MFACodesForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device_name=pending["name"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enable_virtual_mfa_device(
+                actor=actor, owner=owner, name=pending["name"], secret=pending["secret"],
+                code1=form.cleaned_data["code1"], code2=form.cleaned_data["code2"],
+            )  # fmt: skip
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            show_once.forget(request, show_once.MFA_SEED, owner.pk)
+            messages.success(request, f"MFA device {pending['name']} assigned.")
+            return redirect(ctx["back_url"])
+    label = actor.account.alias or actor.account.id
+    uri = mfa.otpauth_uri(
+        secret=pending["secret"], device_name=pending["name"], account_label=label,
+        issuer=settings.MFA_ISSUER,
+    )  # fmt: skip
+    ctx["qr_svg"] = mark_safe(mfa.qr_svg(uri))  # noqa: S308 - generated by qrcode, no input markup
+    ctx["secret"] = pending["secret"]
+    return render(request, "accounts/mfa/setup.html", ctx)
+
+
+@shows_denial("users")
+def resync(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    device = access.get_mfa_device(actor, owner, device_id)
+    form = MFACodesForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resync_mfa_device(
+                actor=actor, device=device, code1=form.cleaned_data["code1"],
+                code2=form.cleaned_data["code2"],
+            )  # fmt: skip
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"MFA device {device.name} resynchronized.")
+            return redirect(ctx["back_url"])
+    return render(request, "accounts/mfa/resync.html", ctx)
+
+
+@shows_denial("users")
+def remove(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
+    actor = actor_for(request)
+    owner = _owner(actor, name)
+    device = access.get_mfa_device(actor, owner, device_id)
+    form = ConfirmPasswordForm(request.POST or None)
+    ctx = _ctx(request, owner, form=form, device=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deactivate_mfa_device(
+                actor=actor, device=device, password=form.cleaned_data["password"]
+            )
+        except AccessDenied as denied:
+            ctx["denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"MFA device {device.name} removed.")
+            return redirect(ctx["back_url"])
+    return render(request, "accounts/mfa/remove.html", ctx)
+
+
+def _after_sign_in(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next", "")
+    safe = target.startswith("/") and not target.startswith("//")
+    return redirect(target if safe else "dashboard")
+
+
+def _with_next(request: HttpRequest, name: str) -> str:
+    """The URL of sign-in step `name`, keeping where the person was going."""
+    target = request.GET.get("next", "")
+    return reverse(name) + (f"?{urlencode({'next': target})}" if target else "")
+
+
+@login_not_required
+def signin_mfa(request: HttpRequest) -> HttpResponse:
+    """The second sign-in page: the code of the chosen MFA device, after a correct password."""
+    principal = pending_mfa_principal(request)
+    if principal is None:
+        return redirect("signin")
+    device = chosen_mfa_device(request, principal)
+    if device is None:
+        return redirect(_with_next(request, "signin_mfa_device"))
+    form = MFASignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            principal = sign_in_with_mfa(request, code=form.cleaned_data["code"])
+        except SignInFailed as failure:
+            form.add_error("code", failure.message)
+        else:
+            return remember_device(request, _after_sign_in(request), principal)
+    ctx = {"form": form, "pending": principal, "device": device}
+    ctx["several"] = len(mfa_devices(principal)) > 1
+    ctx["choose_url"] = _with_next(request, "signin_mfa_device")
+    return render(request, "accounts/mfa/signin_mfa.html", ctx)
+
+
+@login_not_required
+def signin_mfa_device(request: HttpRequest) -> HttpResponse:
+    """With several devices, AWS first asks which one the code will come from."""
+    principal = pending_mfa_principal(request)
+    if principal is None:
+        return redirect("signin")
+    devices = mfa_devices(principal)
+    data = request.POST if request.method == "POST" else None  # nothing picked is an error
+    form = MFADeviceChoiceForm(data, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            choose_mfa_device(request, principal, form.cleaned_data["device"])
+        except SignInFailed as failure:
+            form.add_error("device", failure.message)
+        else:
+            return redirect(_with_next(request, "signin_mfa"))
+    ctx = {"form": form, "pending": principal, "devices": devices}
+    return render(request, "accounts/mfa/signin_mfa_device.html", ctx)

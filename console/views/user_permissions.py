@@ -1,0 +1,217 @@
+"""A user's Permissions and Groups tabs: add permissions (groups, copy, attach), detach,
+inline policies, the permissions boundary, group membership."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Principal
+from console.forms import add_service_error
+from console.forms.users import InlinePolicyForm
+from console.views.users import user_url
+from domain import iam as services
+from domain.iam import access, user_pickers
+from domain.iam import policies as policy_services
+from domain.kernel.actors import Actor, actor_for
+from domain.kernel.errors import AccessDenied, IamError, ValidationError
+
+Ctx = dict[str, Any]
+
+
+def _user(request: HttpRequest, name: str) -> tuple[Actor, Principal | None, Ctx]:
+    """The actor, the user (None when reading it is denied) and the base context."""
+    actor = actor_for(request)
+    ctx: Ctx = {"nav": "users", "name": name}
+    try:
+        user = access.get_user(actor, name)
+    except AccessDenied as denied:
+        ctx["denied"] = denied.message
+        return actor, None, ctx
+    ctx["user"] = user
+    return actor, user, ctx
+
+
+def _picker_ctx(actor: Actor, data: Any, ctx: Ctx, lists: tuple[str, ...]) -> None:
+    """Filter + page of each list the page shows; a denied list read shows its message."""
+    readers = {
+        "groups": user_pickers.groups,
+        "users": lambda a, q: user_pickers.users(a, q, exclude=ctx.get("name", "")),
+        "policies": user_pickers.policies,
+    }
+    for kind in lists:
+        query = str(data.get(f"{kind}_q", "")).strip()[:128]
+        ctx[f"{kind}_q"] = query
+        try:
+            rows = readers[kind](actor, query)
+        except AccessDenied as denied:
+            ctx[f"{kind}_denied"] = denied.message
+        else:
+            ctx[f"{kind}_page"] = user_pickers.page(rows, data.get(f"{kind}_page"))
+
+
+def add_permissions(request: HttpRequest, name: str) -> HttpResponse:
+    """Add permissions: add to groups, copy permissions, or attach policies directly."""
+    actor, user, ctx = _user(request, name)
+    option = request.POST.get("option") or request.GET.get("option") or "groups"
+    ctx["option"] = option if option in ("groups", "copy", "policies") else "groups"
+    if user is not None and request.method == "POST" and "add" in request.POST:
+        try:
+            _add(actor, user, ctx["option"], request.POST)
+        except AccessDenied as denied:
+            ctx["action_denied"] = denied.message
+        except IamError as error:
+            ctx["error"] = error.message
+        else:
+            messages.success(request, "Permissions added.")
+            return redirect(user_url(user))
+    _picker_ctx(actor, request.POST or request.GET, ctx, ("groups", "users", "policies"))
+    ctx["checked_groups"] = request.POST.getlist("groups")
+    ctx["checked_policies"] = request.POST.getlist("policies")
+    ctx["copy_from"] = request.POST.get("copy_from", "")
+    _hidden(ctx)
+    return render(request, "accounts/users/add_permissions.html", ctx)
+
+
+def _hidden(ctx: Ctx) -> None:
+    off = user_pickers.off_page
+    ctx["hidden_groups"] = off(ctx.get("groups_page"), ctx.get("checked_groups", []), "name")
+    ctx["hidden_policies"] = off(ctx.get("policies_page"), ctx.get("checked_policies", []), "arn")
+    ctx["hidden_users"] = off(ctx.get("users_page"), [ctx.get("copy_from", "")], "name")
+    ctx["hidden_boundary"] = off(ctx.get("boundary_page"), [ctx.get("boundary", "")], "arn")
+
+
+def _add(actor: Actor, user: Principal, option: str, data: Any) -> None:
+    if option == "groups":
+        groups = user_pickers.groups_by_name(actor, data.getlist("groups"))
+        services.add_user_to_groups(actor=actor, user=user, groups=groups)
+    elif option == "policies":
+        policies = user_pickers.policies_by_arn(actor, data.getlist("policies"))
+        services.attach_user_policies(actor=actor, user=user, policies=policies)
+    else:
+        source = access.user_named(actor, data.get("copy_from", ""))
+        if source is None:
+            raise ValidationError("Choose a user to copy permissions from.", field="copy_from")
+        services.copy_user_permissions(actor=actor, user=user, source=source)
+
+
+def add_to_groups(request: HttpRequest, name: str) -> HttpResponse:
+    """The Groups tab's "Add user to groups" is Add permissions with its first option."""
+    return redirect(reverse("user_add_permissions", args=[name]) + "?option=groups")
+
+
+@require_POST
+def detach_policy(request: HttpRequest, name: str) -> HttpResponse:
+    actor, user, ctx = _user(request, name)
+    if user is None:
+        messages.error(request, ctx["denied"])
+        return redirect("user_list")
+    try:
+        policy = policy_services.attachable_policy(actor, request.POST.get("policy", ""))
+        policy_services.detach_policy(actor=actor, target=user, policy=policy)
+    except IamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Policy {policy.name} removed.")
+    return redirect(user_url(user))
+
+
+def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResponse:
+    """Create or edit an inline policy as JSON; the service validates the document."""
+    actor, user, ctx = _user(request, name)
+    existing = access.user_inline_policy(actor, user, policy) if user else None
+    if policy and user is not None and existing is None:
+        raise Http404("The user policy cannot be found.")
+    initial = {"name": policy, "document": existing.document if existing else _EMPTY}
+    form = InlinePolicyForm(request.POST or None, initial=initial)
+    ctx |= {"form": form, "editing": bool(policy)}
+    if user is not None and request.method == "POST" and form.is_valid():
+        new_name = policy or form.cleaned_data["name"]
+        try:
+            policy_services.put_inline_policy(
+                actor=actor, target=user, name=new_name, document=form.cleaned_data["document"]
+            )
+        except AccessDenied as denied:
+            ctx["action_denied"] = denied.message
+        except IamError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Policy {new_name} saved.")
+            return redirect(user_url(user))
+    return render(request, "accounts/users/inline_policy.html", ctx)
+
+
+_EMPTY = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [], "Resource": []}]},
+    indent=2,
+)
+
+
+@require_POST
+def delete_inline_policy(request: HttpRequest, name: str, policy: str) -> HttpResponse:
+    actor, user, ctx = _user(request, name)
+    if user is None:
+        messages.error(request, ctx["denied"])
+        return redirect("user_list")
+    try:
+        policy_services.delete_inline_policy(actor=actor, target=user, name=policy)
+    except IamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Policy {policy} removed.")
+    return redirect(user_url(user))
+
+
+def set_boundary(request: HttpRequest, name: str) -> HttpResponse:
+    actor, user, ctx = _user(request, name)
+    if user is not None and request.method == "POST" and "set" in request.POST:
+        try:
+            policy = policy_services.attachable_policy(actor, request.POST.get("boundary", ""))
+            policy_services.put_permissions_boundary(actor=actor, target=user, policy=policy)
+        except AccessDenied as denied:
+            ctx["action_denied"] = denied.message
+        except IamError:
+            ctx["error"] = "Choose a policy to use as the permissions boundary."
+        else:
+            messages.success(request, f"Permissions boundary set to {policy.name}.")
+            return redirect(user_url(user))
+    _picker_ctx(actor, request.POST or request.GET, ctx, ("policies",))
+    return render(request, "accounts/users/boundary.html", ctx)
+
+
+@require_POST
+def delete_boundary(request: HttpRequest, name: str) -> HttpResponse:
+    actor, user, ctx = _user(request, name)
+    if user is None:
+        messages.error(request, ctx["denied"])
+        return redirect("user_list")
+    try:
+        policy_services.delete_permissions_boundary(actor=actor, target=user)
+    except IamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Permissions boundary removed.")
+    return redirect(user_url(user))
+
+
+@require_POST
+def remove_from_group(request: HttpRequest, name: str) -> HttpResponse:
+    actor, user, ctx = _user(request, name)
+    if user is None:
+        messages.error(request, ctx["denied"])
+        return redirect("user_list")
+    group_name = request.POST.get("group", "")
+    try:
+        group = access.get_group(actor, group_name, action="iam:RemoveUserFromGroup")
+        services.remove_user_from_group(actor=actor, group=group, user=user)
+    except (IamError, Http404) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+    else:
+        messages.success(request, f"{user.name} removed from {group.name}.")
+    return redirect(user_url(user, "groups"))

@@ -1,0 +1,1 @@
+"""The operations layer: what the doors (console, management commands) call."""

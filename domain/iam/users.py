@@ -1,0 +1,304 @@
+"""IAM users and their passwords."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts import arns, ids, passwords
+from accounts.models import (
+    AccessKey,
+    Account,
+    AuditEvent,
+    Group,
+    GroupMembership,
+    MFADevice,
+    PasswordHistory,
+    Principal,
+)
+from domain.iam import password_history, tagging
+from domain.iam.tagging import tag_request_context
+from domain.kernel import audit, throttle, validators
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize, decide
+from domain.kernel.errors import (
+    EntityAlreadyExists,
+    LimitExceeded,
+    NoSuchEntity,
+    PasswordPolicyViolation,
+    Throttled,
+    ValidationError,
+)
+from domain.kernel.request_context import Target, new_entity
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+
+MAX_USERS_PER_ACCOUNT = 5000
+
+
+# --- users -------------------------------------------------------------------------
+
+
+def create_user(
+    *,
+    actor: Actor,
+    name: str,
+    path: str = "/",
+    password: str | None = None,
+    password_reset_required: bool = False,
+    tags: list[tuple[str, str]] | None = None,
+) -> Principal:
+    """Creates an IAM user; with `password`, also its console access (login profile)."""
+    validators.user_name(name)
+    validators.path(path)
+    account = actor.account
+    arn = arns.user_arn(account.id, name, path)
+    requested = tag_request_context(tags) if tags else None
+    authorize(actor, "iam:CreateUser", Target(arn), requested)
+    if password is not None:
+        # CreateLoginProfile comes after CreateUser: the user has its tags by then.
+        authorize(actor, "iam:CreateLoginProfile", new_entity(arn, tags=tags))
+    if tags:
+        authorize(actor, "iam:TagUser", Target(arn), requested)
+    tag_list = validators.tags(tags or [], case_insensitive_keys=True)
+    if password is not None:
+        check_password_meets_policy(account, password)
+    check_user_name_is_free(account, name)
+    with transaction.atomic():
+        user = insert_user(
+            actor,
+            name=name,
+            path=path,
+            password=password,
+            password_reset_required=password_reset_required,
+            tags=tag_list,
+        )
+    return user
+
+
+def insert_user(
+    actor: Actor,
+    *,
+    name: str,
+    path: str,
+    password: str | None,
+    password_reset_required: bool,
+    tags: list[dict[str, str]],
+) -> Principal:
+    """Writes a new user row (callers authorize and validate, inside their transaction)."""
+    account = actor.account
+    arn = arns.user_arn(account.id, name, path)
+    # The account row is locked while users are counted, so two concurrent creates
+    # cannot both pass the quota check.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if Principal.objects.filter(account=account, kind=Principal.Kind.USER).count() >= (
+        MAX_USERS_PER_ACCOUNT
+    ):
+        raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {MAX_USERS_PER_ACCOUNT}.")
+    user = Principal(
+        account=account,
+        kind=Principal.Kind.USER,
+        name=name,
+        path=path,
+        unique_id=ids.unique_id(ids.USER_PREFIX),
+        tags=tags,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+        user.password_last_changed = timezone.now()
+        user.password_reset_required = password_reset_required
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name") from None
+    audit.record(actor, "iam:CreateUser", arn)
+    if password is not None:
+        audit.record(actor, "iam:CreateLoginProfile", arn)
+    if tags:
+        audit.record(actor, "iam:TagUser", arn, details={"keys": [t["Key"] for t in tags]})
+    return user
+
+
+def check_user_name_is_free(account: Account, name: str) -> None:
+    """Names are unique per account ignoring case (the wizard checks this at step 1)."""
+    validators.user_name(name)
+    if _user_exists(account, name):
+        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name")
+
+
+def _user_exists(account: Account, name: str) -> bool:
+    return (
+        Principal.objects.filter(account=account, kind=Principal.Kind.USER)
+        .annotate(lname=Lower("name"))
+        .filter(lname=name.lower())
+        .exists()
+    )
+
+
+def check_password_meets_policy(account: Account, password: str, field: str = "password") -> None:
+    """Raises PasswordPolicyViolation when `password` breaks the account's password policy."""
+    broken = passwords.problems(
+        password, passwords.rules_for(account), forbidden=(account.name, _root_email(account))
+    )
+    if broken:
+        raise PasswordPolicyViolation(" ".join(broken), field=field)
+
+
+def _root_email(account: Account) -> str:
+    root = Principal.objects.filter(account=account, kind=Principal.Kind.ROOT).first()
+    return root.email or "" if root else ""
+
+
+def delete_user(*, actor: Actor, user: Principal) -> None:
+    """Deletes a user the way the console does: first its group memberships, password,
+    access keys, MFA devices and inline policies, then detaches its managed policies and
+    clears its boundary (the policies themselves stay), all in one transaction.
+
+    The console makes one API call per step, so each step that has something to remove
+    is authorized too: a user allowed only iam:DeleteUser cannot delete a user with keys.
+    """
+    arn = user.arn
+    authorize(actor, "iam:DeleteUser", user)
+    plan = _deletion_plan(user)
+    for action, resource, context in plan:
+        authorize(actor, action, resource, context)
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None:
+            raise NoSuchEntity(f"The user with name {user.name} cannot be found.")
+        GroupMembership.objects.filter(principal=locked).delete()
+        AccessKey.objects.filter(principal=locked).delete()
+        MFADevice.objects.filter(principal=locked).delete()
+        InlinePolicy.objects.filter(user=locked).delete()
+        PolicyAttachment.objects.filter(user=locked).delete()
+        PasswordHistory.objects.filter(principal=locked).delete()
+        for action, resource, context in plan:
+            audit.record(actor, action, resource.arn, details=_plain(context) | {"user": user.name})
+        locked.delete()
+        audit.record(actor, "iam:DeleteUser", arn)
+
+
+def _plain(context: dict[str, object] | None) -> dict[str, object]:
+    return dict(context or {})
+
+
+def _deletion_plan(
+    user: Principal,
+) -> list[tuple[str, Principal | Group, dict[str, object] | None]]:
+    """The calls the console makes before DeleteUser, for what `user` actually has."""
+    plan: list[tuple[str, Principal | Group, dict[str, object] | None]] = []
+    for group in Group.objects.filter(groupmembership__principal=user):
+        plan.append(("iam:RemoveUserFromGroup", group, None))
+    if user.has_usable_password():
+        plan.append(("iam:DeleteLoginProfile", user, None))
+    for key_id in AccessKey.objects.filter(principal=user).values_list("access_key_id", flat=True):
+        plan.append(("iam:DeleteAccessKey", user, {"accessKeyId": key_id}))
+    for device in MFADevice.objects.filter(principal=user):
+        plan.append(("iam:DeactivateMFADevice", user, {"serialNumber": device.arn}))
+    for name in InlinePolicy.objects.filter(user=user).values_list("name", flat=True):
+        plan.append(("iam:DeleteUserPolicy", user, {"policyName": name}))
+    for policy in ManagedPolicy.objects.filter(attachments__user=user):
+        plan.append(("iam:DetachUserPolicy", user, {"iam:PolicyARN": policy.arn}))
+    if user.permissions_boundary_id:
+        plan.append(("iam:DeleteUserPermissionsBoundary", user, None))
+    return plan
+
+
+# --- tags --------------------------------------------------------------------------
+
+
+def tag_user(*, actor: Actor, user: Principal, tags: list[tuple[str, str]]) -> None:
+    tagging.add_tags(actor=actor, obj=user, action="iam:TagUser", tags=tags)
+
+
+def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
+    tagging.remove_tags(actor=actor, obj=user, action="iam:UntagUser", keys=keys)
+
+
+# --- own password ------------------------------------------------------------------
+
+
+def change_own_password(*, actor: Actor, old_password: str, new_password: str) -> None:
+    """A user (or root) changes their own password, e.g. at a forced reset."""
+    principal = actor.principal
+    if not principal.is_root:
+        _authorize_change_password(actor)
+    confirm_current_password(
+        actor, old_password, action="iam:ChangePassword", resource=principal.arn
+    )
+    if new_password == old_password:
+        raise PasswordPolicyViolation(
+            "The new password must be different from the current password.",
+            field="new_password",
+        )
+    if principal.is_root:
+        # The root user follows AWS's default rules, never the account's IAM policy.
+        broken = passwords.problems(
+            new_password,
+            passwords.DEFAULT_RULES,
+            forbidden=(principal.account.name, principal.email or ""),
+        )
+        if broken:
+            raise PasswordPolicyViolation(" ".join(broken), field="new_password")
+    else:
+        check_password_meets_policy(principal.account, new_password, field="new_password")
+        password_history.check_not_reused(
+            principal, new_password, passwords.rules_for(principal.account)
+        )
+    with transaction.atomic():
+        password_history.remember_current_password(principal)
+        principal.set_password(new_password)
+        principal.password_last_changed = timezone.now()
+        principal.password_reset_required = False
+        principal.save(
+            update_fields=["password", "password_last_changed", "password_reset_required"]
+        )
+        audit.record(actor, "iam:ChangePassword", principal.arn)
+
+
+def confirm_current_password(
+    actor: Actor,
+    password: str,
+    *,
+    action: str,
+    resource: str,
+    field: str = "old_password",
+    message: str = "The current password is incorrect.",
+) -> None:
+    """The acting principal re-enters their own password (a password change, an MFA
+    device removal): throttled per principal, and every wrong one is audited."""
+    principal = actor.principal
+    if throttle.current_password_blocked(principal.unique_id):
+        audit.record(
+            actor, action, resource, outcome=AuditEvent.Outcome.FAILED, error_code="Throttling"
+        )
+        raise Throttled(throttle.CURRENT_PASSWORD_MESSAGE, field=field)
+    if not password or not principal.check_password(password):
+        throttle.current_password_failed(principal.unique_id)
+        audit.record(
+            actor,
+            action,
+            resource,
+            outcome=AuditEvent.Outcome.FAILED,
+            error_code="Failed authentication",
+            details={"reason": "wrong current password"},
+        )
+        raise ValidationError(message, field=field)
+
+
+def _authorize_change_password(actor: Actor) -> None:
+    """AWS lets users change their own password when the account's password policy
+    allows it, and otherwise only with iam:ChangePassword (IAMUserChangePassword)."""
+    me = actor.principal
+    decision = decide(actor, "iam:ChangePassword", me)
+    if decision is not None and decision.effect == "explicit_deny":
+        authorize(actor, "iam:ChangePassword", me)  # records the denial, then raises
+    if passwords.rules_for(actor.account).allow_users_to_change:
+        return
+    # An expired password (without hard expiry) must be changeable at sign-in.
+    if password_history.is_expired(actor.principal):
+        return
+    authorize(actor, "iam:ChangePassword", me)

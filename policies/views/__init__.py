@@ -1,1 +1,0 @@
-"""Views of the policy pages, the policy editor and the policy simulator."""
