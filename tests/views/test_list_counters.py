@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-
 pytestmark = pytest.mark.django_db
 
 
