@@ -511,7 +511,7 @@ def test_get_session_token_bounds_and_root_is_held_to_one_hour(
 def test_get_access_key_info_names_the_account(root_actor: Actor, alice: Principal) -> None:
     key = services.create_access_key(actor=root_actor, user=alice)
     assert (
-        sts.get_access_key_info(actor=root_actor, access_key_id=key.access_key_id)
+        sts.get_access_key_info(actor=root_actor, access_key_id=key.key.access_key_id)
         == alice.account_id
     )
 
