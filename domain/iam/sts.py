@@ -690,10 +690,17 @@ class RecentRole:
 
 
 def remember_switch_role(
-    *, actor: Actor, account_id: str, role_name: str, display_name: str, color: str, now: datetime
+    *,
+    actor: Actor,
+    account_id: str,
+    role_name: str,
+    display_name: str,
+    color: str,
+    now: datetime | None = None,
 ) -> list[RecentRole]:
     """Puts a role first in the person's recent roles (the last five are kept)."""
     principal = actor.principal
+    now = now or datetime.now(UTC)
     with transaction.atomic():
         RecentSwitchRole.objects.update_or_create(
             principal=principal,

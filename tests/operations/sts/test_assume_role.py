@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts import crypto, mfa
-from accounts.models import Account, AuditEvent, MFADevice, Principal, Role, TemporaryCredential
+from accounts.models import AuditEvent, MFADevice, Principal, Role, TemporaryCredential
 from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.iam import sts
@@ -22,7 +22,7 @@ from domain.kernel.errors import (
     ValidationError,
 )
 from domain.kernel.sessions import resolve_temporary_credentials
-from tests.conftest import PASSWORD, make_account
+from tests.conftest import make_account
 
 ALLOW_ASSUME = json.dumps(
     {
