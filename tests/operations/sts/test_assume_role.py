@@ -573,3 +573,30 @@ def test_revoking_sessions_denies_older_sessions_and_not_newer_ones(
         )
     )
     assert is_allowed(new, "iam:ListUsers", resource)
+
+
+def test_the_prune_command_keeps_credentials_expired_less_than_a_day_ago(
+    root_actor: Actor, alice: Principal
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    role = make_role(root_actor, "Admin", trust(alice.arn))
+    now = datetime.now(UTC)
+    sts.assume_role(
+        actor=as_user(alice),
+        role_arn=role.arn,
+        role_session_name="old",
+        now=now - timedelta(days=2),
+    )
+    sts.assume_role(
+        actor=as_user(alice),
+        role_arn=role.arn,
+        role_session_name="recent",
+        now=now - timedelta(hours=2),
+    )
+    out = StringIO()
+    call_command("prune_temporary_credentials", stdout=out)
+    assert "1 expired temporary credential(s) deleted." in out.getvalue()
+    assert list(TemporaryCredential.objects.values_list("session_name", flat=True)) == ["recent"]
