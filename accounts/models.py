@@ -368,3 +368,79 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… = {self.count}"
+
+
+class TemporaryCredential(models.Model):
+    """Temporary security credentials (ASIA...) from AssumeRole or GetSessionToken.
+
+    The secret is stored encrypted (SigV4 needs it); the session token only as a SHA-256
+    hash, since it is a bearer value that is only ever compared. `role` is set for a role
+    session (AssumeRole, or Switch role in the console); for GetSessionToken it is empty
+    and the session acts as `principal`. `principal` is always the IAM user (or root) at
+    the start of the chain: the person a console session switches back to.
+    """
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        CONSOLE = "console", "Console (Switch role)"
+
+    access_key_id = models.CharField(max_length=20, unique=True)
+    secret_encrypted = models.TextField()
+    token_hash = models.CharField(max_length=64)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="temporary_credentials"
+    )
+    principal = models.ForeignKey(
+        Principal, on_delete=models.CASCADE, related_name="temporary_credentials"
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+    caller_arn = models.CharField(max_length=2048)  # who called AssumeRole / GetSessionToken
+    session_name = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    session_policy = models.TextField(blank=True)  # the inline session policy, as given
+    session_policy_arns = models.JSONField(default=list, blank=True)
+    # [{"Key": ..., "Value": ...}]: the session's own tags plus transitive ones inherited.
+    session_tags = models.JSONField(default=list, blank=True)
+    transitive_tag_keys = models.JSONField(default=list, blank=True)
+    source_identity = models.CharField(max_length=64, blank=True)
+    mfa_authenticated_at = models.DateTimeField(null=True, blank=True)
+    chain_depth = models.PositiveSmallIntegerField(default=0)  # 1+: assumed from a role session
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+    @property
+    def arn(self) -> str:
+        if self.role_id is None:
+            return self.principal.arn
+        role: Role = self.role  # type: ignore[assignment]
+        session = f"assumed-role/{role.name}/{self.session_name}"
+        return f"arn:{arns.PARTITION}:sts::{self.account_id}:{session}"
+
+
+class RecentSwitchRole(models.Model):
+    """A role a user switched to in the console: the account menu offers the last five."""
+
+    principal = models.ForeignKey(
+        Principal, on_delete=models.CASCADE, related_name="recent_switch_roles"
+    )
+    account_id = models.CharField(max_length=12)
+    role_name = models.CharField(max_length=64)
+    display_name = models.CharField(max_length=64)
+    color = models.CharField(max_length=6)
+    used_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "principal", "account_id", Lower("role_name"), name="recent_switch_role_unique"
+            )
+        ]
+        ordering = ["-used_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.role_name} @ {self.account_id}"

@@ -12,6 +12,7 @@ from console.views import (
     roles,
     security_credentials,
     signin,
+    switch_role,
     user_permissions,
     user_security,
     users,
@@ -32,6 +33,10 @@ urlpatterns = [
     path("signin/<str:account>/", signin.signin_user, name="signin_user"),
     path("signout/", signin.signout, name="signout"),
     path("signup/", signin.signup, name="signup"),
+    # Switch role (the account menu)
+    path("switchrole/", switch_role.switch_role, name="switch_role"),
+    path("switchrole/back/", switch_role.switch_back, name="switch_back"),
+    path("switchrole/recent/<int:index>/", switch_role.switch_recent, name="switch_recent"),
     # List preferences (the tables' gear icon: page size, visible columns)
     path(
         "preferences/<str:list_key>/",

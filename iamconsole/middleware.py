@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from console.flows import switch_role
 from domain.iam.signin import must_set_new_password
+from domain.kernel.sessions import console_session
+
+# A role session has no password, access keys or MFA devices of its own (AWS hides
+# "Security credentials" while a role is active): these pages wait for Switch back.
+_OWN_CREDENTIALS_PREFIX = "/security-credentials/"
 
 
 class RejectNulBytesMiddleware:
@@ -51,4 +58,33 @@ class ConsoleMiddleware:
             allowed = {reverse("new_password"), reverse("signout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("new_password")
+        if user.is_authenticated and switch_role.SESSION_KEY in request.session:
+            refused = _role_session(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+
+def _role_session(request: HttpRequest) -> HttpResponse | None:
+    """Puts the switched-to role session on the request while its credentials are valid;
+    once they expire (or are gone) the console is back to the signed-in identity."""
+    data = switch_role.current(request)
+    session = None
+    if data is not None:
+        session = console_session(
+            request.user.pk, str(data.get("key", "")), str(data.get("token", ""))
+        )
+    if session is None:
+        switch_role.end(request)
+        display = data.get("display", "the role") if data else "the role"
+        messages.info(
+            request,
+            f"Your session as {display} has expired. You are back to {request.user.display_name}.",  # type: ignore[union-attr]
+        )
+        return None
+    request.role_session = session  # type: ignore[attr-defined]
+    request.switch_role = data  # type: ignore[attr-defined]
+    if request.path.startswith(_OWN_CREDENTIALS_PREFIX):
+        messages.info(request, "Switch back to manage your own security credentials.")
+        return redirect("dashboard")
+    return None

@@ -19,14 +19,19 @@ from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from console.views.denial import shows_denial
 from domain import iam as services
-from domain.iam import access
+from domain.iam import access, sts
 from domain.iam import policies as policy_services
 from domain.iam.roles import trusted_entities
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
 
 PER_PAGE = 20
-TABS = [("permissions", "Permissions"), ("trust", "Trust relationships"), ("tags", "Tags")]
+TABS = [
+    ("permissions", "Permissions"),
+    ("trust", "Trust relationships"),
+    ("tags", "Tags"),
+    ("sessions", "Revoke sessions"),
+]
 Ctx = dict[str, Any]
 
 
@@ -97,6 +102,7 @@ def render_role(
 ) -> HttpResponse:
     ctx: Ctx = {"nav": "roles", "role": role, "tab": tab, "tabs": TABS, "error": error}
     ctx["trusted"] = trusted_entities(role.trust_policy)
+    ctx["revoke_confirmation"] = sts.REVOKE_CONFIRMATION
     ctx |= _tab_context(actor_for(request), role, tab)
     template = "accounts/roles/detail.html"
     if request.htmx and request.method == "GET":
@@ -142,6 +148,13 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
         pair = (form.cleaned_data["key"], form.cleaned_data["value"])
         services.tag_role(actor=actor, role=role, tags=[pair])
         return "tags", f"Tag {pair[0]} saved."
+    if op == "revoke_sessions":
+        if data.get("acknowledge") != "yes":
+            raise ValidationError(
+                "Select the acknowledgement to revoke all active sessions.", field="acknowledge"
+            )
+        sts.revoke_role_sessions(actor=actor, role=role)
+        return "sessions", f"Active sessions for {role.name} revoked."
     if op == "untag":
         services.untag_role(actor=actor, role=role, keys=[data.get("key", "")])
         return "tags", f"Tag {data.get('key', '')} removed."

@@ -88,3 +88,44 @@ def policies_for_role(role: Role) -> dict[str, list[Any]]:
             _default_versions(Q(policy_id=role.permissions_boundary_id)), "boundary"
         )
     return result
+
+
+def session_policies(
+    credential_id: int, document: str, policy_arns: tuple[str, ...]
+) -> list[CompiledPolicy]:
+    """The session policies passed to AssumeRole: the inline one, then the managed ones.
+
+    Together they form one layer: the session may do what any of them allows (and what
+    the role's policies allow too). A managed policy deleted since leaves the layer
+    allowing less, never more.
+    """
+    compiled: list[CompiledPolicy] = []
+    if document:
+        compiled.append(
+            compile_policy(
+                document,
+                name="session policy",
+                key=("session", credential_id),
+                policy_type="session",
+            )
+        )
+    q = Q(pk__in=[])
+    for arn in policy_arns:
+        account, name, path = _split_policy_arn(arn)
+        if name:
+            q |= Q(policy__account_id=account, policy__name=name, policy__path=path)
+    compiled += _compile_versions(_default_versions(q), "session")
+    return compiled
+
+
+def _split_policy_arn(arn: str) -> tuple[str | None, str, str]:
+    """(account or None for AWS managed, name, path) of a policy ARN; name "" if not one."""
+    if arn.startswith(AWS_POLICY_ARN_PREFIX + "/"):
+        account, rest = None, arn[len(AWS_POLICY_ARN_PREFIX) :]
+    else:
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("policy/"):
+            return None, "", ""
+        account, rest = parts[4], parts[5][len("policy") :]
+    path, _, name = rest.rpartition("/")
+    return account, name, path + "/"

@@ -20,7 +20,15 @@ from domain.kernel.errors import AccessDenied
 from domain.kernel.request_context import Resource, Target, context_for, resource_arn
 from policies.engine import Decision, evaluate
 
-__all__ = ["Resource", "Target", "authorize", "decide", "is_allowed", "policies_for"]
+__all__ = [
+    "Resource",
+    "Target",
+    "authorize",
+    "decide",
+    "is_allowed",
+    "policies_for",
+    "policies_for_actor",
+]
 
 
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
@@ -28,18 +36,52 @@ def policies_for(principal: Principal) -> dict[str, list[Any]]:
     return attachments.policies_for(principal)
 
 
+def policies_for_actor(actor: Actor) -> dict[str, list[Any]]:
+    """The caller's policies: a role session's are the role's (identity, boundary) plus the
+    session policies it was given; anyone else's are their principal's."""
+    session = actor.role_session
+    if session is None:
+        return policies_for(actor.principal)
+    assert session.role is not None
+    policies = attachments.policies_for_role(session.role)
+    if session.session_policy or session.session_policy_arns:
+        policies["session"] = attachments.session_policies(
+            session.credential_id, session.session_policy, session.session_policy_arns
+        )
+    return policies
+
+
+def principal_for(actor: Actor) -> dict[str, Any]:
+    """The engine's view of the caller (its ARN, aws:userid, aws:PrincipalTag/*, ...)."""
+    session = actor.role_session
+    if session is not None:
+        role = session.role
+        assert role is not None
+        # A role session's principal tags: the role's, overridden by the session tags.
+        tags = {t["Key"]: t["Value"] for t in role.tags} | dict(session.tags)
+        return {
+            "arn": session.arn,
+            "role_arn": role.arn,
+            "username": None,
+            "userid": session.userid,
+            "account": role.account_id,
+            "tags": tags,
+        }
+    principal = actor.principal
+    return {
+        "arn": principal.arn,
+        "username": None if principal.is_root else principal.name,
+        "userid": principal.unique_id,
+        "account": principal.account_id,
+        "tags": principal.tag_dict(),
+    }
+
+
 def request_for(
     actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None
 ) -> dict[str, Any]:
-    principal = actor.principal
     return {
-        "principal": {
-            "arn": principal.arn,
-            "username": None if principal.is_root else principal.name,
-            "userid": principal.unique_id,
-            "account": principal.account_id,
-            "tags": principal.tag_dict(),
-        },
+        "principal": principal_for(actor),
         "action": action,
         "resource": resource_arn(resource),
         "context": actor.context() | context_for(action, resource, context),
@@ -53,7 +95,7 @@ def decide(
     if actor.is_root:
         resource_arn(resource)  # the same misuse fails for root as for everyone else
         return None
-    return evaluate(policies_for(actor.principal), request_for(actor, action, resource, context))
+    return evaluate(policies_for_actor(actor), request_for(actor, action, resource, context))
 
 
 def is_allowed(
@@ -77,4 +119,7 @@ def authorize(
         error_code=AccessDenied.code,
         details={"effect": decision.effect},
     )
-    raise AccessDenied(decision.message)
+    denied = AccessDenied(decision.message)
+    denied.decision = decision
+    denied.request = request_for(actor, action, resource, context)
+    raise denied

@@ -21,6 +21,11 @@ class AccessDenied(IamError):
     code = "AccessDenied"
     status = 403
 
+    # The engine's decision behind a policy denial (set by authorize), for the encoded
+    # authorization message some AWS APIs return (domain.kernel.authorization_messages).
+    decision: object | None = None
+    request: dict[str, object] | None = None
+
 
 class NoSuchEntity(IamError):
     code = "NoSuchEntity"
@@ -75,3 +80,21 @@ class ReportNotPresent(IamError):
 
     code = "ReportNotPresent"
     status = 410
+
+
+class ExpiredToken(IamError):
+    """Temporary credentials used after their expiry (STS and every service answer 400)."""
+
+    code = "ExpiredToken"
+
+
+class PackedPolicyTooLarge(IamError):
+    """AssumeRole's session policies and tags do not fit the packed size."""
+
+    code = "PackedPolicyTooLarge"
+
+
+class InvalidAuthorizationMessage(IamError):
+    """DecodeAuthorizationMessage given something it did not encode."""
+
+    code = "InvalidAuthorizationMessageException"

@@ -70,6 +70,7 @@ VALUES = {
     "scope": ["aws", "local"],
     "step": ["details", "permissions", "review", "bogus"],
     "wizard": ["bogus"],
+    "index": ["0", "7"],
 }
 
 

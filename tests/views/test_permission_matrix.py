@@ -134,6 +134,10 @@ ROUTES: dict[str, Door] = {
     "new_password": Door(),
     "signout": Door(data={}, audited=False),
     "list_preferences": Door(kwargs={"list_key": "users"}, data={"column": ["arn"]}, audited=False),
+    # --- Switch role (the account menu): the role's trust policy decides, not a route ---
+    "switch_role": Door(),
+    "switch_back": Door(data={}, audited=False),
+    "switch_recent": Door(kwargs={"index": 0}, data={}, audited=False),
     # --- the account ---
     "dashboard": Door(("iam:GetAccountSummary", "iam:ListAccountAliases")),
     "edit_alias": Door(("iam:CreateAccountAlias",), data={"alias": "renamed-corp"}),
