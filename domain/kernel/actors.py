@@ -28,6 +28,8 @@ class Actor:
     # None: the session did not use MFA. The API with long-term keys sets via="api".
     mfa_authenticated_at: datetime | None = None
     via: str = "console"
+    # The API's signing region (aws:RequestedRegion); the console sends none.
+    requested_region: str | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -52,6 +54,8 @@ class Actor:
         }
         if self.source_ip:
             ctx["aws:SourceIp"] = self.source_ip
+        if self.requested_region:
+            ctx["aws:RequestedRegion"] = self.requested_region
         if self.mfa_authenticated_at is not None:
             ctx["aws:MultiFactorAuthPresent"] = "true"
             age = int((self.now - self.mfa_authenticated_at).total_seconds())
