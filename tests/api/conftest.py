@@ -12,9 +12,21 @@ from botocore.config import Config
 from accounts.models import Principal
 from domain import iam as services
 from domain.kernel.actors import Actor
+from policies.models import ManagedPolicy, PolicyVersion
+from policies.sync import sync_managed_policies
 
 # No retries: a test sees AWS's first answer, as the user would.
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_aws_managed_policies(django_db_blocker: Any) -> Any:
+    """Live-server tests flush the database, AWS managed policies included: put them back
+    for the tests that run after this module in the same worker."""
+    yield
+    with django_db_blocker.unblock():
+        if not ManagedPolicy.objects.filter(account__isnull=True).exists():
+            sync_managed_policies(ManagedPolicy, PolicyVersion)
 
 
 @pytest.fixture
@@ -44,3 +56,18 @@ def root_keys(root_actor: Actor, root: Principal) -> tuple[str, str]:
 @pytest.fixture
 def root_iam(client_for: Callable[..., Any], root_keys: tuple[str, str]) -> Any:
     return client_for(*root_keys)
+
+
+def http(
+    url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """A plain HTTP call (urllib): the status and the body, errors included."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
