@@ -188,3 +188,16 @@ def test_a_key_remembers_its_last_use(root_iam, client_for):
     assert used["AccessKeyLastUsed"]["Region"] == "us-east-1"
     stored = AccessKey.objects.get(access_key_id=keys["AccessKeyId"])
     assert stored.last_used_service == "sts" and stored.last_used_at is not None
+
+
+def test_the_credential_report_shows_a_keys_last_use(root_iam, client_for):
+    root_iam.create_user(UserName="hank")
+    keys = root_iam.create_access_key(UserName="hank")["AccessKey"]
+    client_for(keys["AccessKeyId"], keys["SecretAccessKey"], "sts").get_caller_identity()
+    assert root_iam.generate_credential_report()["State"] == "COMPLETE"
+    report = root_iam.get_credential_report()["Content"].decode()
+    header, *rows = report.splitlines()
+    columns = header.split(",")
+    hank = dict(zip(columns, next(r for r in rows if r.startswith("hank,")).split(","), strict=True))
+    assert hank["access_key_1_last_used_service"] == "sts"
+    assert hank["access_key_1_last_used_region"] == "us-east-1"
