@@ -198,6 +198,8 @@ def test_the_credential_report_shows_a_keys_last_use(root_iam, client_for):
     report = root_iam.get_credential_report()["Content"].decode()
     header, *rows = report.splitlines()
     columns = header.split(",")
-    hank = dict(zip(columns, next(r for r in rows if r.startswith("hank,")).split(","), strict=True))
+    hank = dict(
+        zip(columns, next(r for r in rows if r.startswith("hank,")).split(","), strict=True)
+    )
     assert hank["access_key_1_last_used_service"] == "sts"
     assert hank["access_key_1_last_used_region"] == "us-east-1"
