@@ -208,7 +208,8 @@ def main() -> None:
             ),
         ]
         print(
-            f"AWS API through boto3, gunicorn --workers {args.workers} (sync), SQLite, SigV4 verified, policies enforced"
+            f"AWS API through boto3, gunicorn --workers {args.workers} (sync), SQLite, "
+            "SigV4 verified, policies enforced"
         )
         print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
         for label, make_call, key in operations:
