@@ -68,6 +68,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/engine.py
 	$(PY) bench/pages.py
 	$(PY) bench/context.py
+	$(PY) bench/api.py
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

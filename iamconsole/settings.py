@@ -20,6 +20,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from iamconsole import private_files
@@ -56,6 +57,19 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = env_bool("DEBUG", False)
+
+# The AWS API's signature checks: "enforce" (default) or "off" for test suites, where
+# signatures are not checked and unknown keys act as root of account 123456789012 (README,
+# "Use the AWS CLI and boto3"). "off" needs DEBUG or the explicit opt-in below.
+IAM_API_AUTH = os.environ.get("IAM_API_AUTH", "enforce").strip().lower()
+IAM_API_AUTH_OFF_I_UNDERSTAND = env_bool("IAM_API_AUTH_OFF_I_UNDERSTAND", False)
+if IAM_API_AUTH not in ("enforce", "off"):
+    raise ImproperlyConfigured('IAM_API_AUTH must be "enforce" or "off".')
+if IAM_API_AUTH == "off" and not (DEBUG or IAM_API_AUTH_OFF_I_UNDERSTAND):
+    raise ImproperlyConfigured(
+        "IAM_API_AUTH=off turns off every signature check of the AWS API. Set DEBUG=true or "
+        "IAM_API_AUTH_OFF_I_UNDERSTAND=true to run like that (never on a shared server)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
@@ -78,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Signed AWS API requests are answered here, before sessions and CSRF (api/).
+    "api.middleware.AwsApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "iamconsole.middleware.RejectNulBytesMiddleware",

@@ -67,6 +67,8 @@ class Actor:
     # None: the session did not use MFA. The API with long-term keys sets via="api".
     mfa_authenticated_at: datetime | None = None
     via: str = "console"
+    # The API's signing region (aws:RequestedRegion); the console sends none.
+    requested_region: str | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Temporary credentials (a role session, or GetSessionToken's); None for long-term ones.
     session: Session | None = None
@@ -109,6 +111,8 @@ class Actor:
                 ctx["aws:SourceIdentity"] = session.source_identity
             if session.role is not None:
                 ctx["aws:RoleSessionName"] = session.name
+        if self.requested_region:
+            ctx["aws:RequestedRegion"] = self.requested_region
         if self.mfa_authenticated_at is not None:
             ctx["aws:MultiFactorAuthPresent"] = "true"
             age = int((self.now - self.mfa_authenticated_at).total_seconds())

@@ -1,0 +1,228 @@
+"""Benchmark the AWS API through boto3 against gunicorn, signatures verified, policies enforced.
+
+Run: .venv/bin/python bench/api.py [--users N] [--calls N] [--workers N]
+
+Setup: a throwaway SQLite database in a temporary directory, migrated; account A with N IAM
+users (bulk_create) and an IAM user `bencher` whose access key signs every call (a customer
+managed policy allows iam:* and sts:*, so the engine decides each call); account B, where
+CreateUser runs (A is at its 5,000-user quota), with its own `bencher`. gunicorn serves
+iamconsole.wsgi with --workers sync processes. Each operation runs with 1 client, then with
+16 threads (one boto3 client each); the script prints ops/s and p50 latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TMP = tempfile.TemporaryDirectory(prefix="iam-api-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamconsole.settings")
+os.environ["SECRET_KEY"] = "bench-" + "x" * 50
+os.environ["IAM_API_AUTH"] = "enforce"
+
+import boto3  # noqa: E402
+import django  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from accounts import ids  # noqa: E402
+from accounts.models import Principal  # noqa: E402
+from domain import iam  # noqa: E402
+from domain.iam import policies  # noqa: E402
+from domain.kernel.actors import system_actor  # noqa: E402
+
+ALLOW_ALL = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["iam:*", "sts:*"], "Resource": "*"}],
+    }
+)
+
+
+def make_account(email: str, users: int) -> tuple[str, str, str]:
+    """An account with `users` users and a `bencher` allowed iam:*; its key ID and secret."""
+    account = iam.sign_up(email=email, account_name=email.split("@")[0], password="Bench-Pass-123!")
+    root = Principal.objects.get(account=account, kind=Principal.Kind.ROOT)
+    actor = system_actor(root)
+    Principal.objects.bulk_create(
+        Principal(
+            account=account,
+            kind=Principal.Kind.USER,
+            name=f"user{n:05d}",
+            unique_id=ids.unique_id(ids.USER_PREFIX),
+            password="!",
+        )
+        for n in range(users)
+    )
+    # bencher replaces one of the bulk users so the account holds exactly `users` users.
+    if users:
+        Principal.objects.filter(account=account, name=f"user{users - 1:05d}").delete()
+    bencher = iam.create_user(actor=actor, name="bencher")
+    policy = policies.create_policy(actor=actor, name="BenchAll", document=ALLOW_ALL)
+    policies.attach_policy(actor=actor, target=bencher, policy=policy)
+    key = iam.create_access_key(actor=actor, user=bencher)
+    return account.id, key.key.access_key_id, key.secret
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def client(url: str, key: tuple[str, str], service: str = "iam") -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=key[0],
+        aws_secret_access_key=key[1],
+        config=Config(retries={"max_attempts": 1}, max_pool_connections=4),
+    )
+
+
+def run(
+    calls: int,
+    threads: int,
+    make_call: Callable[[Any], Callable[[], Any]],
+    factory: Callable[[], Any],
+) -> tuple[float, float]:
+    """ops/s over all threads and the median latency in ms."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per_thread = calls // threads
+
+    def work() -> None:
+        call = make_call(factory())
+        call()  # warm the connection
+        mine = []
+        for _ in range(per_thread):
+            start = time.perf_counter()
+            call()
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--calls", type=int, default=320)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    _, *key_a = make_account("a@bench.example", args.users)
+    _, *key_b = make_account("b@bench.example", 0)
+    account_a = Principal.objects.get(
+        name="bencher", account__principals__email="a@bench.example"
+    ).account_id
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "iamconsole.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost"},
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        key_a_t = (key_a[0], key_a[1])
+        key_b_t = (key_b[0], key_b[1])
+        names = itertools.count()
+        markers: list[str | None] = [None]
+        first = client(url, key_a_t)
+        marker = None
+        while True:
+            page = first.list_users(MaxItems=100, **({"Marker": marker} if marker else {}))
+            marker = page.get("Marker")
+            if not marker:
+                break
+            markers.append(marker)
+        cycle = itertools.cycle(markers)
+        source = f"arn:aws:iam::{account_a}:user/bencher"
+
+        def list_users(c: Any) -> Callable[[], Any]:
+            def call() -> Any:
+                m = next(cycle)
+                return c.list_users(MaxItems=100, **({"Marker": m} if m else {}))
+
+            return call
+
+        operations: list[tuple[str, Callable[[Any], Callable[[], Any]], tuple[str, str]]] = [
+            ("GetUser", lambda c: lambda: c.get_user(UserName="user00042"), key_a_t),
+            ("ListUsers (page of 100 of 5,000)", list_users, key_a_t),
+            ("CreateUser", lambda c: lambda: c.create_user(UserName=f"new{next(names)}"), key_b_t),
+            (
+                "SimulatePrincipalPolicy",
+                lambda c: (
+                    lambda: c.simulate_principal_policy(
+                        PolicySourceArn=source, ActionNames=["iam:GetUser", "s3:GetObject"]
+                    )
+                ),
+                key_a_t,
+            ),
+        ]
+        print(
+            f"AWS API through boto3, gunicorn --workers {args.workers} (sync), SQLite, "
+            "SigV4 verified, policies enforced"
+        )
+        print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
+        for label, make_call, key in operations:
+            one = run(args.calls // 4, 1, make_call, lambda key=key: client(url, key))
+            many = run(args.calls, 16, make_call, lambda key=key: client(url, key))
+            print(
+                f"{label:38} {one[0]:7.0f} ops/s p50 {one[1]:5.1f} ms"
+                f" {many[0]:7.0f} ops/s p50 {many[1]:6.1f} ms"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

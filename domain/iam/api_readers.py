@@ -1,0 +1,215 @@
+"""Readers the AWS API needs beyond the console's: AWS's list calls with PathPrefix and
+Marker / MaxItems / IsTruncated, and the lookups by access key ID.
+
+Pages are keyset pages on (name ignoring case, id), so page 50 of 5,000 users costs what
+page 1 costs; the marker is opaque to the caller, as AWS's is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from accounts import arns
+from accounts.models import AccessKey, Group, Principal, Role
+from domain.kernel.actors import Actor
+from domain.kernel.authorization import authorize
+from domain.kernel.errors import NoSuchEntity, ValidationError
+from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
+
+DEFAULT_MAX_ITEMS = 100
+MAX_MAX_ITEMS = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    marker: str | None  # the next page's marker; None on the last page
+
+    @property
+    def is_truncated(self) -> bool:
+        return self.marker is not None
+
+
+def _encode(lname: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([lname, pk]).encode()).decode()
+
+
+def _decode(marker: str) -> tuple[str, int]:
+    try:
+        lname, pk = json.loads(base64.urlsafe_b64decode(marker.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise ValidationError("Invalid Marker.") from None
+    if not isinstance(lname, str) or not isinstance(pk, int):
+        raise ValidationError("Invalid Marker.")
+    return lname, pk
+
+
+def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> Page:
+    """One page of `rows` in name order (ignoring case), from `marker`."""
+    size = DEFAULT_MAX_ITEMS if max_items is None else max_items
+    if not 1 <= size <= MAX_MAX_ITEMS:
+        raise ValidationError(
+            f"1 validation error detected: Value '{size}' at 'maxItems' failed to satisfy "
+            f"constraint: Member must have value {'greater' if size < 1 else 'less'} than or "
+            f"equal to {1 if size < 1 else MAX_MAX_ITEMS}"
+        )
+    ordered = rows.annotate(lname=Lower("name")).order_by("lname", "id")
+    if marker:
+        lname, pk = _decode(marker)
+        ordered = ordered.filter(Q(lname__gt=lname) | Q(lname=lname, id__gt=pk))
+    items = list(ordered[: size + 1])
+    if len(items) > size:
+        last = items[size - 1]
+        return Page(items[:size], _encode(last.lname, last.pk))
+    return Page(items, None)
+
+
+def _under(rows: QuerySet[Any], path_prefix: str | None) -> QuerySet[Any]:
+    return rows.filter(path__startswith=path_prefix) if path_prefix else rows
+
+
+def list_users(
+    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
+) -> Page:
+    authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
+    users = Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
+    return page(_under(users, path_prefix), marker=marker, max_items=max_items)
+
+
+def list_groups(
+    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
+) -> Page:
+    authorize(actor, "iam:ListGroups", arns.account_wildcard(actor.account.id, "group"))
+    groups = Group.objects.filter(account=actor.account)
+    return page(_under(groups, path_prefix), marker=marker, max_items=max_items)
+
+
+def list_roles(
+    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
+) -> Page:
+    authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
+    roles = Role.objects.filter(account=actor.account)
+    return page(_under(roles, path_prefix), marker=marker, max_items=max_items)
+
+
+def groups_for_user(
+    actor: Actor, user: Principal, *, marker: str | None, max_items: int | None
+) -> Page:
+    authorize(actor, "iam:ListGroupsForUser", user)
+    groups = Group.objects.filter(account=actor.account, groupmembership__principal=user)
+    return page(groups, marker=marker, max_items=max_items)
+
+
+def group_users(actor: Actor, group: Group, *, marker: str | None, max_items: int | None) -> Page:
+    """GetGroup's users (iam:GetGroup was checked by the reader that found the group)."""
+    users = Principal.objects.filter(account=actor.account, groupmembership__group=group)
+    return page(users, marker=marker, max_items=max_items)
+
+
+def list_policies(
+    actor: Actor,
+    *,
+    scope: str,
+    only_attached: bool,
+    path_prefix: str | None,
+    marker: str | None,
+    max_items: int | None,
+) -> Page:
+    """ListPolicies: Scope All | AWS | Local, OnlyAttached, PathPrefix."""
+    authorize(actor, "iam:ListPolicies", arns.account_wildcard(actor.account.id, "policy"))
+    mine = Q(account=actor.account)
+    aws = Q(account__isnull=True)
+    where = {"AWS": aws, "Local": mine}.get(scope, mine | aws)
+    policies = ManagedPolicy.objects.filter(where)
+    if only_attached:
+        policies = policies.filter(
+            Q(attachments__user__account=actor.account)
+            | Q(attachments__group__account=actor.account)
+            | Q(attachments__role__account=actor.account)
+        ).distinct()
+    return page(_under(policies, path_prefix), marker=marker, max_items=max_items)
+
+
+def attachment_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, int]:
+    """How many of the actor's account's users, groups and roles each policy is attached to."""
+    counts = dict.fromkeys((p.pk for p in policies), 0)
+    rows = PolicyAttachment.objects.filter(
+        Q(user__account=actor.account)
+        | Q(group__account=actor.account)
+        | Q(role__account=actor.account),
+        policy__in=[p.pk for p in policies],
+    ).values_list("policy_id", flat=True)
+    for policy_id in rows:
+        counts[policy_id] += 1
+    return counts
+
+
+def default_version_ids(policies: list[ManagedPolicy]) -> dict[int, str]:
+    rows = PolicyVersion.objects.filter(policy__in=policies, is_default=True).values_list(
+        "policy_id", "version_id"
+    )
+    return dict(rows)
+
+
+def attached_policies(actor: Actor, entity: Principal | Group | Role) -> list[ManagedPolicy]:
+    """ListAttached{User,Group,Role}Policies: the entity came from its reader."""
+    kind = {Principal: "User", Group: "Group", Role: "Role"}[type(entity)]
+    authorize(actor, f"iam:ListAttached{kind}Policies", entity)
+    field = {"User": "user", "Group": "group", "Role": "role"}[kind]
+    return list(
+        ManagedPolicy.objects.filter(**{f"attachments__{field}": entity}).order_by(Lower("name"))
+    )
+
+
+def inline_policies(actor: Actor, entity: Principal | Group | Role) -> list[InlinePolicy]:
+    """List{User,Group,Role}Policies: the entity came from its reader."""
+    kind = {Principal: "User", Group: "Group", Role: "Role"}[type(entity)]
+    authorize(actor, f"iam:List{kind}Policies", entity)
+    field = {"User": "user", "Group": "group", "Role": "role"}[kind]
+    return list(InlinePolicy.objects.filter(**{field: entity}).order_by("name"))
+
+
+def inline_policy(actor: Actor, entity: Principal | Group | Role, name: str) -> InlinePolicy:
+    """Get{User,Group,Role}Policy; NoSuchEntity as AWS words it."""
+    kind = {Principal: "User", Group: "Group", Role: "Role"}[type(entity)]
+    authorize(actor, f"iam:Get{kind}Policy", entity)
+    field = {"User": "user", "Group": "group", "Role": "role"}[kind]
+    found = InlinePolicy.objects.filter(**{field: entity}, name=name).first()
+    if found is None:
+        raise NoSuchEntity(f"The {kind.lower()} policy with name {name} cannot be found.")
+    return found
+
+
+def access_key_owner(actor: Actor, access_key_id: str) -> tuple[AccessKey, Principal]:
+    """GetAccessKeyLastUsed: the key of the actor's account with this ID, and its owner."""
+    key = (
+        AccessKey.objects.select_related("principal__account")
+        .filter(access_key_id=access_key_id, principal__account=actor.account)
+        .first()
+    )
+    if key is None:
+        raise NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.")
+    owner = key.principal
+    if not owner.is_root:
+        authorize(actor, "iam:GetAccessKeyLastUsed", owner)
+    return key, owner
+
+
+def account_key_counts(actor: Actor) -> dict[str, int]:
+    """GetAccountSummary's counts beyond the dashboard's four (the caller checked it)."""
+    account = actor.account
+    root_keys = AccessKey.objects.filter(
+        principal__account=account, principal__kind=Principal.Kind.ROOT
+    )
+    return {
+        "AccountAccessKeysPresent": int(root_keys.exists()),
+        "Policies": ManagedPolicy.objects.filter(account=account).count(),
+        "PolicyVersionsInUse": PolicyVersion.objects.filter(policy__account=account).count(),
+    }

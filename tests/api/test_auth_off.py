@@ -1,0 +1,58 @@
+"""IAM_API_AUTH=off: no signature checks, unknown keys act as root of 123456789012."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Account
+from tests.api.conftest import http
+
+
+@pytest.fixture
+def auth_off(settings):
+    settings.IAM_API_AUTH = "off"
+
+
+def test_an_unknown_key_acts_as_root_of_the_test_account(auth_off, client_for, db):
+    sts = client_for("AKIAANYTHING0000TEST", "anything", "sts")
+    identity = sts.get_caller_identity()
+    assert identity["Account"] == "123456789012"
+    assert identity["Arn"] == "arn:aws:iam::123456789012:root"
+    iam = client_for("testing", "testing")
+    iam.create_user(UserName="ci-user")
+    assert [u["Arn"] for u in iam.list_users()["Users"]] == [
+        "arn:aws:iam::123456789012:user/ci-user"
+    ]
+
+
+def test_the_reset_endpoint_empties_the_test_account(auth_off, client_for, live_server, db):
+    iam = client_for("testing", "testing")
+    iam.create_user(UserName="temp")
+    status, _ = http(live_server.url + "/_api/reset", data=b"")
+    assert status == 200
+    assert not Account.objects.filter(id="123456789012").exists()
+    assert iam.list_users()["Users"] == []
+
+
+def test_the_reset_endpoint_does_not_exist_when_signatures_are_enforced(live_server, db):
+    status, _ = http(live_server.url + "/_api/reset", data=b"")
+    assert status in (302, 403, 404)
+
+
+def test_settings_refuse_auth_off_without_debug_or_the_opt_in():
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "IAM_API_AUTH": "off",
+        "DEBUG": "false",
+        "IAM_API_AUTH_OFF_I_UNDERSTAND": "",
+    }
+    code = "import django; django.setup()"
+    env["DJANGO_SETTINGS_MODULE"] = "iamconsole.settings"
+    refused = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "IAM_API_AUTH=off" in refused.stderr
+    env["IAM_API_AUTH_OFF_I_UNDERSTAND"] = "true"
+    allowed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr
