@@ -29,6 +29,10 @@ class Actor:
     mfa_authenticated_at: datetime | None = None
     via: str = "console"
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The principal's compiled policies for this request, filled by the first decision
+    # (domain.kernel.authorization) and tagged with the policy-data generation they were
+    # read at, so a change to any policy data makes the next decision read them again.
+    policy_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def account(self) -> Account:
