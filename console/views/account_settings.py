@@ -48,7 +48,7 @@ def edit_password_policy(request: HttpRequest) -> HttpResponse:
         if rules is not None:
             validate_password_policy(rules)
         if confirmed:
-            services.set_password_policy(actor=actor, rules=rules)
+            services.update_account_password_policy(actor=actor, rules=rules)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     except IamError as error:

@@ -46,7 +46,7 @@ def edit_alias(request: HttpRequest) -> HttpResponse:
     form = AccountAliasForm(request.POST or None, initial={"alias": actor.account.alias or ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_account_alias(actor=actor, alias=form.cleaned_data["alias"])
+            services.create_account_alias(actor=actor, alias=form.cleaned_data["alias"])
         except IamError as error:
             add_service_error(form, error)
         else:

@@ -165,6 +165,21 @@ def policy_detail(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     return render_policy(request, policy, name=policy.name, tab=_tab(request))
 
 
+# The Entities attached tab acts on a user, a group or a role: one AWS writer for each.
+_ATTACH_WRITERS: dict[tuple[str, bool], Callable[[Actor, Any, ManagedPolicy], None]] = {
+    ("user", False): lambda a, t, p: policy_services.attach_user_policy(actor=a, user=t, policy=p),
+    ("group", False): lambda a, t, p: policy_services.attach_group_policy(
+        actor=a, group=t, policy=p
+    ),
+    ("role", False): lambda a, t, p: policy_services.attach_role_policy(actor=a, role=t, policy=p),
+    ("user", True): lambda a, t, p: policy_services.detach_user_policy(actor=a, user=t, policy=p),
+    ("group", True): lambda a, t, p: policy_services.detach_group_policy(
+        actor=a, group=t, policy=p
+    ),
+    ("role", True): lambda a, t, p: policy_services.detach_role_policy(actor=a, role=t, policy=p),
+}
+
+
 @require_POST
 @_denial_as_page
 def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
@@ -173,12 +188,10 @@ def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     policy = _get(request, scope, name)
     try:
         target = listing.entity_from_key(actor, request.POST.get("entity", ""))
-        if request.POST.get("detach"):
-            policy_services.detach_policy(actor=actor, target=target, policy=policy)
-            messages.success(request, f"Policy {policy.name} detached from {target.name}.")
-        else:
-            policy_services.attach_policy(actor=actor, target=target, policy=policy)
-            messages.success(request, f"Policy {policy.name} attached to {target.name}.")
+        detach = bool(request.POST.get("detach"))
+        _ATTACH_WRITERS[(policy_services.target_kind(target), detach)](actor, target, policy)
+        done = "detached from" if detach else "attached to"
+        messages.success(request, f"Policy {policy.name} {done} {target.name}.")
     except IamError as error:
         return render_policy(request, policy, name=policy.name, tab="entities", error=error)
     return redirect(policy_url(policy) + "?tab=entities")

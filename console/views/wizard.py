@@ -250,7 +250,7 @@ def _create(
     if state.console:
         password = state.custom_password or passwords.generate(passwords.rules_for(actor.account))
     try:
-        user = services.create_user_from_wizard(actor=actor, new=_new_user(actor, state, password))
+        user = services.create_user_with_access(actor=actor, new=_new_user(actor, state, password))
     except AccessDenied as denied:
         ctx["denied"] = denied.message
         return None

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 def reader(root_actor: Actor, alice: Principal) -> Principal:
     """alice with IAMReadOnlyAccess and an inline policy: every read is allowed."""
     read_only = ManagedPolicy.objects.get(account__isnull=True, name="IAMReadOnlyAccess")
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=read_only)
-    policy_services.put_inline_policy(
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=read_only)
+    policy_services.put_user_policy(
         actor=root_actor,
-        target=alice,
+        user=alice,
         name="Extra",
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         '"Action":"iam:GetAccountSummary","Resource":"*"}]}',
@@ -70,7 +70,7 @@ def test_a_policy_attached_during_the_request_counts_for_the_next_decision(
     actor = Actor(principal=alice)
     assert not is_allowed(actor, "iam:ListUsers", "*")
     read_only = ManagedPolicy.objects.get(account__isnull=True, name="IAMReadOnlyAccess")
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=read_only)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=read_only)
     assert is_allowed(actor, "iam:ListUsers", "*")
-    policy_services.detach_policy(actor=root_actor, target=alice, policy=read_only)
+    policy_services.detach_user_policy(actor=root_actor, user=alice, policy=read_only)
     assert not is_allowed(actor, "iam:ListUsers", "*")

@@ -31,7 +31,7 @@ def give(root_actor: Actor, user: Principal, name: str, document: str) -> None:
     """A customer managed policy attached to `user` (managed: documents here exceed the
     2,048-character inline quota of users)."""
     policy = policy_services.create_policy(actor=root_actor, name=name, document=document)
-    policy_services.attach_policy(actor=root_actor, target=user, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=user, policy=policy)
 
 
 def client_of(user: Principal) -> Client:
@@ -70,10 +70,13 @@ DENY_WRITES_ON_PROTECTED = doc(
 
 @pytest.fixture
 def delegated_admin(root_actor: Actor) -> Principal:
-    admin = services.create_user(actor=root_actor, name="dana", password=PASSWORD)
-    policy_services.attach_policy(
+    admin = services.create_user_with_access(
         actor=root_actor,
-        target=admin,
+        new=services.NewUser(name="dana", console_password=PASSWORD, password_reset_required=False),
+    )
+    policy_services.attach_user_policy(
+        actor=root_actor,
+        user=admin,
         policy=ManagedPolicy.objects.get(name="AdministratorAccess", account=None),
     )
     return admin
@@ -88,7 +91,12 @@ def vip(root_actor: Actor) -> Principal:
 
 @pytest.fixture
 def plain(root_actor: Actor) -> Principal:
-    return services.create_user(actor=root_actor, name="plain", password=PASSWORD)
+    return services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="plain", console_password=PASSWORD, password_reset_required=False
+        ),
+    )
 
 
 def test_deny_on_protected_users_stops_every_page_at_the_first_call(
@@ -234,7 +242,12 @@ BOUNDARY_DOC = doc({"Effect": "Allow", "Action": ["s3:*", "cloudwatch:*"], "Reso
 
 @pytest.fixture
 def maria(root_actor: Actor) -> Principal:
-    maria = services.create_user(actor=root_actor, name="maria", password=PASSWORD)
+    maria = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="maria", console_password=PASSWORD, password_reset_required=False
+        ),
+    )
     give(root_actor, maria, "DelegatedAdmin", delegated_admin_policy(root_actor.account.id))
     policy_services.create_policy(
         actor=root_actor, name="XCompanyBoundaries", document=BOUNDARY_DOC
