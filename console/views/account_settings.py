@@ -48,7 +48,10 @@ def edit_password_policy(request: HttpRequest) -> HttpResponse:
         if rules is not None:
             validate_password_policy(rules)
         if confirmed:
-            services.update_account_password_policy(actor=actor, rules=rules)
+            if rules is None:
+                services.delete_account_password_policy(actor=actor)
+            else:
+                services.update_account_password_policy(actor=actor, rules=rules)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     except IamError as error:

@@ -44,8 +44,14 @@ def test_a_delegated_admin_cannot_reset_a_protected_user_s_password(
         actor=root_actor, name="DenyProtected", document=DENY_PROTECTED_RESETS
     )
     policy_services.attach_user_policy(actor=root_actor, user=admin, policy=deny)
-    vip = services.create_user(
-        actor=root_actor, name="vip", password=PASSWORD, tags=[("protected", "true")]
+    vip = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="vip",
+            console_password=PASSWORD,
+            password_reset_required=False,
+            tags=[("protected", "true")],
+        ),
     )
     services.create_user_with_access(
         actor=root_actor,

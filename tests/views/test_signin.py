@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
@@ -122,12 +123,20 @@ def test_sign_out_ends_the_session(root_client: Client) -> None:
 
 @pytest.fixture
 def reset_user(root_actor):  # type: ignore[no-untyped-def]
-    return services.create_user_with_access(
+    user = services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(
             name="newbie", console_password=PASSWORD, password_reset_required=True
         ),
     )
+    # As the API's CreateLoginProfile leaves it: a reset required and no IAMUserChangePassword
+    # (the console's wizard attaches it).
+    policy_services.detach_user_policy(
+        actor=root_actor, user=user, policy=policy_services.attachable_policy(
+            root_actor, "arn:aws:iam::aws:policy/IAMUserChangePassword"
+        ),
+    )  # fmt: skip
+    return user
 
 
 def test_user_who_must_reset_reaches_no_page_before_a_new_password(reset_user: Principal) -> None:
