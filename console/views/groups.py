@@ -28,7 +28,7 @@ from domain import iam as services
 from domain.iam import access
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
-from domain.kernel.errors import AccessDenied, IamError
+from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity
 
 PER_PAGE = 20
 PICKER_ROWS = 50
@@ -146,8 +146,8 @@ def _detail(
     ctx["group"] = group
     ctx["members"] = access.group_members(actor, group)
     for key, reader in (
-        ("attached", access.group_attached_policies),
-        ("inline", access.group_inline_policies),
+        ("attached", access.list_attached_group_policies),
+        ("inline", access.list_group_policies),
     ):
         try:
             ctx[key] = reader(actor, group)
@@ -344,7 +344,7 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
     group = access.get_group(actor, name)
     current = access.group_inline_policy(actor, group, policy_name) if policy_name else None
     if policy_name and current is None:
-        raise Http404(f"The group policy with name {policy_name} cannot be found.")
+        raise Http404(NoSuchEntity.inline_policy("group", policy_name).message)
     initial = {"name": policy_name, "document": current.document if current else NEW_DOCUMENT}
     form = InlinePolicyForm(request.POST or None, initial=initial)
     ctx: Ctx = {"nav": "groups", "group": group, "form": form, "editing": current}

@@ -51,9 +51,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"nav": "policies", "type": type_filter, "q": search, "used": used}
     ctx["type_filters"] = listing.TYPE_FILTERS
     try:
-        queryset = listing.policies_for_list(
-            actor, type_filter=type_filter, search=search, used=used
-        )
+        queryset = listing.list_policies(actor, type_filter=type_filter, search=search, used=used)
         paginator = Paginator(queryset, PAGE_SIZE)
         ctx["page"] = paginator.get_page(_page_number(request))
     except AccessDenied as denied:
@@ -70,10 +68,10 @@ def _tab(request: HttpRequest) -> str:
 def _versions_context(actor: Actor, policy: ManagedPolicy, query: Any) -> dict[str, Any]:
     """The versions table, one version's document (?version=) or a comparison of two
     (?left=&right=)."""
-    ctx: dict[str, Any] = {"versions": listing.versions_for_policy(actor, policy)}
+    ctx: dict[str, Any] = {"versions": listing.list_policy_versions(actor, policy)}
     ctx["left"], ctx["right"] = query.get("left", "")[:16], query.get("right", "")[:16]
     if query.get("version"):
-        ctx["shown_version"] = listing.get_version(actor, policy, query["version"])
+        ctx["shown_version"] = listing.get_policy_version(actor, policy, query["version"])
     if ctx["left"] and ctx["right"]:
         try:
             left, right = listing.version_pair(actor, policy, ctx["left"], ctx["right"])
@@ -95,10 +93,10 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> d
             ctx["service_counts"] = counts(ctx["summary"])
             ctx["document"] = version.document
         elif tab == "entities":
-            ctx["entities"] = listing.entities_for_policy(actor, policy)
+            ctx["entities"] = listing.list_entities_for_policy(actor, policy)
             ctx["entity_choices"] = listing.attachable_entities(actor)
         elif tab == "tags":
-            ctx["tags"] = listing.policy_tags(actor, policy)
+            ctx["tags"] = listing.list_policy_tags(actor, policy)
         elif tab == "versions":
             ctx |= _versions_context(actor, policy, query)
     except AccessDenied as denied:

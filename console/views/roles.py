@@ -83,10 +83,10 @@ def role_delete(request: HttpRequest) -> HttpResponse:
 def _tab_context(actor: Actor, role: Role, tab: str) -> Ctx:
     ctx: Ctx = {}
     try:
-        ctx["instance_profiles"] = access.role_instance_profiles(actor, role)
+        ctx["instance_profiles"] = access.list_instance_profiles_for_role(actor, role)
         if tab == "permissions":
-            ctx["attached"] = access.role_attached_policies(actor, role)
-            ctx["inline"] = access.role_inline_policies(actor, role)
+            ctx["attached"] = access.list_attached_role_policies(actor, role)
+            ctx["inline"] = access.list_role_policies(actor, role)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx

@@ -20,7 +20,7 @@ from domain import iam as services
 from domain.iam import access, user_pickers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
-from domain.kernel.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity, ValidationError
 
 Ctx = dict[str, Any]
 
@@ -127,7 +127,7 @@ def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResp
     actor, user, ctx = _user(request, name)
     existing = access.user_inline_policy(actor, user, policy) if user else None
     if policy and user is not None and existing is None:
-        raise Http404("The user policy cannot be found.")
+        raise Http404(NoSuchEntity.inline_policy("user", policy).message)
     initial = {"name": policy, "document": existing.document if existing else _EMPTY}
     form = InlinePolicyForm(request.POST or None, initial=initial)
     ctx |= {"form": form, "editing": bool(policy)}

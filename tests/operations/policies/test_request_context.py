@@ -110,7 +110,7 @@ def test_reads_of_a_protected_user_carry_its_tags(
     with pytest.raises(AccessDenied, match="explicit deny"):
         access.get_user(delegate, "bob")
     with pytest.raises(AccessDenied, match="iam:ListAccessKeys"):
-        access.access_keys(delegate, bob)
+        access.list_access_keys(delegate, bob)
     services.untag_user(actor=root_actor, user=bob, keys=["protected"])
     assert access.get_user(delegate, "bob").name == "bob"
 
