@@ -83,7 +83,9 @@ def build(n_users: int) -> Principal:
     users = list(Principal.objects.filter(account=account, kind="user").order_by("id")[:500])
     policies = list(ManagedPolicy.objects.filter(account=None).order_by("name")[:3])
     for g in range(50):
-        group = services.create_group(actor=actor, name=f"group{g:02d}", policies=policies)
+        group = services.create_group_with_members(
+            actor=actor, name=f"group{g:02d}", policies=policies
+        )
         GroupMembership.objects.bulk_create(
             [GroupMembership(group=group, principal=u) for u in users[g * 10 : g * 10 + 10]]
         )

@@ -64,12 +64,20 @@ def root_actor(root: Principal) -> Actor:
 @pytest.fixture
 def alice(root_actor: Actor) -> Principal:
     """An IAM user with console access and no policies."""
-    return services.create_user(actor=root_actor, name="alice", password=PASSWORD)
+    return services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="alice", console_password=PASSWORD, password_reset_required=False
+        ),
+    )
 
 
 @pytest.fixture
 def bob(root_actor: Actor) -> Principal:
-    return services.create_user(actor=root_actor, name="bob", password=PASSWORD)
+    return services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="bob", console_password=PASSWORD, password_reset_required=False),
+    )
 
 
 @pytest.fixture

@@ -57,21 +57,24 @@ class World:
 
 def build_world(root_actor: Actor, password: str) -> World:
     account = root_actor.account
-    bob = services.create_user(actor=root_actor, name="bob", password=password)
+    bob = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="bob", console_password=password, password_reset_required=False),
+    )
     carol = services.create_user(actor=root_actor, name="carol")
-    policy_services.put_inline_policy(actor=root_actor, target=bob, name="in", document=S3)
-    policy_services.put_permissions_boundary(
-        actor=root_actor, target=bob, policy=aws_policy("AmazonS3FullAccess")
+    policy_services.put_user_policy(actor=root_actor, user=bob, name="in", document=S3)
+    policy_services.put_user_permissions_boundary(
+        actor=root_actor, user=bob, policy=aws_policy("AmazonS3FullAccess")
     )
     services.tag_user(actor=root_actor, user=bob, tags=[("team", "blue")])
-    group = services.create_group(
+    group = services.create_group_with_members(
         actor=root_actor, name="Ops", members=[bob], policies=[aws_policy("AmazonS3ReadOnlyAccess")]
     )
-    policy_services.put_inline_policy(actor=root_actor, target=group, name="keep", document=S3)
+    policy_services.put_group_policy(actor=root_actor, group=group, name="keep", document=S3)
     role = services.create_role(
         actor=root_actor, name="web", trust_policy=services.service_trust_policy("ec2")
     )
-    policy_services.put_inline_policy(actor=root_actor, target=role, name="in", document=S3)
+    policy_services.put_role_policy(actor=root_actor, role=role, name="in", document=S3)
     mine = policy_services.create_policy(
         actor=root_actor, name="Mine", document=S3, tags=[("team", "blue")]
     )
@@ -85,7 +88,7 @@ def build_world(root_actor: Actor, password: str) -> World:
     )
     root = root_actor.principal
     root_key = services.create_access_key(actor=root_actor, user=root).key.access_key_id
-    services.set_account_alias(actor=root_actor, alias="matrix-corp")
+    services.create_account_alias(actor=root_actor, alias="matrix-corp")
     return World(
         account=account,
         root=root,

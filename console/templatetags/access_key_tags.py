@@ -23,7 +23,7 @@ register = template.Library()
 def access_keys_of(context: template.Context, owner: Principal) -> dict[str, Any]:
     actor = actor_for(context["request"])
     try:
-        keys = access.access_keys(actor, owner)
+        keys = access.list_access_keys(actor, owner)
     except AccessDenied as denied:
         return {"denied": denied.message, "keys": [], "can_create": True}
     descriptions = owner.tag_dict()

@@ -30,7 +30,7 @@ def mfa_devices_section(context: template.Context, owner: Principal) -> dict[str
         "devices": [],
     }
     try:
-        devices = access.mfa_devices(actor, owner)
+        devices = access.list_mfa_devices(actor, owner)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
         return ctx

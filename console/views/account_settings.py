@@ -21,7 +21,7 @@ FORM_TEMPLATE = "accounts/settings/password_policy_form.html"
 def account_settings(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, object] = {"nav": "account_settings"}
     try:
-        ctx["policy"] = access.password_policy(actor_for(request))
+        ctx["policy"] = access.get_account_password_policy(actor_for(request))
     except AccessDenied as denied:
         ctx["policy_denied"] = denied.message
     return render(request, "accounts/settings/account_settings.html", ctx)
@@ -34,7 +34,7 @@ def edit_password_policy(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     ctx: dict[str, object] = {"nav": "account_settings"}
     try:
-        current = access.password_policy(actor)
+        current = access.get_account_password_policy(actor)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
         current = DEFAULT_RULES
@@ -48,7 +48,10 @@ def edit_password_policy(request: HttpRequest) -> HttpResponse:
         if rules is not None:
             validate_password_policy(rules)
         if confirmed:
-            services.set_password_policy(actor=actor, rules=rules)
+            if rules is None:
+                services.delete_account_password_policy(actor=actor)
+            else:
+                services.update_account_password_policy(actor=actor, rules=rules)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     except IamError as error:

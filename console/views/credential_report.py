@@ -20,7 +20,7 @@ def credential_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.generate_credential_report(actor=actor)
-            report = access.credential_report(actor)
+            report = access.get_credential_report(actor)
         except AccessDenied as denied:
             ctx["denied"] = denied.message
         except IamError as error:

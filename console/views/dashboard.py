@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     ctx: dict[str, object] = {"account_id": actor.account.id, "nav": "dashboard"}
     try:
-        ctx["summary"] = access.account_summary(actor)
+        ctx["summary"] = access.get_account_summary(actor)
     except AccessDenied as denied:
         ctx["summary_error"] = denied.message
     try:
@@ -32,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except AccessDenied as denied:
         ctx["recommendations_error"] = denied.message
     try:
-        aliases = access.account_aliases(actor)
+        aliases = access.list_account_aliases(actor)
         ctx["alias"] = aliases[0] if aliases else None
         ctx["signin_url"] = signin_url(request, aliases[0] if aliases else actor.account.id)
     except AccessDenied as denied:
@@ -46,7 +46,7 @@ def edit_alias(request: HttpRequest) -> HttpResponse:
     form = AccountAliasForm(request.POST or None, initial={"alias": actor.account.alias or ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_account_alias(actor=actor, alias=form.cleaned_data["alias"])
+            services.create_account_alias(actor=actor, alias=form.cleaned_data["alias"])
         except IamError as error:
             add_service_error(form, error)
         else:

@@ -28,7 +28,7 @@ from domain import iam as services
 from domain.iam import access
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
-from domain.kernel.errors import AccessDenied, IamError
+from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity
 
 PER_PAGE = 20
 PICKER_ROWS = 50
@@ -109,7 +109,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not filtering and form.is_valid():
         data = form.cleaned_data
         try:
-            group = services.create_group(
+            group = services.create_group_with_members(
                 actor=actor,
                 name=data["name"],
                 members=access.users_named(actor, data["members"]),
@@ -146,8 +146,8 @@ def _detail(
     ctx["group"] = group
     ctx["members"] = access.group_members(actor, group)
     for key, reader in (
-        ("attached", access.group_attached_policies),
-        ("inline", access.group_inline_policies),
+        ("attached", access.list_attached_group_policies),
+        ("inline", access.list_group_policies),
     ):
         try:
             ctx[key] = reader(actor, group)
@@ -305,7 +305,7 @@ def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             for policy in access.policies_with_arns(actor, form.cleaned_data["picks"]):
-                policy_services.attach_policy(actor=actor, target=group, policy=policy)
+                policy_services.attach_group_policy(actor=actor, group=group, policy=policy)
         except IamError as error:
             error.field = "picks"
             _fail(ctx, form, error)
@@ -331,8 +331,8 @@ def group_detach_policies(request: HttpRequest, name: str) -> HttpResponse:
         one="policy",
         tab="permissions",
         find=access.policies_with_arns,
-        remove=lambda actor, group, policy: policy_services.detach_policy(
-            actor=actor, target=group, policy=policy
+        remove=lambda actor, group, policy: policy_services.detach_group_policy(
+            actor=actor, group=group, policy=policy
         ),
     )
 
@@ -344,15 +344,15 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
     group = access.get_group(actor, name)
     current = access.group_inline_policy(actor, group, policy_name) if policy_name else None
     if policy_name and current is None:
-        raise Http404(f"The group policy with name {policy_name} cannot be found.")
+        raise Http404(NoSuchEntity.inline_policy("group", policy_name).message)
     initial = {"name": policy_name, "document": current.document if current else NEW_DOCUMENT}
     form = InlinePolicyForm(request.POST or None, initial=initial)
     ctx: Ctx = {"nav": "groups", "group": group, "form": form, "editing": current}
     if request.method == "POST" and form.is_valid():
         try:
-            policy_services.put_inline_policy(
+            policy_services.put_group_policy(
                 actor=actor,
-                target=group,
+                group=group,
                 name=policy_name or form.cleaned_data["name"],
                 document=form.cleaned_data["document"],
             )
@@ -371,7 +371,7 @@ def group_inline_delete(request: HttpRequest, name: str, policy_name: str) -> Ht
     actor = actor_for(request)
     group = access.get_group(actor, name)
     try:
-        policy_services.delete_inline_policy(actor=actor, target=group, name=policy_name)
+        policy_services.delete_group_policy(actor=actor, group=group, name=policy_name)
     except AccessDenied as denied:
         return _detail(request, name, denied=denied.message, status=403)
     except IamError as error:

@@ -51,9 +51,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"nav": "policies", "type": type_filter, "q": search, "used": used}
     ctx["type_filters"] = listing.TYPE_FILTERS
     try:
-        queryset = listing.policies_for_list(
-            actor, type_filter=type_filter, search=search, used=used
-        )
+        queryset = listing.list_policies(actor, type_filter=type_filter, search=search, used=used)
         paginator = Paginator(queryset, PAGE_SIZE)
         ctx["page"] = paginator.get_page(_page_number(request))
     except AccessDenied as denied:
@@ -70,10 +68,10 @@ def _tab(request: HttpRequest) -> str:
 def _versions_context(actor: Actor, policy: ManagedPolicy, query: Any) -> dict[str, Any]:
     """The versions table, one version's document (?version=) or a comparison of two
     (?left=&right=)."""
-    ctx: dict[str, Any] = {"versions": listing.versions_for_policy(actor, policy)}
+    ctx: dict[str, Any] = {"versions": listing.list_policy_versions(actor, policy)}
     ctx["left"], ctx["right"] = query.get("left", "")[:16], query.get("right", "")[:16]
     if query.get("version"):
-        ctx["shown_version"] = listing.get_version(actor, policy, query["version"])
+        ctx["shown_version"] = listing.get_policy_version(actor, policy, query["version"])
     if ctx["left"] and ctx["right"]:
         try:
             left, right = listing.version_pair(actor, policy, ctx["left"], ctx["right"])
@@ -95,10 +93,10 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> d
             ctx["service_counts"] = counts(ctx["summary"])
             ctx["document"] = version.document
         elif tab == "entities":
-            ctx["entities"] = listing.entities_for_policy(actor, policy)
+            ctx["entities"] = listing.list_entities_for_policy(actor, policy)
             ctx["entity_choices"] = listing.attachable_entities(actor)
         elif tab == "tags":
-            ctx["tags"] = listing.policy_tags(actor, policy)
+            ctx["tags"] = listing.list_policy_tags(actor, policy)
         elif tab == "versions":
             ctx |= _versions_context(actor, policy, query)
     except AccessDenied as denied:
@@ -165,6 +163,21 @@ def policy_detail(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     return render_policy(request, policy, name=policy.name, tab=_tab(request))
 
 
+# The Entities attached tab acts on a user, a group or a role: one AWS writer for each.
+_ATTACH_WRITERS: dict[tuple[str, bool], Callable[[Actor, Any, ManagedPolicy], None]] = {
+    ("user", False): lambda a, t, p: policy_services.attach_user_policy(actor=a, user=t, policy=p),
+    ("group", False): lambda a, t, p: policy_services.attach_group_policy(
+        actor=a, group=t, policy=p
+    ),
+    ("role", False): lambda a, t, p: policy_services.attach_role_policy(actor=a, role=t, policy=p),
+    ("user", True): lambda a, t, p: policy_services.detach_user_policy(actor=a, user=t, policy=p),
+    ("group", True): lambda a, t, p: policy_services.detach_group_policy(
+        actor=a, group=t, policy=p
+    ),
+    ("role", True): lambda a, t, p: policy_services.detach_role_policy(actor=a, role=t, policy=p),
+}
+
+
 @require_POST
 @_denial_as_page
 def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
@@ -173,12 +186,10 @@ def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
     policy = _get(request, scope, name)
     try:
         target = listing.entity_from_key(actor, request.POST.get("entity", ""))
-        if request.POST.get("detach"):
-            policy_services.detach_policy(actor=actor, target=target, policy=policy)
-            messages.success(request, f"Policy {policy.name} detached from {target.name}.")
-        else:
-            policy_services.attach_policy(actor=actor, target=target, policy=policy)
-            messages.success(request, f"Policy {policy.name} attached to {target.name}.")
+        detach = bool(request.POST.get("detach"))
+        _ATTACH_WRITERS[(policy_services.target_kind(target), detach)](actor, target, policy)
+        done = "detached from" if detach else "attached to"
+        messages.success(request, f"Policy {policy.name} {done} {target.name}.")
     except IamError as error:
         return render_policy(request, policy, name=policy.name, tab="entities", error=error)
     return redirect(policy_url(policy) + "?tab=entities")

@@ -145,7 +145,7 @@ def _create(
     data = form.cleaned_data
     tags = [(data["tag_key"], data["tag_value"])] if data["tag_key"] else []
     step1 = state.get("step1") or {}
-    role = services.create_role(
+    role = services.create_role_with_permissions(
         actor=actor,
         name=data["name"],
         description=data["description"],

@@ -88,10 +88,10 @@ def role_delete(request: HttpRequest) -> HttpResponse:
 def _tab_context(actor: Actor, role: Role, tab: str) -> Ctx:
     ctx: Ctx = {}
     try:
-        ctx["instance_profiles"] = access.role_instance_profiles(actor, role)
+        ctx["instance_profiles"] = access.list_instance_profiles_for_role(actor, role)
         if tab == "permissions":
-            ctx["attached"] = access.role_attached_policies(actor, role)
-            ctx["inline"] = access.role_inline_policies(actor, role)
+            ctx["attached"] = access.list_attached_role_policies(actor, role)
+            ctx["inline"] = access.list_role_policies(actor, role)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx
@@ -124,22 +124,22 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     """One button of the Permissions or Tags tab: (tab to show, success message)."""
     if op == "attach":
         policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.attach_policy(actor=actor, target=role, policy=policy)
+        policy_services.attach_role_policy(actor=actor, role=role, policy=policy)
         return "permissions", f"Policy {policy.name} attached."
     if op == "detach":
         policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.detach_policy(actor=actor, target=role, policy=policy)
+        policy_services.detach_role_policy(actor=actor, role=role, policy=policy)
         return "permissions", f"Policy {policy.name} detached."
     if op == "delete_inline":
         name = data.get("policy", "")
-        policy_services.delete_inline_policy(actor=actor, target=role, name=name)
+        policy_services.delete_role_policy(actor=actor, role=role, name=name)
         return "permissions", f"Inline policy {name} deleted."
     if op == "set_boundary":
         policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.put_permissions_boundary(actor=actor, target=role, policy=policy)
+        policy_services.put_role_permissions_boundary(actor=actor, role=role, policy=policy)
         return "permissions", f"Permissions boundary set to {policy.name}."
     if op == "remove_boundary":
-        policy_services.delete_permissions_boundary(actor=actor, target=role)
+        policy_services.delete_role_permissions_boundary(actor=actor, role=role)
         return "permissions", "Permissions boundary removed."
     if op == "tag":
         form = TagForm(data)
@@ -239,8 +239,8 @@ def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
     ctx: Ctx = {"nav": "roles", "role": role, "form": form, "existing": existing}
     if request.method == "POST" and form.is_valid():
         try:
-            policy_services.put_inline_policy(
-                actor=actor, target=role, name=form.cleaned_data["name"],
+            policy_services.put_role_policy(
+                actor=actor, role=role, name=form.cleaned_data["name"],
                 document=form.cleaned_data["document"],
             )  # fmt: skip
         except IamError as error:

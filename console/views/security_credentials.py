@@ -60,7 +60,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, object] = {"form": form, "nav": ""}
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(
+            services.change_password(
                 actor=actor,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],

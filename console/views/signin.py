@@ -114,7 +114,7 @@ def new_password(request: HttpRequest) -> HttpResponse:
     form = NewPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(
+            services.change_password(
                 actor=actor_for(request),
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],

@@ -20,7 +20,7 @@ from domain import iam as services
 from domain.iam import access, user_pickers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
-from domain.kernel.errors import AccessDenied, IamError, ValidationError
+from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity, ValidationError
 
 Ctx = dict[str, Any]
 
@@ -114,7 +114,7 @@ def detach_policy(request: HttpRequest, name: str) -> HttpResponse:
         return redirect("user_list")
     try:
         policy = policy_services.attachable_policy(actor, request.POST.get("policy", ""))
-        policy_services.detach_policy(actor=actor, target=user, policy=policy)
+        policy_services.detach_user_policy(actor=actor, user=user, policy=policy)
     except IamError as error:
         messages.error(request, error.message)
     else:
@@ -127,15 +127,15 @@ def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResp
     actor, user, ctx = _user(request, name)
     existing = access.user_inline_policy(actor, user, policy) if user else None
     if policy and user is not None and existing is None:
-        raise Http404("The user policy cannot be found.")
+        raise Http404(NoSuchEntity.inline_policy("user", policy).message)
     initial = {"name": policy, "document": existing.document if existing else _EMPTY}
     form = InlinePolicyForm(request.POST or None, initial=initial)
     ctx |= {"form": form, "editing": bool(policy)}
     if user is not None and request.method == "POST" and form.is_valid():
         new_name = policy or form.cleaned_data["name"]
         try:
-            policy_services.put_inline_policy(
-                actor=actor, target=user, name=new_name, document=form.cleaned_data["document"]
+            policy_services.put_user_policy(
+                actor=actor, user=user, name=new_name, document=form.cleaned_data["document"]
             )
         except AccessDenied as denied:
             ctx["action_denied"] = denied.message
@@ -160,7 +160,7 @@ def delete_inline_policy(request: HttpRequest, name: str, policy: str) -> HttpRe
         messages.error(request, ctx["denied"])
         return redirect("user_list")
     try:
-        policy_services.delete_inline_policy(actor=actor, target=user, name=policy)
+        policy_services.delete_user_policy(actor=actor, user=user, name=policy)
     except IamError as error:
         messages.error(request, error.message)
     else:
@@ -173,7 +173,7 @@ def set_boundary(request: HttpRequest, name: str) -> HttpResponse:
     if user is not None and request.method == "POST" and "set" in request.POST:
         try:
             policy = policy_services.attachable_policy(actor, request.POST.get("boundary", ""))
-            policy_services.put_permissions_boundary(actor=actor, target=user, policy=policy)
+            policy_services.put_user_permissions_boundary(actor=actor, user=user, policy=policy)
         except AccessDenied as denied:
             ctx["action_denied"] = denied.message
         except IamError:
@@ -192,7 +192,7 @@ def delete_boundary(request: HttpRequest, name: str) -> HttpResponse:
         messages.error(request, ctx["denied"])
         return redirect("user_list")
     try:
-        policy_services.delete_permissions_boundary(actor=actor, target=user)
+        policy_services.delete_user_permissions_boundary(actor=actor, user=user)
     except IamError as error:
         messages.error(request, error.message)
     else:

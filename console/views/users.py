@@ -41,7 +41,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.USERS)
     ctx["per_page"] = list_preferences.page_size_for(request, prefs)
     try:
-        users = user_listing.users_for_list(actor, search=ctx["q"])
+        users = user_listing.list_users(actor, search=ctx["q"])
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     else:

@@ -218,7 +218,7 @@ def _new_user(actor: Actor, state: WizardState, password: str | None) -> service
     if state.option == "copy":
         copy_from = access.user_named(actor, state.copy_from)
         if copy_from is None:
-            raise NoSuchEntity(f"The user with name {state.copy_from} cannot be found.")
+            raise NoSuchEntity.user(state.copy_from)
     groups = user_pickers.groups_by_name(actor, state.groups) if state.option == "groups" else []
     if len(groups) != (len(state.groups) if state.option == "groups" else 0):
         raise NoSuchEntity("One of the chosen user groups no longer exists.")
@@ -230,7 +230,7 @@ def _new_user(actor: Actor, state: WizardState, password: str | None) -> service
     if state.use_boundary:
         boundary = next(iter(user_pickers.policies_by_arn(actor, [state.boundary])), None)
         if boundary is None:
-            raise NoSuchEntity(f"Policy {state.boundary} does not exist or is not attachable.")
+            raise NoSuchEntity.policy(state.boundary)
     return services.NewUser(
         name=state.name,
         console_password=password,
@@ -250,7 +250,7 @@ def _create(
     if state.console:
         password = state.custom_password or passwords.generate(passwords.rules_for(actor.account))
     try:
-        user = services.create_user_from_wizard(actor=actor, new=_new_user(actor, state, password))
+        user = services.create_user_with_access(actor=actor, new=_new_user(actor, state, password))
     except AccessDenied as denied:
         ctx["denied"] = denied.message
         return None

@@ -35,6 +35,7 @@ from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import NoSuchEntity, ReportNotPresent, ValidationError
+from domain.kernel.registry import aws_read
 from domain.kernel.search import name_contains, names_nothing
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
@@ -47,7 +48,8 @@ class AccountSummary:
     policies: int
 
 
-def account_summary(actor: Actor) -> AccountSummary:
+@aws_read("iam:GetAccountSummary")
+def get_account_summary(actor: Actor) -> AccountSummary:
     """AWS's GetAccountSummary counts, as the dashboard's "IAM resources" shows them."""
     authorize(actor, "iam:GetAccountSummary", "*")
     account = actor.account
@@ -59,7 +61,8 @@ def account_summary(actor: Actor) -> AccountSummary:
     )
 
 
-def account_aliases(actor: Actor) -> list[str]:
+@aws_read("iam:ListAccountAliases")
+def list_account_aliases(actor: Actor) -> list[str]:
     authorize(actor, "iam:ListAccountAliases", "*")
     alias = actor.account.alias
     return [alias] if alias else []
@@ -68,6 +71,7 @@ def account_aliases(actor: Actor) -> list[str]:
 # --- single objects: scoped to the actor's account; anything else is a 404 ----------
 
 
+@aws_read("iam:GetUser")
 def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Principal:
     """The IAM user `name` of the actor's account (names match ignoring case).
 
@@ -79,19 +83,21 @@ def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Princip
     )
     user = None if names_nothing(name) else users.filter(name__iexact=name).first()
     if user is None:
-        raise Http404(f"The user with name {name} cannot be found.")
+        raise Http404(NoSuchEntity.user(name).message)
     authorize(actor, action, user)
     return user
 
 
+@aws_read("iam:GetGroup")
 def get_group(actor: Actor, name: str, *, action: str = "iam:GetGroup") -> Group:
     group = None if names_nothing(name) else _named(Group.objects, actor, name)
     if group is None:
-        raise Http404(f"The group with name {name} cannot be found.")
+        raise Http404(NoSuchEntity.group(name).message)
     authorize(actor, action, group)
     return group
 
 
+@aws_read("iam:GetRole")
 def get_role(actor: Actor, name: str, *, action: str = "iam:GetRole") -> Role:
     role = (
         None
@@ -99,11 +105,12 @@ def get_role(actor: Actor, name: str, *, action: str = "iam:GetRole") -> Role:
         else _named(Role.objects.select_related("permissions_boundary"), actor, name)
     )
     if role is None:
-        raise Http404(f"The role with name {name} cannot be found.")
+        raise Http404(NoSuchEntity.role(name).message)
     authorize(actor, action, role)
     return role
 
 
+@aws_read("iam:GetPolicy")
 def get_policy(actor: Actor, arn: str, *, action: str = "iam:GetPolicy") -> ManagedPolicy:
     """An AWS managed policy or a customer managed policy of the actor's account, by ARN."""
     name = arn.rsplit("/", 1)[-1]
@@ -112,7 +119,7 @@ def get_policy(actor: Actor, arn: str, *, action: str = "iam:GetPolicy") -> Mana
     )
     policy = next((p for p in candidates if p.arn == arn), None)
     if policy is None:
-        raise Http404(f"Policy {arn} does not exist.")
+        raise Http404(NoSuchEntity.policy_named(arn).message)
     authorize(actor, action, policy)
     return policy
 
@@ -127,7 +134,7 @@ def get_policy_by_name(
     if not names_nothing(name):
         policy = ManagedPolicy.objects.filter(scope, name__iexact=name).first()
     if policy is None:
-        raise Http404(f"Policy {name} does not exist.")
+        raise Http404(NoSuchEntity.policy_named(name).message)
     authorize(actor, action, policy)
     return policy
 
@@ -139,7 +146,8 @@ def _named(objects: Any, actor: Actor, name: str) -> Any:
 # --- MFA devices and the password policy -------------------------------------------
 
 
-def mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
+@aws_read("iam:ListMFADevices")
+def list_mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
     """`owner`'s MFA devices (iam:ListMFADevices on the owner's ARN)."""
     authorize(actor, "iam:ListMFADevices", owner)
     return list(MFADevice.objects.filter(principal=owner))
@@ -153,12 +161,13 @@ def get_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
         .first()
     )
     if device is None:
-        raise Http404("The MFA device cannot be found.")
+        raise Http404(NoSuchEntity.mfa_device().message)
     authorize(actor, "iam:ListMFADevices", owner)
     return device
 
 
-def password_policy(actor: Actor) -> Rules:
+@aws_read("iam:GetAccountPasswordPolicy")
+def get_account_password_policy(actor: Actor) -> Rules:
     """The account's password rules; `custom` is False for the IAM default."""
     authorize(actor, "iam:GetAccountPasswordPolicy", "*")
     return rules_for(Account.objects.select_related("password_policy").get(pk=actor.account.pk))
@@ -167,6 +176,7 @@ def password_policy(actor: Actor) -> Rules:
 # --- user groups and access keys ---------------------------------------------------
 
 
+@aws_read("iam:ListGroups")
 def list_groups(actor: Actor, *, search: str = "") -> QuerySet[Group]:
     """The account's groups with their user and policy counts (iam:ListGroups).
 
@@ -231,9 +241,7 @@ def users_named(actor: Actor, names: list[str]) -> list[Principal]:
     ]
     missing = wanted - {u.name.lower() for u in found}
     if missing:
-        raise NoSuchEntity(
-            f"The user with name {sorted(missing)[0]} cannot be found.", field="members"
-        )
+        raise NoSuchEntity.user(sorted(missing)[0], field="members")
     return found
 
 
@@ -252,7 +260,7 @@ def policy_for_input(actor: Actor, typed: str, *, field: str = "policy") -> Mana
     else:
         matches = [] if names_nothing(typed) else list(rows.filter(name__iexact=typed)[:2])
     if not matches:
-        raise NoSuchEntity(f"Policy {typed} does not exist or is not attachable.", field=field)
+        raise NoSuchEntity.policy(typed, field=field)
     if len(matches) > 1:
         raise ValidationError(
             f"More than one policy is named {typed}. Enter the policy ARN.", field=field
@@ -269,9 +277,7 @@ def policies_with_arns(actor: Actor, policy_arns: list[str]) -> list[ManagedPoli
     by_arn = {p.arn: p for p in candidates}
     for arn in policy_arns:
         if arn not in by_arn:
-            raise NoSuchEntity(
-                f"Policy {arn} does not exist or is not attachable.", field="policies"
-            )
+            raise NoSuchEntity.policy(arn, field="policies")
     return [by_arn[a] for a in dict.fromkeys(policy_arns)]
 
 
@@ -284,23 +290,27 @@ def group_members(actor: Actor, group: Group) -> list[Principal]:
     )
 
 
-def group_attached_policies(actor: Actor, group: Group) -> list[ManagedPolicy]:
+@aws_read("iam:ListAttachedGroupPolicies")
+def list_attached_group_policies(actor: Actor, group: Group) -> list[ManagedPolicy]:
     authorize(actor, "iam:ListAttachedGroupPolicies", group)
     return list(ManagedPolicy.objects.filter(attachments__group=group).order_by(Lower("name")))
 
 
-def group_inline_policies(actor: Actor, group: Group) -> list[InlinePolicy]:
+@aws_read("iam:ListGroupPolicies")
+def list_group_policies(actor: Actor, group: Group) -> list[InlinePolicy]:
     authorize(actor, "iam:ListGroupPolicies", group)
     return list(InlinePolicy.objects.filter(group=group))
 
 
-def access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
+@aws_read("iam:ListAccessKeys")
+def list_access_keys(actor: Actor, owner: Principal) -> list[AccessKey]:
     """`owner`'s access keys (iam:ListAccessKeys on the owner's ARN), oldest first."""
     authorize(actor, "iam:ListAccessKeys", owner)
     return list(AccessKey.objects.filter(principal=owner))
 
 
-def credential_report(actor: Actor) -> CredentialReport:
+@aws_read("iam:GetCredentialReport")
+def get_credential_report(actor: Actor) -> CredentialReport:
     """The account's stored credential report (iam:GetCredentialReport)."""
     authorize(actor, "iam:GetCredentialReport", "*")
     report = CredentialReport.objects.filter(account=actor.account).first()
@@ -318,6 +328,7 @@ def credential_report(actor: Actor) -> CredentialReport:
 # --- roles (issue 5) ------------------------------------------------------------------
 
 
+@aws_read("iam:ListRoles")
 def list_roles(actor: Actor, *, search: str = "") -> QuerySet[Role]:
     """The account's roles (iam:ListRoles), ordered by name ignoring case."""
     authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
@@ -336,21 +347,24 @@ def roles_named(actor: Actor, names: list[str]) -> list[Role]:
     )
     missing = wanted - {r.name.lower() for r in found}
     if missing:
-        raise NoSuchEntity(f"The role with name {sorted(missing)[0]} cannot be found.")
+        raise NoSuchEntity.role(sorted(missing)[0])
     return found
 
 
-def role_attached_policies(actor: Actor, role: Role) -> list[ManagedPolicy]:
+@aws_read("iam:ListAttachedRolePolicies")
+def list_attached_role_policies(actor: Actor, role: Role) -> list[ManagedPolicy]:
     authorize(actor, "iam:ListAttachedRolePolicies", role)
     return list(ManagedPolicy.objects.filter(attachments__role=role).order_by(Lower("name")))
 
 
-def role_inline_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
+@aws_read("iam:ListRolePolicies")
+def list_role_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
     authorize(actor, "iam:ListRolePolicies", role)
     return list(InlinePolicy.objects.filter(role=role))
 
 
-def role_instance_profiles(actor: Actor, role: Role) -> list[InstanceProfile]:
+@aws_read("iam:ListInstanceProfilesForRole")
+def list_instance_profiles_for_role(actor: Actor, role: Role) -> list[InstanceProfile]:
     authorize(actor, "iam:ListInstanceProfilesForRole", role)
     return list(InstanceProfile.objects.filter(role=role))
 

@@ -18,6 +18,7 @@ from domain.kernel.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from domain.kernel.registry import aws_action
 from domain.kernel.request_context import tag_request
 
 MAX_ACCESS_KEYS = 2
@@ -32,6 +33,7 @@ class NewAccessKey:
     secret: str
 
 
+@aws_action("iam:CreateAccessKey")
 def create_access_key(*, actor: Actor, user: Principal, description: str = "") -> NewAccessKey:
     """CreateAccessKey; with a description, also TagUser (key = the access key ID)."""
     authorize(actor, "iam:CreateAccessKey", user)
@@ -49,9 +51,7 @@ def create_access_key(*, actor: Actor, user: Principal, description: str = "") -
         locked = Principal.objects.select_for_update().get(pk=user.pk)
         # Inactive keys count too, as in AWS.
         if AccessKey.objects.filter(principal=locked).count() >= MAX_ACCESS_KEYS:
-            raise LimitExceeded(
-                f"Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}", field="access_key"
-            )
+            raise LimitExceeded.quota("AccessKeysPerUser", MAX_ACCESS_KEYS, field="access_key")
         secret = ids.secret_access_key()
         key = AccessKey.objects.create(
             principal=locked,
@@ -97,10 +97,11 @@ def _tag_key(actor: Actor, user: Principal, key_id: str, description: str) -> No
 def _key_of(user: Principal, access_key_id: str) -> AccessKey:
     key = AccessKey.objects.filter(principal=user, access_key_id=access_key_id).first()
     if key is None:
-        raise NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.")
+        raise NoSuchEntity.access_key(access_key_id)
     return key
 
 
+@aws_action("iam:UpdateAccessKey")
 def update_access_key(
     *, actor: Actor, user: Principal, access_key_id: str, status: str
 ) -> AccessKey:
@@ -122,6 +123,7 @@ def update_access_key(
     return key
 
 
+@aws_action("iam:DeleteAccessKey")
 def delete_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> None:
     """DeleteAccessKey, as the console allows it: only an inactive key.
 

@@ -21,6 +21,7 @@ from domain.kernel.errors import (
     Throttled,
     ValidationError,
 )
+from domain.kernel.registry import aws_action
 
 # --- accounts ----------------------------------------------------------------------
 
@@ -45,9 +46,7 @@ def sign_up(
     if broken:
         raise PasswordPolicyViolation(" ".join(broken), field="password")
     if Principal.objects.filter(email=email).exists():
-        raise EntityAlreadyExists(
-            "An account with this email address already exists.", field="email"
-        )
+        raise EntityAlreadyExists.account_email()
     if not throttle.reserve_signup(source_ip):
         raise Throttled(throttle.SIGNUP_MESSAGE)
     try:
@@ -64,9 +63,7 @@ def sign_up(
             )
             audit.record(None, "signin:CreateAccount", account.root_arn, account=account)
     except IntegrityError:
-        raise EntityAlreadyExists(
-            "An account with this email address already exists.", field="email"
-        ) from None
+        raise EntityAlreadyExists.account_email() from None
     return account
 
 
@@ -77,14 +74,15 @@ def _free_account_id() -> str:
             return candidate
 
 
-def set_account_alias(*, actor: Actor, alias: str) -> Account:
+@aws_action("iam:CreateAccountAlias")
+def create_account_alias(*, actor: Actor, alias: str) -> Account:
     """Creates or replaces the account alias (one per account, unique installation-wide)."""
     alias = alias.strip()
     authorize(actor, "iam:CreateAccountAlias", "*")
     validators.account_alias(alias)
     account = actor.account
     if Account.objects.filter(alias=alias).exclude(id=account.id).exists():
-        raise EntityAlreadyExists(f"The account alias {alias} already exists.", field="alias")
+        raise EntityAlreadyExists.account_alias(alias)
     try:
         with transaction.atomic():
             old = account.alias
@@ -92,12 +90,11 @@ def set_account_alias(*, actor: Actor, alias: str) -> Account:
             account.save(update_fields=["alias"])
             audit.record(actor, "iam:CreateAccountAlias", "*", details={"old": old, "new": alias})
     except IntegrityError:
-        raise EntityAlreadyExists(
-            f"The account alias {alias} already exists.", field="alias"
-        ) from None
+        raise EntityAlreadyExists.account_alias(alias) from None
     return account
 
 
+@aws_action("iam:DeleteAccountAlias")
 def delete_account_alias(*, actor: Actor) -> Account:
     authorize(actor, "iam:DeleteAccountAlias", "*")
     account = actor.account
@@ -109,23 +106,14 @@ def delete_account_alias(*, actor: Actor) -> Account:
     return account
 
 
-def set_password_policy(*, actor: Actor, rules: passwords.Rules | None) -> None:
-    """Sets the custom password policy, or restores the IAM default with None."""
-    authorize(
-        actor,
-        "iam:UpdateAccountPasswordPolicy" if rules else "iam:DeleteAccountPasswordPolicy",
-        "*",
-    )
-    if rules is not None:
-        validate_password_policy(rules)
-    account = actor.account
+@aws_action("iam:UpdateAccountPasswordPolicy")
+def update_account_password_policy(*, actor: Actor, rules: passwords.Rules) -> None:
+    """Sets the account's custom password policy."""
+    authorize(actor, "iam:UpdateAccountPasswordPolicy", "*")
+    validate_password_policy(rules)
     with transaction.atomic():
-        if rules is None:
-            PasswordPolicy.objects.filter(account=account).delete()
-            audit.record(actor, "iam:DeleteAccountPasswordPolicy", "*")
-            return
         PasswordPolicy.objects.update_or_create(
-            account=account,
+            account=actor.account,
             defaults={
                 "minimum_password_length": rules.minimum_length,
                 "require_symbols": rules.require_symbols,
@@ -139,3 +127,12 @@ def set_password_policy(*, actor: Actor, rules: passwords.Rules | None) -> None:
             },
         )
         audit.record(actor, "iam:UpdateAccountPasswordPolicy", "*")
+
+
+@aws_action("iam:DeleteAccountPasswordPolicy")
+def delete_account_password_policy(*, actor: Actor) -> None:
+    """Restores the IAM default password policy."""
+    authorize(actor, "iam:DeleteAccountPasswordPolicy", "*")
+    with transaction.atomic():
+        PasswordPolicy.objects.filter(account=actor.account).delete()
+        audit.record(actor, "iam:DeleteAccountPasswordPolicy", "*")

@@ -12,11 +12,13 @@ from domain.iam import credential_report_rows as credential_report
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
+from domain.kernel.registry import aws_action
 
 # AWS regenerates at most every 4 hours; a newer request returns the stored report.
 REPORT_REUSE = timedelta(hours=4)
 
 
+@aws_action("iam:GenerateCredentialReport")
 def generate_credential_report(*, actor: Actor, now: datetime | None = None) -> CredentialReport:
     authorize(actor, "iam:GenerateCredentialReport", "*")
     now = now or timezone.now()

@@ -90,9 +90,9 @@ def _create() -> DemoResult:
     root.set_password(root_password)
     root.save()
     actor = system_actor(root)
-    services.set_account_alias(actor=actor, alias=DEMO_ALIAS)
+    services.create_account_alias(actor=actor, alias=DEMO_ALIAS)
     # Users must set a new password at first sign-in, so the account lets them change it.
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=actor,
         rules=passwords.Rules(custom=True, minimum_length=8, allow_users_to_change=True),
     )
@@ -100,12 +100,15 @@ def _create() -> DemoResult:
     users = {}
     for name in USERS:
         password = passwords.generate()
-        users[name] = services.create_user(
-            actor=actor, name=name, password=password, password_reset_required=True
+        users[name] = services.create_user_with_access(
+            actor=actor,
+            new=services.NewUser(
+                name=name, console_password=password, password_reset_required=True
+            ),
         )
         result.user_passwords[name] = password
     for label, members in GROUPS.items():
-        services.create_group(
+        services.create_group_with_members(
             actor=actor,
             name=GROUP_NAMES[label],
             members=[users[member] for member in members],
@@ -113,8 +116,8 @@ def _create() -> DemoResult:
         )
     for user_name, policy_names in USER_POLICIES.items():
         for policy_name in policy_names:
-            policy_services.attach_policy(
-                actor=actor, target=users[user_name], policy=_aws_policy(policy_name)
+            policy_services.attach_user_policy(
+                actor=actor, user=users[user_name], policy=_aws_policy(policy_name)
             )
     demo_mfa.load(actor, users)  # the MFARequired group and its Force_MFA policy
     demo_roles.load(actor)  # the EC2-S3-Access role and the S3BucketReadOnly policy

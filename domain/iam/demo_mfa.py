@@ -12,7 +12,7 @@ import json
 
 from accounts.models import Principal
 from domain import iam as services
-from domain.iam.policies import attach_policy, create_policy
+from domain.iam.policies import attach_group_policy, create_policy
 from domain.kernel.actors import Actor
 
 FORCE_MFA_POLICY_NAME = "Force_MFA"
@@ -104,4 +104,4 @@ def load(actor: Actor, users: dict[str, Principal]) -> None:
     group = services.create_group(actor=actor, name=MFA_GROUP_NAME)
     for name in MFA_GROUP_MEMBERS:
         services.add_user_to_group(actor=actor, group=group, user=users[name])
-    attach_policy(actor=actor, target=group, policy=policy)
+    attach_group_policy(actor=actor, group=group, policy=policy)

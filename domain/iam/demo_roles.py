@@ -42,7 +42,7 @@ def _aws_policy(name: str) -> ManagedPolicy:
 
 
 def load(actor: Actor) -> None:
-    services.create_role(
+    services.create_role_with_permissions(
         actor=actor,
         name=EC2_ROLE,
         description="Allows EC2 instances to call Amazon S3 on your behalf.",

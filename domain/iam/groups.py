@@ -1,4 +1,5 @@
-"""User groups: creating (with members and policies at once), renaming, members, deleting."""
+"""User groups: creating, renaming, members, deleting (the console's Create group step,
+with members and policies at once, is `domain.iam.composites.create_group_with_members`)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,73 @@ from django.db import IntegrityError, transaction
 
 from accounts import arns, ids
 from accounts.models import Account, Group, GroupMembership, Principal
-from domain.iam.policies import MAX_ATTACHED, QUOTA_NAMES, attach_policy
+from domain.iam.policies import (
+    MAX_ATTACHED,
+    QUOTA_NAMES,
+    _authorize_attach,
+    _authorize_delete_inline,
+    _authorize_detach,
+    _write_attach,
+    _write_delete_inline,
+    _write_detach,
+)
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
+from domain.kernel.registry import aws_action
+from policies.models import InlinePolicy, ManagedPolicy
 
 MAX_GROUPS_PER_USER = 10
 MAX_GROUPS_PER_ACCOUNT = 300
 
 
-def _exists_message(name: str) -> str:
-    return f"Group with name {name} already exists."
-
-
 # --- groups ------------------------------------------------------------------------
 
 
-def create_group(
+def _group_arn(actor: Actor, name: str, path: str) -> str:
+    validators.group_name(name)
+    validators.path(path)
+    return arns.group_arn(actor.account.id, name, path)
+
+
+def _authorize_create_group(actor: Actor, arn: str) -> None:
+    authorize(actor, "iam:CreateGroup", arn)
+
+
+def _check_group_name_is_free(account: Account, name: str) -> None:
+    if Group.objects.filter(account=account, name__iexact=name).exists():
+        raise EntityAlreadyExists.group(name)
+
+
+def _write_create_group(actor: Actor, name: str, path: str) -> Group:
+    """Inside the caller's transaction; the unique constraint on the name decides races."""
+    account = actor.account
+    # The account row is the lock that makes the 300-groups quota exact.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if Group.objects.filter(account=account).count() >= MAX_GROUPS_PER_ACCOUNT:
+        raise LimitExceeded.quota("GroupsPerAccount", MAX_GROUPS_PER_ACCOUNT)
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(
+                account=account, name=name, path=path, unique_id=ids.unique_id(ids.GROUP_PREFIX)
+            )
+    except IntegrityError:
+        raise EntityAlreadyExists.group(name) from None
+    audit.record(actor, "iam:CreateGroup", group.arn)
+    return group
+
+
+@aws_action("iam:CreateGroup")
+def create_group(*, actor: Actor, name: str, path: str = "/") -> Group:
+    arn = _group_arn(actor, name, path)
+    _authorize_create_group(actor, arn)
+    _check_group_name_is_free(actor.account, name)
+    with transaction.atomic():
+        return _write_create_group(actor, name, path)
+
+
+def create_group_with_members(
     *,
     actor: Actor,
     name: str,
@@ -34,41 +83,24 @@ def create_group(
     members: Sequence[Principal] = (),
     policies: Sequence[ManagedPolicy] = (),
 ) -> Group:
-    """CreateGroup, then AddUserToGroup and AttachGroupPolicy for the console's picks.
-
-    Every call is authorized before anything is written, and all of it happens in one
-    transaction: a failing member or policy leaves no group behind.
-    """
-    validators.group_name(name)
-    validators.path(path)
-    account = actor.account
-    arn = arns.group_arn(account.id, name, path)
-    authorize(actor, "iam:CreateGroup", arn)
+    """The console's Create group step: CreateGroup, then AddUserToGroup and
+    AttachGroupPolicy for its picks. Every call is decided before anything is written, and
+    the writers' write halves run in one transaction: a failing member or policy leaves no
+    group behind."""
+    arn = _group_arn(actor, name, path)
+    _authorize_create_group(actor, arn)
     if members:
-        authorize(actor, "iam:AddUserToGroup", arn)
+        _authorize_add_user_to_group(actor, arn)
     for policy in policies:
-        authorize(actor, "iam:AttachGroupPolicy", arn, {"iam:PolicyARN": policy.arn})
-    _check_picks(account, members, policies)
-    if Group.objects.filter(account=account, name__iexact=name).exists():
-        raise EntityAlreadyExists(_exists_message(name), field="name")
-    try:
-        with transaction.atomic():
-            # The account row is the lock that makes the 300-groups quota exact.
-            Account.objects.select_for_update().filter(pk=account.pk).first()
-            if Group.objects.filter(account=account).count() >= MAX_GROUPS_PER_ACCOUNT:
-                raise LimitExceeded(
-                    f"Cannot exceed quota for GroupsPerAccount: {MAX_GROUPS_PER_ACCOUNT}."
-                )
-            group = Group.objects.create(
-                account=account, name=name, path=path, unique_id=ids.unique_id(ids.GROUP_PREFIX)
-            )
-            audit.record(actor, "iam:CreateGroup", arn)
-            for user in members:
-                add_user_to_group(actor=actor, group=group, user=user, field="members")
-            for policy in policies:
-                attach_policy(actor=actor, target=group, policy=policy)
-    except IntegrityError:
-        raise EntityAlreadyExists(_exists_message(name), field="name") from None
+        _authorize_attach(actor, "group", arn, policy)
+    _check_picks(actor.account, members, policies)
+    _check_group_name_is_free(actor.account, name)
+    with transaction.atomic():
+        group = _write_create_group(actor, name, path)
+        for user in members:
+            _write_add_user_to_group(actor, group, user, field="members")
+        for policy in policies:
+            _write_attach(actor, group, policy)
     return group
 
 
@@ -77,19 +109,15 @@ def _check_picks(
 ) -> None:
     for user in members:
         if user.account_id != account.id or user.is_root:
-            raise NoSuchEntity(f"The user with name {user.name} cannot be found.", field="members")
+            raise NoSuchEntity.user(user.name, field="members")
     for policy in policies:
         if policy.account_id not in (None, account.id):
-            raise NoSuchEntity(
-                f"Policy {policy.arn} does not exist or is not attachable.", field="policies"
-            )
+            raise NoSuchEntity.policy(policy.arn, field="policies")
     if len({p.pk for p in policies}) > MAX_ATTACHED["group"]:
-        raise LimitExceeded(
-            f"Cannot exceed quota for {QUOTA_NAMES['group']}: {MAX_ATTACHED['group']}",
-            field="policies",
-        )
+        raise LimitExceeded.quota(QUOTA_NAMES["group"], MAX_ATTACHED["group"], field="policies")
 
 
+@aws_action("iam:UpdateGroup")
 def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
     """UpdateGroup: renames a group; its ID, members and policies stay."""
     validators.group_name(new_name)
@@ -102,7 +130,7 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
         pk=group.pk
     )
     if taken.exists():
-        raise EntityAlreadyExists(_exists_message(new_name), field="name")
+        raise EntityAlreadyExists.group(new_name)
     old_arn, old_name = group.arn, group.name
     try:
         with transaction.atomic():
@@ -111,10 +139,11 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
             audit.record(actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name})
     except IntegrityError:
         group.name = old_name  # the caller's object keeps the name the database kept
-        raise EntityAlreadyExists(_exists_message(new_name), field="name") from None
+        raise EntityAlreadyExists.group(new_name) from None
     return group
 
 
+@aws_action("iam:DeleteGroup")
 def delete_group(*, actor: Actor, group: Group) -> None:
     """Deletes a group the way the console does.
 
@@ -132,22 +161,21 @@ def delete_group(*, actor: Actor, group: Group) -> None:
         )
     )
     inline = list(InlinePolicy.objects.filter(group=group).values_list("name", flat=True))
+    # One decision per kind of call: they all act on this group with the same keys
+    # (a detach also carries the policy's ARN, so each policy is decided).
     if members:
-        authorize(actor, "iam:RemoveUserFromGroup", arn)
+        _authorize_remove_user_from_group(actor, group)
     for policy in attached:
-        authorize(actor, "iam:DetachGroupPolicy", arn, {"iam:PolicyARN": policy.arn})
+        _authorize_detach(actor, group, policy)
     if inline:
-        authorize(actor, "iam:DeleteGroupPolicy", arn)
+        _authorize_delete_inline(actor, group)
     with transaction.atomic():
-        GroupMembership.objects.filter(group=group).delete()
         for user in members:
-            audit.record(actor, "iam:RemoveUserFromGroup", arn, details={"user": user.name})
-        PolicyAttachment.objects.filter(group=group).delete()
+            _write_remove_user_from_group(actor, group, user)
         for policy in attached:
-            audit.record(actor, "iam:DetachGroupPolicy", arn, details={"policy": policy.arn})
-        InlinePolicy.objects.filter(group=group).delete()
+            _write_detach(actor, group, policy)
         for name in inline:
-            audit.record(actor, "iam:DeleteGroupPolicy", arn, details={"policy": name})
+            _write_delete_inline(actor, group, name)
         group.delete()
         audit.record(actor, "iam:DeleteGroup", arn)
 
@@ -155,30 +183,49 @@ def delete_group(*, actor: Actor, group: Group) -> None:
 # --- members -----------------------------------------------------------------------
 
 
+def _authorize_add_user_to_group(actor: Actor, group: Group | str) -> None:
+    """`group` is the group, or its ARN while the Create group step is creating it."""
+    authorize(actor, "iam:AddUserToGroup", group if isinstance(group, str) else group.arn)
+
+
+def _write_add_user_to_group(
+    actor: Actor, group: Group, user: Principal, *, field: str = "groups"
+) -> None:
+    if user.account_id != group.account_id or user.is_root:
+        raise NoSuchEntity.user(user.name, field=field)
+    # Lock the user row so two concurrent adds cannot both pass the quota check.
+    Principal.objects.select_for_update().filter(pk=user.pk).first()
+    memberships = GroupMembership.objects.filter(principal=user)
+    if memberships.filter(group=group).exists():
+        return
+    if memberships.count() >= MAX_GROUPS_PER_USER:
+        raise LimitExceeded.quota("GroupsPerUser", MAX_GROUPS_PER_USER, field=field)
+    GroupMembership.objects.create(group=group, principal=user)
+    audit.record(actor, "iam:AddUserToGroup", group.arn, details={"user": user.name})
+
+
+@aws_action("iam:AddUserToGroup")
 def add_user_to_group(
     *, actor: Actor, group: Group, user: Principal, field: str = "groups"
 ) -> None:
-    authorize(actor, "iam:AddUserToGroup", group.arn)
-    if user.account_id != group.account_id or user.is_root:
-        raise NoSuchEntity(f"The user with name {user.name} cannot be found.", field=field)
+    _authorize_add_user_to_group(actor, group)
     with transaction.atomic():
-        # Lock the user row so two concurrent adds cannot both pass the quota check.
-        Principal.objects.select_for_update().filter(pk=user.pk).first()
-        memberships = GroupMembership.objects.filter(principal=user)
-        if memberships.filter(group=group).exists():
-            return
-        if memberships.count() >= MAX_GROUPS_PER_USER:
-            raise LimitExceeded(
-                f"Cannot exceed quota for GroupsPerUser: {MAX_GROUPS_PER_USER}.", field=field
-            )
-        GroupMembership.objects.create(group=group, principal=user)
-        audit.record(actor, "iam:AddUserToGroup", group.arn, details={"user": user.name})
+        _write_add_user_to_group(actor, group, user, field=field)
 
 
-def remove_user_from_group(*, actor: Actor, group: Group, user: Principal) -> None:
+def _authorize_remove_user_from_group(actor: Actor, group: Group) -> None:
     authorize(actor, "iam:RemoveUserFromGroup", group.arn)
+
+
+def _write_remove_user_from_group(actor: Actor, group: Group, user: Principal) -> None:
+    deleted, _ = GroupMembership.objects.filter(group=group, principal=user).delete()
+    if not deleted:
+        raise NoSuchEntity.user(user.name)
+    audit.record(actor, "iam:RemoveUserFromGroup", group.arn, details={"user": user.name})
+
+
+@aws_action("iam:RemoveUserFromGroup")
+def remove_user_from_group(*, actor: Actor, group: Group, user: Principal) -> None:
+    _authorize_remove_user_from_group(actor, group)
     with transaction.atomic():
-        deleted, _ = GroupMembership.objects.filter(group=group, principal=user).delete()
-        if not deleted:
-            raise NoSuchEntity(f"The user with name {user.name} cannot be found.")
-        audit.record(actor, "iam:RemoveUserFromGroup", group.arn, details={"user": user.name})
+        _write_remove_user_from_group(actor, group, user)

@@ -7,19 +7,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import passwords
-from accounts.models import Principal
+from accounts.models import Account, Principal
 from domain.iam import password_history
+from domain.iam.policies import _authorize_attach, _write_attach
 from domain.iam.users import check_password_meets_policy
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import EntityAlreadyExists, NoSuchEntity
-from policies.models import ManagedPolicy, PolicyAttachment
+from domain.kernel.registry import aws_action
+from domain.kernel.request_context import Resource
+from policies.models import ManagedPolicy
 
 CHANGE_PASSWORD_POLICY = "IAMUserChangePassword"
 
 
-def change_password_policy_needed(user_account: object, password_reset_required: bool) -> bool:
+def change_password_policy_needed(user_account: Account, password_reset_required: bool) -> bool:
     """AWS attaches IAMUserChangePassword when a reset is required and the account's
     password policy does not let users change their own password."""
     return password_reset_required and not passwords.rules_for(user_account).allow_users_to_change
@@ -32,7 +35,7 @@ def change_password_policy() -> ManagedPolicy | None:
 def _lock(user: Principal) -> Principal:
     locked = Principal.objects.select_for_update().filter(pk=user.pk, kind="user").first()
     if locked is None:
-        raise NoSuchEntity(f"The user with name {user.name} cannot be found.")
+        raise NoSuchEntity.user(user.name)
     return locked
 
 
@@ -53,43 +56,53 @@ def _check_new_password(user: Principal, password: str) -> None:
     )
 
 
-def _attach_change_password(actor: Actor, user: Principal) -> None:
-    # Called inside the caller's transaction after the caller authorized the attachment.
-    policy = change_password_policy()
-    if policy is None or PolicyAttachment.objects.filter(policy=policy, user=user).exists():
-        return
-    PolicyAttachment.objects.create(policy=policy, user=user)
-    audit.record(actor, "iam:AttachUserPolicy", user.arn, details={"policy": policy.arn})
-
-
-def _authorize_change_password_attachment(actor: Actor, user: Principal, reset: bool) -> bool:
-    needed = change_password_policy_needed(user.account, reset)
-    policy = change_password_policy() if needed else None
+def _change_password_attachment(
+    actor: Actor, seen_as: Resource, account: Account, reset: bool
+) -> ManagedPolicy | None:
+    """The IAMUserChangePassword policy AWS attaches with a required reset (when the
+    password policy does not let users change their own), its AttachUserPolicy decided."""
+    policy = change_password_policy() if change_password_policy_needed(account, reset) else None
     if policy is not None:
-        authorize(actor, "iam:AttachUserPolicy", user, {"iam:PolicyARN": policy.arn})
-    return policy is not None
+        _authorize_attach(actor, "user", seen_as, policy)
+    return policy
 
 
+def _authorize_create_login_profile(actor: Actor, seen_as: Resource) -> None:
+    authorize(actor, "iam:CreateLoginProfile", seen_as)
+
+
+def _write_create_login_profile(
+    actor: Actor, user: Principal, password: str, password_reset_required: bool
+) -> None:
+    """Inside the caller's transaction (callers check the password first)."""
+    locked = _lock(user)
+    if locked.has_usable_password():
+        raise EntityAlreadyExists.login_profile(user.name)
+    _set_password(locked, password, password_reset_required)
+    user.password = locked.password
+    user.password_last_changed = locked.password_last_changed
+    user.password_reset_required = locked.password_reset_required
+    audit.record(actor, "iam:CreateLoginProfile", user.arn)
+
+
+@aws_action("iam:CreateLoginProfile")
 def create_login_profile(
     *, actor: Actor, user: Principal, password: str, password_reset_required: bool = True
 ) -> None:
     """Enables console access with `password` (CreateLoginProfile)."""
-    authorize(actor, "iam:CreateLoginProfile", user)
-    attach = _authorize_change_password_attachment(actor, user, password_reset_required)
+    _authorize_create_login_profile(actor, user)
+    extra = _change_password_attachment(actor, user, user.account, password_reset_required)
     if user.has_usable_password():
-        raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
+        raise EntityAlreadyExists.login_profile(user.name)
     _check_new_password(user, password)
     with transaction.atomic():
-        locked = _lock(user)
-        if locked.has_usable_password():
-            raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
-        _set_password(locked, password, password_reset_required)
-        if attach:
-            _attach_change_password(actor, locked)
-        audit.record(actor, "iam:CreateLoginProfile", user.arn)
+        _write_create_login_profile(actor, user, password, password_reset_required)
+        if extra is not None:
+            _write_attach(actor, user, extra)
     user.refresh_from_db()
 
 
+@aws_action("iam:UpdateLoginProfile")
 def update_login_profile(
     *,
     actor: Actor,
@@ -99,9 +112,9 @@ def update_login_profile(
 ) -> None:
     """Resets the password (None keeps it) and sets the reset-required flag."""
     authorize(actor, "iam:UpdateLoginProfile", user)
-    attach = _authorize_change_password_attachment(actor, user, password_reset_required)
+    extra = _change_password_attachment(actor, user, user.account, password_reset_required)
     if not user.has_usable_password():
-        raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
+        raise NoSuchEntity.login_profile(user.name)
     if password is not None:
         _check_new_password(user, password)
     with transaction.atomic():
@@ -111,8 +124,8 @@ def update_login_profile(
             locked.save(update_fields=["password_reset_required"])
         else:
             _set_password(locked, password, password_reset_required)
-        if attach:
-            _attach_change_password(actor, locked)
+        if extra is not None:
+            _write_attach(actor, locked, extra)
         audit.record(
             actor,
             "iam:UpdateLoginProfile",
@@ -122,11 +135,12 @@ def update_login_profile(
     user.refresh_from_db()
 
 
+@aws_action("iam:DeleteLoginProfile")
 def delete_login_profile(*, actor: Actor, user: Principal) -> None:
     """Disables console access: the user can no longer sign in with a password."""
     authorize(actor, "iam:DeleteLoginProfile", user)
     if not user.has_usable_password():
-        raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
+        raise NoSuchEntity.login_profile(user.name)
     with transaction.atomic():
         locked = _lock(user)
         # Kept for reuse prevention: enabling console access again cannot bring it back.

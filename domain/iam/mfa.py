@@ -26,12 +26,12 @@ from domain.kernel.errors import (
     LimitExceeded,
     ValidationError,
 )
+from domain.kernel.registry import aws_action
 from domain.kernel.request_context import Target
 
 MAX_DEVICES_PER_PRINCIPAL = 8
 _DEVICE_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 INVALID_CODES = "Authentication code for device is not valid."
-ALREADY_EXISTS = "MFADevice entity at the same path and name already exists."
 
 
 def device_arn(account_id: str, name: str) -> str:
@@ -50,8 +50,8 @@ def _check_device_name(name: str) -> str:
     return name
 
 
-def _quota_message() -> str:
-    return f"Cannot exceed quota for MFADevicesPerUser: {MAX_DEVICES_PER_PRINCIPAL}."
+def _quota_exceeded() -> LimitExceeded:
+    return LimitExceeded.quota("MFADevicesPerUser", MAX_DEVICES_PER_PRINCIPAL)
 
 
 def prepare_virtual_mfa_device(*, actor: Actor, owner: Principal, name: str) -> str:
@@ -65,9 +65,9 @@ def prepare_virtual_mfa_device(*, actor: Actor, owner: Principal, name: str) -> 
     authorize(actor, "iam:CreateVirtualMFADevice", Target(arn))
     authorize(actor, "iam:EnableMFADevice", owner)
     if MFADevice.objects.filter(account_id=owner.account_id, path="/", name=name).exists():
-        raise EntityAlreadyExists(ALREADY_EXISTS, field="name")
+        raise EntityAlreadyExists.mfa_device()
     if MFADevice.objects.filter(principal=owner).count() >= MAX_DEVICES_PER_PRINCIPAL:
-        raise LimitExceeded(_quota_message())
+        raise _quota_exceeded()
     return mfa.new_secret()
 
 
@@ -101,7 +101,7 @@ def enable_virtual_mfa_device(
             # The owner's row lock makes "at most 8 devices" hold under concurrency.
             Principal.objects.select_for_update().only("id").get(pk=owner.pk)
             if MFADevice.objects.filter(principal=owner).count() >= MAX_DEVICES_PER_PRINCIPAL:
-                raise LimitExceeded(_quota_message())
+                raise _quota_exceeded()
             device = MFADevice.objects.create(
                 account_id=owner.account_id,
                 principal=owner,
@@ -114,7 +114,7 @@ def enable_virtual_mfa_device(
             audit.record(actor, "iam:CreateVirtualMFADevice", arn)
             audit.record(actor, "iam:EnableMFADevice", owner.arn, details={"serial": arn})
     except IntegrityError:
-        raise EntityAlreadyExists(ALREADY_EXISTS, field="name") from None
+        raise EntityAlreadyExists.mfa_device() from None
     return device
 
 
@@ -132,6 +132,7 @@ def _claim_step(device: MFADevice, step: int, now: datetime) -> bool:
     return claimed == 1
 
 
+@aws_action("iam:ResyncMFADevice")
 def resync_mfa_device(
     *, actor: Actor, device: MFADevice, code1: str, code2: str, now: datetime | None = None
 ) -> None:

@@ -27,6 +27,8 @@ from domain.kernel.errors import (
     NoSuchEntity,
     ValidationError,
 )
+from domain.kernel.registry import aws_action
+from domain.kernel.request_context import Resource
 from policies.engine import PolicyError, validate
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 
@@ -73,6 +75,7 @@ def _policy_arn(account_id: str, path: str, name: str) -> str:
 # --- managed policies --------------------------------------------------------------
 
 
+@aws_action("iam:CreatePolicy")
 def create_policy(
     *,
     actor: Actor,
@@ -101,17 +104,12 @@ def create_policy(
         )
     check_document(document)
     if ManagedPolicy.objects.filter(account=account, name__iexact=name).exists():
-        raise EntityAlreadyExists(
-            f"A policy called {name} already exists. Duplicate names are not allowed.",
-            field="name",
-        )
+        raise EntityAlreadyExists.policy(name)
     now = timezone.now()
     try:
         with transaction.atomic():
             if ManagedPolicy.objects.filter(account=account).count() >= MAX_CUSTOMER_POLICIES:
-                raise LimitExceeded(
-                    f"Cannot exceed quota for PoliciesPerAccount: {MAX_CUSTOMER_POLICIES}"
-                )
+                raise LimitExceeded.quota("PoliciesPerAccount", MAX_CUSTOMER_POLICIES)
             policy = ManagedPolicy.objects.create(
                 account=account,
                 name=name,
@@ -127,10 +125,7 @@ def create_policy(
             )
             audit.record(actor, "iam:CreatePolicy", arn)
     except IntegrityError:
-        raise EntityAlreadyExists(
-            f"A policy called {name} already exists. Duplicate names are not allowed.",
-            field="name",
-        ) from None
+        raise EntityAlreadyExists.policy(name) from None
     return policy
 
 
@@ -147,6 +142,7 @@ def _taggable(policy: ManagedPolicy) -> None:
         raise InvalidInput("AWS managed policies cannot be tagged.", field="tags")
 
 
+@aws_action("iam:TagPolicy")
 def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str]]) -> None:
     """TagPolicy: adds tags or replaces the values of keys spelled exactly the same."""
     if policy.is_aws_managed:
@@ -157,6 +153,7 @@ def tag_policy(*, actor: Actor, policy: ManagedPolicy, tags: list[tuple[str, str
     )
 
 
+@aws_action("iam:UntagPolicy")
 def untag_policy(*, actor: Actor, policy: ManagedPolicy, keys: list[str]) -> None:
     """UntagPolicy: removes the tags whose keys match exactly."""
     if policy.is_aws_managed:
@@ -167,6 +164,7 @@ def untag_policy(*, actor: Actor, policy: ManagedPolicy, keys: list[str]) -> Non
     )
 
 
+@aws_action("iam:CreatePolicyVersion")
 def create_policy_version(
     *, actor: Actor, policy: ManagedPolicy, document: str, set_as_default: bool = True
 ) -> PolicyVersion:
@@ -204,13 +202,14 @@ def create_policy_version(
     return version
 
 
+@aws_action("iam:SetDefaultPolicyVersion")
 def set_default_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: str) -> None:
     authorize(actor, "iam:SetDefaultPolicyVersion", policy)
     _customer_policy(policy)
     with transaction.atomic():
         version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
         if version is None:
-            raise NoSuchEntity(f"Policy {policy.arn} version {version_id} does not exist.")
+            raise NoSuchEntity.policy_version(policy.arn, version_id)
         PolicyVersion.objects.filter(policy=policy, is_default=True).update(is_default=False)
         version.is_default = True
         version.save(update_fields=["is_default"])
@@ -219,19 +218,21 @@ def set_default_policy_version(*, actor: Actor, policy: ManagedPolicy, version_i
         )
 
 
+@aws_action("iam:DeletePolicyVersion")
 def delete_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: str) -> None:
     authorize(actor, "iam:DeletePolicyVersion", policy)
     _customer_policy(policy)
     with transaction.atomic():
         version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
         if version is None:
-            raise NoSuchEntity(f"Policy {policy.arn} version {version_id} does not exist.")
+            raise NoSuchEntity.policy_version(policy.arn, version_id)
         if version.is_default:
-            raise DeleteConflict("Cannot delete the default version of a policy.")
+            raise DeleteConflict.default_version()
         version.delete()
         audit.record(actor, "iam:DeletePolicyVersion", policy.arn, details={"version": version_id})
 
 
+@aws_action("iam:DeletePolicy")
 def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) -> None:
     """Deletes a customer managed policy that is attached to nothing (and is no boundary).
 
@@ -245,10 +246,12 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) 
         if detach
         else []
     )
-    for attachment in attachments:
-        target = attachment.user or attachment.group or attachment.role
-        kind = target_kind(target)  # type: ignore[arg-type]
-        authorize(actor, f"iam:Detach{_verb(kind)}Policy", target, {"iam:PolicyARN": policy.arn})
+    targets: list[Target] = [
+        a.user or a.group or a.role  # type: ignore[misc]
+        for a in attachments
+    ]
+    for target in targets:
+        _authorize_detach(actor, target, policy)
     if detach:
         authorize(actor, "iam:DeletePolicyVersion", policy)
     authorize(actor, "iam:DeletePolicy", policy)
@@ -258,16 +261,11 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) 
             Principal.objects.filter(permissions_boundary=policy).exists()
             or Role.objects.filter(permissions_boundary=policy).exists()
         ):
-            raise DeleteConflict("Cannot delete a policy attached to entities.")
-        for attachment in attachments:
-            target = attachment.user or attachment.group or attachment.role
-            kind = target_kind(target)  # type: ignore[arg-type]
-            attachment.delete()
-            audit.record(
-                actor, f"iam:Detach{_verb(kind)}Policy", target.arn, details={"policy": policy.arn}
-            )
+            raise DeleteConflict.policy_attached()
+        for target in targets:
+            _write_detach(actor, target, policy)
         if PolicyAttachment.objects.filter(policy=policy).exists():
-            raise DeleteConflict("Cannot delete a policy attached to entities.")
+            raise DeleteConflict.policy_attached()
         if detach:
             for version_id in PolicyVersion.objects.filter(
                 policy=policy, is_default=False
@@ -287,43 +285,98 @@ def attachable_policy(actor: Actor, arn: str) -> ManagedPolicy:
     )
     policy = next((p for p in candidates if p.arn == arn), None)
     if policy is None:
-        raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+        raise NoSuchEntity.policy(arn)
     return policy
 
 
 # --- attachments ------------------------------------------------------------------
+#
+# One implementation per AWS verb, three public writers (user, group, role) named after the
+# AWS actions. Each writer has two halves that composite flows (the Create user wizard,
+# Create role, Add permissions, Copy permissions) call separately: `_authorize_*` decides
+# the call as AWS would (all parts of a flow are decided before anything is written), and
+# `_write_*` validates under a row lock, writes and audits, inside the caller's transaction.
 
 
-def attach_policy(*, actor: Actor, target: Target, policy: ManagedPolicy) -> None:
-    """AttachUserPolicy / AttachGroupPolicy / AttachRolePolicy."""
+def _authorize_attach(actor: Actor, kind: str, seen_as: Resource, policy: ManagedPolicy) -> None:
+    """`seen_as` is the entity as the call sees it: itself, or a Target for one being created."""
+    authorize(actor, f"iam:Attach{_verb(kind)}Policy", seen_as, {"iam:PolicyARN": policy.arn})
+
+
+def _write_attach(
+    actor: Actor, target: Target, policy: ManagedPolicy, *, field: str = "policies"
+) -> None:
     kind = target_kind(target)
-    action = f"iam:Attach{_verb(kind)}Policy"
-    authorize(actor, action, target, {"iam:PolicyARN": policy.arn})
     if policy.account_id not in (None, target.account_id):
-        raise NoSuchEntity(f"Policy {policy.arn} does not exist or is not attachable.")
+        raise NoSuchEntity.policy(policy.arn, field=field)
+    # The target's row is the lock: two concurrent attaches cannot both pass the quota.
+    type(target).objects.select_for_update().filter(pk=target.pk).first()
+    attached = PolicyAttachment.objects.filter(**{kind: target})
+    if attached.filter(policy=policy).exists():
+        return
+    if attached.count() >= MAX_ATTACHED[kind]:
+        raise LimitExceeded.quota(QUOTA_NAMES[kind], MAX_ATTACHED[kind], field=field)
+    PolicyAttachment.objects.create(policy=policy, **{kind: target})
+    audit.record(
+        actor, f"iam:Attach{_verb(kind)}Policy", target.arn, details={"policy": policy.arn}
+    )
+
+
+def _attach(actor: Actor, target: Target, policy: ManagedPolicy) -> None:
+    _authorize_attach(actor, target_kind(target), target, policy)
     with transaction.atomic():
-        type(target).objects.select_for_update().filter(pk=target.pk).first()
-        attached = PolicyAttachment.objects.filter(**{kind: target})
-        if attached.filter(policy=policy).exists():
-            return
-        if attached.count() >= MAX_ATTACHED[kind]:
-            raise LimitExceeded(
-                f"Cannot exceed quota for {QUOTA_NAMES[kind]}: {MAX_ATTACHED[kind]}",
-                field="policies",
-            )
-        PolicyAttachment.objects.create(policy=policy, **{kind: target})
-        audit.record(actor, action, target.arn, details={"policy": policy.arn})
+        _write_attach(actor, target, policy)
 
 
-def detach_policy(*, actor: Actor, target: Target, policy: ManagedPolicy) -> None:
+@aws_action("iam:AttachUserPolicy")
+def attach_user_policy(*, actor: Actor, user: Principal, policy: ManagedPolicy) -> None:
+    _attach(actor, user, policy)
+
+
+@aws_action("iam:AttachGroupPolicy")
+def attach_group_policy(*, actor: Actor, group: Group, policy: ManagedPolicy) -> None:
+    _attach(actor, group, policy)
+
+
+@aws_action("iam:AttachRolePolicy")
+def attach_role_policy(*, actor: Actor, role: Role, policy: ManagedPolicy) -> None:
+    _attach(actor, role, policy)
+
+
+def _authorize_detach(actor: Actor, target: Target, policy: ManagedPolicy) -> None:
     kind = target_kind(target)
-    action = f"iam:Detach{_verb(kind)}Policy"
-    authorize(actor, action, target, {"iam:PolicyARN": policy.arn})
+    authorize(actor, f"iam:Detach{_verb(kind)}Policy", target, {"iam:PolicyARN": policy.arn})
+
+
+def _write_detach(actor: Actor, target: Target, policy: ManagedPolicy) -> None:
+    kind = target_kind(target)
+    deleted, _ = PolicyAttachment.objects.filter(policy=policy, **{kind: target}).delete()
+    if not deleted:
+        raise NoSuchEntity.policy_not_attached(policy.arn)
+    audit.record(
+        actor, f"iam:Detach{_verb(kind)}Policy", target.arn, details={"policy": policy.arn}
+    )
+
+
+def _detach(actor: Actor, target: Target, policy: ManagedPolicy) -> None:
+    _authorize_detach(actor, target, policy)
     with transaction.atomic():
-        deleted, _ = PolicyAttachment.objects.filter(policy=policy, **{kind: target}).delete()
-        if not deleted:
-            raise NoSuchEntity(f"Policy {policy.arn} was not found.")
-        audit.record(actor, action, target.arn, details={"policy": policy.arn})
+        _write_detach(actor, target, policy)
+
+
+@aws_action("iam:DetachUserPolicy")
+def detach_user_policy(*, actor: Actor, user: Principal, policy: ManagedPolicy) -> None:
+    _detach(actor, user, policy)
+
+
+@aws_action("iam:DetachGroupPolicy")
+def detach_group_policy(*, actor: Actor, group: Group, policy: ManagedPolicy) -> None:
+    _detach(actor, group, policy)
+
+
+@aws_action("iam:DetachRolePolicy")
+def detach_role_policy(*, actor: Actor, role: Role, policy: ManagedPolicy) -> None:
+    _detach(actor, role, policy)
 
 
 # --- inline policies ---------------------------------------------------------------
@@ -333,67 +386,158 @@ def _size(text: str) -> int:
     return len(_WHITESPACE.sub("", text))
 
 
-def put_inline_policy(*, actor: Actor, target: Target, name: str, document: str) -> InlinePolicy:
-    """PutUserPolicy / PutGroupPolicy / PutRolePolicy: creates or replaces by name."""
-    kind = target_kind(target)
-    action = f"iam:Put{_verb(kind)}Policy"
+def _authorize_put_inline(actor: Actor, kind: str, seen_as: Resource) -> None:
+    authorize(actor, f"iam:Put{_verb(kind)}Policy", seen_as)
+
+
+def _check_inline(kind: str, name: str, document: str) -> None:
     validators.policy_name(name)
-    authorize(actor, action, target)
     check_document(document, kind=INLINE_KIND[kind])
-    with transaction.atomic():
-        type(target).objects.select_for_update().filter(pk=target.pk).first()
-        others = InlinePolicy.objects.filter(**{kind: target}).exclude(name=name)
-        total = _size(document) + sum(_size(p.document) for p in others)
-        if total > INLINE_QUOTA[kind]:
-            raise LimitExceeded(
-                f"Maximum policy size of {INLINE_QUOTA[kind]} bytes exceeded for "
-                f"{kind} {target.name}",
-                field="document",
-            )
-        policy, _created = InlinePolicy.objects.update_or_create(
-            name=name, defaults={"document": document}, **{kind: target}
+
+
+def _write_put_inline(actor: Actor, target: Target, name: str, document: str) -> InlinePolicy:
+    kind = target_kind(target)
+    type(target).objects.select_for_update().filter(pk=target.pk).first()
+    others = InlinePolicy.objects.filter(**{kind: target}).exclude(name=name)
+    total = _size(document) + sum(_size(p.document) for p in others)
+    if total > INLINE_QUOTA[kind]:
+        raise LimitExceeded(
+            f"Maximum policy size of {INLINE_QUOTA[kind]} bytes exceeded for {kind} {target.name}",
+            field="document",
         )
-        audit.record(actor, action, target.arn, details={"policy": name})
+    policy, _created = InlinePolicy.objects.update_or_create(
+        name=name, defaults={"document": document}, **{kind: target}
+    )
+    audit.record(actor, f"iam:Put{_verb(kind)}Policy", target.arn, details={"policy": name})
     return policy
 
 
-def delete_inline_policy(*, actor: Actor, target: Target, name: str) -> None:
+def _put_inline(actor: Actor, target: Target, name: str, document: str) -> InlinePolicy:
+    """PutUserPolicy / PutGroupPolicy / PutRolePolicy: creates or replaces by name."""
     kind = target_kind(target)
-    action = f"iam:Delete{_verb(kind)}Policy"
-    authorize(actor, action, target)
+    validators.policy_name(name)
+    _authorize_put_inline(actor, kind, target)
+    _check_inline(kind, name, document)
     with transaction.atomic():
-        deleted, _ = InlinePolicy.objects.filter(name=name, **{kind: target}).delete()
-        if not deleted:
-            raise NoSuchEntity(f"The {kind} policy with name {name} cannot be found.")
-        audit.record(actor, action, target.arn, details={"policy": name})
+        return _write_put_inline(actor, target, name, document)
+
+
+@aws_action("iam:PutUserPolicy")
+def put_user_policy(*, actor: Actor, user: Principal, name: str, document: str) -> InlinePolicy:
+    return _put_inline(actor, user, name, document)
+
+
+@aws_action("iam:PutGroupPolicy")
+def put_group_policy(*, actor: Actor, group: Group, name: str, document: str) -> InlinePolicy:
+    return _put_inline(actor, group, name, document)
+
+
+@aws_action("iam:PutRolePolicy")
+def put_role_policy(*, actor: Actor, role: Role, name: str, document: str) -> InlinePolicy:
+    return _put_inline(actor, role, name, document)
+
+
+def _authorize_delete_inline(actor: Actor, target: Target) -> None:
+    authorize(actor, f"iam:Delete{_verb(target_kind(target))}Policy", target)
+
+
+def _write_delete_inline(actor: Actor, target: Target, name: str) -> None:
+    kind = target_kind(target)
+    deleted, _ = InlinePolicy.objects.filter(name=name, **{kind: target}).delete()
+    if not deleted:
+        raise NoSuchEntity.inline_policy(kind, name)
+    audit.record(actor, f"iam:Delete{_verb(kind)}Policy", target.arn, details={"policy": name})
+
+
+def _delete_inline(actor: Actor, target: Target, name: str) -> None:
+    _authorize_delete_inline(actor, target)
+    with transaction.atomic():
+        _write_delete_inline(actor, target, name)
+
+
+@aws_action("iam:DeleteUserPolicy")
+def delete_user_policy(*, actor: Actor, user: Principal, name: str) -> None:
+    _delete_inline(actor, user, name)
+
+
+@aws_action("iam:DeleteGroupPolicy")
+def delete_group_policy(*, actor: Actor, group: Group, name: str) -> None:
+    _delete_inline(actor, group, name)
+
+
+@aws_action("iam:DeleteRolePolicy")
+def delete_role_policy(*, actor: Actor, role: Role, name: str) -> None:
+    _delete_inline(actor, role, name)
 
 
 # --- permissions boundaries --------------------------------------------------------
 
 
-def put_permissions_boundary(
-    *, actor: Actor, target: Principal | Role, policy: ManagedPolicy
+def _authorize_put_boundary(
+    actor: Actor, kind: str, seen_as: Resource, policy: ManagedPolicy
 ) -> None:
-    kind = target_kind(target)
-    action = f"iam:Put{_verb(kind)}PermissionsBoundary"
     # The requested boundary, not the current one, is what AWS checks here.
-    authorize(actor, action, target, {"iam:PermissionsBoundary": policy.arn})
+    authorize(
+        actor,
+        f"iam:Put{_verb(kind)}PermissionsBoundary",
+        seen_as,
+        {"iam:PermissionsBoundary": policy.arn},
+    )
+
+
+def _write_put_boundary(actor: Actor, target: Principal | Role, policy: ManagedPolicy) -> None:
     if policy.account_id not in (None, target.account_id):
-        raise NoSuchEntity(f"Policy {policy.arn} does not exist or is not attachable.")
-    with transaction.atomic():
-        target.permissions_boundary = policy
-        target.save(update_fields=["permissions_boundary"])
-        audit.record(actor, action, target.arn, details={"policy": policy.arn})
+        raise NoSuchEntity.policy(policy.arn)
+    target.permissions_boundary = policy
+    target.save(update_fields=["permissions_boundary"])
+    audit.record(
+        actor,
+        f"iam:Put{_verb(target_kind(target))}PermissionsBoundary",
+        target.arn,
+        details={"policy": policy.arn},
+    )
 
 
-def delete_permissions_boundary(*, actor: Actor, target: Principal | Role) -> None:
-    kind = target_kind(target)
-    action = f"iam:Delete{_verb(kind)}PermissionsBoundary"
-    authorize(actor, action, target)
+def _put_boundary(actor: Actor, target: Principal | Role, policy: ManagedPolicy) -> None:
+    _authorize_put_boundary(actor, target_kind(target), target, policy)
     with transaction.atomic():
-        target.permissions_boundary = None
-        target.save(update_fields=["permissions_boundary"])
-        audit.record(actor, action, target.arn)
+        _write_put_boundary(actor, target, policy)
+
+
+@aws_action("iam:PutUserPermissionsBoundary")
+def put_user_permissions_boundary(*, actor: Actor, user: Principal, policy: ManagedPolicy) -> None:
+    _put_boundary(actor, user, policy)
+
+
+@aws_action("iam:PutRolePermissionsBoundary")
+def put_role_permissions_boundary(*, actor: Actor, role: Role, policy: ManagedPolicy) -> None:
+    _put_boundary(actor, role, policy)
+
+
+def _authorize_delete_boundary(actor: Actor, target: Principal | Role) -> None:
+    authorize(actor, f"iam:Delete{_verb(target_kind(target))}PermissionsBoundary", target)
+
+
+def _write_delete_boundary(actor: Actor, target: Principal | Role) -> None:
+    target.permissions_boundary = None
+    target.save(update_fields=["permissions_boundary"])
+    audit.record(actor, f"iam:Delete{_verb(target_kind(target))}PermissionsBoundary", target.arn)
+
+
+def _delete_boundary(actor: Actor, target: Principal | Role) -> None:
+    _authorize_delete_boundary(actor, target)
+    with transaction.atomic():
+        _write_delete_boundary(actor, target)
+
+
+@aws_action("iam:DeleteUserPermissionsBoundary")
+def delete_user_permissions_boundary(*, actor: Actor, user: Principal) -> None:
+    _delete_boundary(actor, user)
+
+
+@aws_action("iam:DeleteRolePermissionsBoundary")
+def delete_role_permissions_boundary(*, actor: Actor, role: Role) -> None:
+    _delete_boundary(actor, role)
 
 
 def default_document(policy: ManagedPolicy) -> str:

@@ -17,6 +17,7 @@ from domain.iam import access
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, is_allowed
 from domain.kernel.errors import NoSuchEntity
+from domain.kernel.registry import aws_read
 from domain.kernel.search import name_contains
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 
@@ -40,7 +41,8 @@ def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def policies_for_list(
+@aws_read("iam:ListPolicies")
+def list_policies(
     actor: Actor, *, type_filter: str = "all", search: str = "", used: str = ""
 ) -> QuerySet[ManagedPolicy]:
     """AWS managed policies and the account's customer managed ones, annotated with how
@@ -83,7 +85,8 @@ class Entities:
         return len(self.users) + len(self.groups) + len(self.roles)
 
 
-def entities_for_policy(actor: Actor, policy: ManagedPolicy) -> Entities:
+@aws_read("iam:ListEntitiesForPolicy")
+def list_entities_for_policy(actor: Actor, policy: ManagedPolicy) -> Entities:
     """ListEntitiesForPolicy, within the actor's account only."""
     authorize(actor, "iam:ListEntitiesForPolicy", policy)
     account: Account = actor.account
@@ -97,14 +100,18 @@ def entities_for_policy(actor: Actor, policy: ManagedPolicy) -> Entities:
     )
 
 
-def versions_for_policy(actor: Actor, policy: ManagedPolicy) -> list[PolicyVersion]:
+@aws_read("iam:ListPolicyVersions")
+def list_policy_versions(actor: Actor, policy: ManagedPolicy) -> list[PolicyVersion]:
     authorize(actor, "iam:ListPolicyVersions", policy)
     return list(
         PolicyVersion.objects.filter(policy=policy).defer("document").order_by("-created_at", "-id")
     )
 
 
-def get_version(actor: Actor, policy: ManagedPolicy, version_id: str) -> PolicyVersion | None:
+@aws_read("iam:GetPolicyVersion")
+def get_policy_version(
+    actor: Actor, policy: ManagedPolicy, version_id: str
+) -> PolicyVersion | None:
     """One version's document (iam:GetPolicyVersion), or None when there is no such version."""
     authorize(actor, "iam:GetPolicyVersion", policy)
     return PolicyVersion.objects.filter(policy=policy, version_id=version_id[:16]).first()
@@ -122,11 +129,12 @@ def version_pair(
     }
     for version_id in wanted:
         if version_id not in found:
-            raise NoSuchEntity(f"Policy {policy.arn} version {version_id} does not exist.")
+            raise NoSuchEntity.policy_version(policy.arn, version_id)
     return found[wanted[0]], found[wanted[1]]
 
 
-def policy_tags(actor: Actor, policy: ManagedPolicy) -> list[dict[str, str]]:
+@aws_read("iam:ListPolicyTags")
+def list_policy_tags(actor: Actor, policy: ManagedPolicy) -> list[dict[str, str]]:
     """ListPolicyTags: the customer managed policy's tags, in the order they were added."""
     authorize(actor, "iam:ListPolicyTags", policy)
     return list(policy.tags)

@@ -12,12 +12,22 @@ from django.db import IntegrityError, transaction
 from accounts import arns, ids
 from accounts.models import Account, InstanceProfile, Role
 from domain.iam import tagging
-from domain.iam.policies import MAX_ATTACHED, check_document
+from domain.iam.policies import (
+    MAX_ATTACHED,
+    _authorize_attach,
+    _authorize_delete_inline,
+    _authorize_detach,
+    _write_attach,
+    _write_delete_inline,
+    _write_detach,
+    check_document,
+)
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, ValidationError
-from domain.kernel.request_context import Target, new_entity, tag_request
+from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
+from domain.kernel.registry import aws_action
+from domain.kernel.request_context import Resource, Target, new_entity, tag_request
 from policies.models import InlinePolicy, PolicyAttachment
 
 if TYPE_CHECKING:
@@ -124,14 +134,107 @@ def _lock_account(account: Account) -> None:
     Account.objects.select_for_update().filter(pk=account.pk).first()
 
 
-def _role_exists(name: str) -> EntityAlreadyExists:
-    return EntityAlreadyExists(f"Role with name {name} already exists.", field="name")
-
-
 # --- roles -------------------------------------------------------------------------
 
 
+def _authorize_create_role(
+    actor: Actor,
+    arn: str,
+    tags: list[tuple[str, str]] | None,
+    boundary: ManagedPolicy | None,
+) -> None:
+    # CreateRole carries the tags and the boundary. With tags, AWS also requires iam:TagRole.
+    requested = tag_request(tags) if tags else {}
+    if boundary is not None:
+        requested["iam:PermissionsBoundary"] = boundary.arn
+    authorize(actor, "iam:CreateRole", Target(arn), requested)
+    if tags:
+        authorize(actor, "iam:TagRole", Target(arn), tag_request(tags))
+
+
+def _check_create_role(
+    actor: Actor,
+    *,
+    name: str,
+    trust_policy: str,
+    description: str,
+    max_session_duration: int,
+    tags: list[tuple[str, str]] | None,
+    boundary: ManagedPolicy | None,
+) -> list[dict[str, str]]:
+    _check_description(description)
+    _check_session_duration(max_session_duration)
+    tag_list = validators.tags(tags or [], case_insensitive_keys=True)
+    check_document(trust_policy, kind="trust", field="trust_policy")
+    if boundary is not None and boundary.account_id not in (None, actor.account.id):
+        raise NoSuchEntity.policy(boundary.arn)
+    if Role.objects.filter(account=actor.account, name__iexact=name).exists():
+        raise EntityAlreadyExists.role(name)
+    return tag_list
+
+
+def _write_create_role(
+    actor: Actor,
+    *,
+    name: str,
+    path: str,
+    trust_policy: str,
+    description: str,
+    max_session_duration: int,
+    tags: list[dict[str, str]],
+    boundary: ManagedPolicy | None,
+) -> Role:
+    """Inside the caller's transaction."""
+    account = actor.account
+    _lock_account(account)
+    if Role.objects.filter(account=account).count() >= MAX_ROLES_PER_ACCOUNT:
+        raise LimitExceeded.quota("RolesPerAccount", MAX_ROLES_PER_ACCOUNT)
+    try:
+        with transaction.atomic():
+            role = Role.objects.create(
+                account=account,
+                name=name,
+                path=path,
+                unique_id=ids.unique_id(ids.ROLE_PREFIX),
+                description=description,
+                trust_policy=trust_policy,
+                max_session_duration=max_session_duration,
+                tags=tags,
+                permissions_boundary=boundary,
+            )
+    except IntegrityError:
+        raise EntityAlreadyExists.role(name) from None
+    audit.record(actor, "iam:CreateRole", role.arn)
+    return role
+
+
+@aws_action("iam:CreateRole")
 def create_role(
+    *,
+    actor: Actor,
+    name: str,
+    trust_policy: str,
+    description: str = "",
+    path: str = "/",
+    max_session_duration: int = MIN_SESSION_SECONDS,
+    tags: list[tuple[str, str]] | None = None,
+    permissions_boundary: ManagedPolicy | None = None,
+) -> Role:
+    """CreateRole, with AWS's parameters. The console's wizard (policies and an EC2
+    instance profile in the same step) is `create_role_with_permissions`."""
+    return create_role_with_permissions(
+        actor=actor,
+        name=name,
+        trust_policy=trust_policy,
+        description=description,
+        path=path,
+        max_session_duration=max_session_duration,
+        tags=tags,
+        permissions_boundary=permissions_boundary,
+    )
+
+
+def create_role_with_permissions(
     *,
     actor: Actor,
     name: str,
@@ -144,98 +247,117 @@ def create_role(
     permissions_boundary: ManagedPolicy | None = None,
     instance_profile: bool = False,
 ) -> Role:
-    """CreateRole, then what the console's wizard does with it in the same step:
-    AttachRolePolicy for each policy and, for EC2, CreateInstanceProfile +
-    AddRoleToInstanceProfile under the same name. All or nothing."""
+    """The Create role wizard: CreateRole, then AttachRolePolicy for each policy and, for
+    EC2, CreateInstanceProfile + AddRoleToInstanceProfile under the same name. Every call is
+    decided first; the writers' write halves run in one transaction. All or nothing."""
     validators.role_name(name)
     validators.path(path)
     account = actor.account
     arn = arns.iam_arn(account.id, "role", path, name)
-    # CreateRole carries the tags and the boundary; the calls after it see the role as
-    # created with them. With tags, AWS also requires iam:TagRole.
-    requested = tag_request(tags) if tags else {}
-    if permissions_boundary is not None:
-        requested["iam:PermissionsBoundary"] = permissions_boundary.arn
-    authorize(actor, "iam:CreateRole", Target(arn), requested)
-    if tags:
-        authorize(actor, "iam:TagRole", Target(arn), tag_request(tags))
+    _authorize_create_role(actor, arn, tags, permissions_boundary)
+    # The calls after CreateRole see the role as created with its tags and boundary.
     created = new_entity(arn, tags=tags, boundary=permissions_boundary)
     for policy in policies:
-        authorize(actor, "iam:AttachRolePolicy", created, {"iam:PolicyARN": policy.arn})
+        _authorize_attach(actor, "role", created, policy)
     profile_arn = arns.iam_arn(account.id, "instance-profile", path, name)
     if instance_profile:
-        authorize(actor, "iam:CreateInstanceProfile", Target(profile_arn))
-        authorize(actor, "iam:AddRoleToInstanceProfile", Target(profile_arn))
-        # AddRoleToInstanceProfile hands the role to EC2: the caller must be allowed to
-        # pass it (AWS's API reference), with iam:PassedToService naming the service.
-        authorize(
-            actor, "iam:PassRole", created, {"iam:PassedToService": SERVICE_PRINCIPALS["ec2"]}
-        )
-    _check_description(description)
-    _check_session_duration(max_session_duration)
-    tag_list = validators.tags(tags or [], case_insensitive_keys=True)
-    check_document(trust_policy, kind="trust", field="trust_policy")
+        _authorize_create_instance_profile(actor, profile_arn)
+        _authorize_add_role_to_instance_profile(actor, Target(profile_arn), created)
+    tag_list = _check_create_role(
+        actor,
+        name=name,
+        trust_policy=trust_policy,
+        description=description,
+        max_session_duration=max_session_duration,
+        tags=tags,
+        boundary=permissions_boundary,
+    )
     if len(policies) > MAX_ATTACHED["role"]:
-        raise LimitExceeded(
-            f"Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED['role']}", field="policies"
-        )
-    for policy in [*policies, *([permissions_boundary] if permissions_boundary else [])]:
+        raise LimitExceeded.quota("PoliciesPerRole", MAX_ATTACHED["role"], field="policies")
+    for policy in policies:
         if policy.account_id not in (None, account.id):
-            raise ValidationError(f"Policy {policy.arn} does not exist or is not attachable.")
-    if Role.objects.filter(account=account, name__iexact=name).exists():
-        raise _role_exists(name)
-    try:
-        with transaction.atomic():
-            _lock_account(account)
-            if Role.objects.filter(account=account).count() >= MAX_ROLES_PER_ACCOUNT:
-                raise LimitExceeded(
-                    f"Cannot exceed quota for RolesPerAccount: {MAX_ROLES_PER_ACCOUNT}."
-                )
-            role = Role.objects.create(
-                account=account,
-                name=name,
-                path=path,
-                unique_id=ids.unique_id(ids.ROLE_PREFIX),
-                description=description,
-                trust_policy=trust_policy,
-                max_session_duration=max_session_duration,
-                tags=tag_list,
-                permissions_boundary=permissions_boundary,
-            )
-            audit.record(actor, "iam:CreateRole", arn)
-            for policy in policies:
-                PolicyAttachment.objects.create(policy=policy, role=role)
-                audit.record(actor, "iam:AttachRolePolicy", arn, details={"policy": policy.arn})
-            if instance_profile:
-                _create_instance_profile(actor, role, profile_arn)
-    except IntegrityError:
-        raise _role_exists(name) from None
+            raise NoSuchEntity.policy(policy.arn, field="policies")
+    with transaction.atomic():
+        role = _write_create_role(
+            actor,
+            name=name,
+            path=path,
+            trust_policy=trust_policy,
+            description=description,
+            max_session_duration=max_session_duration,
+            tags=tag_list,
+            boundary=permissions_boundary,
+        )
+        for policy in policies:
+            _write_attach(actor, role, policy)
+        if instance_profile:
+            profile = _write_create_instance_profile(actor, name=role.name, path=role.path)
+            _write_add_role_to_instance_profile(actor, profile, role)
     return role
 
 
-def _create_instance_profile(actor: Actor, role: Role, profile_arn: str) -> InstanceProfile:
+# --- instance profiles -------------------------------------------------------------
+
+
+def _authorize_create_instance_profile(actor: Actor, profile_arn: str) -> None:
+    authorize(actor, "iam:CreateInstanceProfile", Target(profile_arn))
+
+
+def _write_create_instance_profile(actor: Actor, *, name: str, path: str) -> InstanceProfile:
     account = actor.account
-    if InstanceProfile.objects.filter(account=account, name__iexact=role.name).exists():
-        raise EntityAlreadyExists(f"Instance Profile {role.name} already exists.", field="name")
+    _lock_account(account)
+    if InstanceProfile.objects.filter(account=account, name__iexact=name).exists():
+        raise EntityAlreadyExists.instance_profile(name)
     if InstanceProfile.objects.filter(account=account).count() >= (
         MAX_INSTANCE_PROFILES_PER_ACCOUNT
     ):
-        raise LimitExceeded(
-            "Cannot exceed quota for InstanceProfilesPerAccount: "
-            f"{MAX_INSTANCE_PROFILES_PER_ACCOUNT}."
-        )
+        raise LimitExceeded.quota("InstanceProfilesPerAccount", MAX_INSTANCE_PROFILES_PER_ACCOUNT)
     profile = InstanceProfile.objects.create(
-        account=account,
-        name=role.name,
-        path=role.path,
-        unique_id=ids.unique_id(ids.INSTANCE_PROFILE_PREFIX),
-        role=role,
+        account=account, name=name, path=path, unique_id=ids.unique_id(ids.INSTANCE_PROFILE_PREFIX)
     )
-    audit.record(actor, "iam:CreateInstanceProfile", profile_arn)
-    audit.record(actor, "iam:AddRoleToInstanceProfile", profile_arn, details={"role": role.name})
+    audit.record(actor, "iam:CreateInstanceProfile", profile.arn)
     return profile
 
 
+@aws_action("iam:CreateInstanceProfile")
+def create_instance_profile(*, actor: Actor, name: str, path: str = "/") -> InstanceProfile:
+    validators.role_name(name)  # instance profile names follow the role name rules
+    validators.path(path)
+    _authorize_create_instance_profile(
+        actor, arns.iam_arn(actor.account.id, "instance-profile", path, name)
+    )
+    with transaction.atomic():
+        return _write_create_instance_profile(actor, name=name, path=path)
+
+
+def _authorize_add_role_to_instance_profile(
+    actor: Actor, profile: Resource, role: Resource
+) -> None:
+    authorize(actor, "iam:AddRoleToInstanceProfile", profile)
+    # AddRoleToInstanceProfile hands the role to EC2: the caller must be allowed to pass
+    # it (AWS's API reference), with iam:PassedToService naming the service.
+    authorize(actor, "iam:PassRole", role, {"iam:PassedToService": SERVICE_PRINCIPALS["ec2"]})
+
+
+def _write_add_role_to_instance_profile(actor: Actor, profile: InstanceProfile, role: Role) -> None:
+    locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
+    if locked.role_id is not None and locked.role_id != role.pk:
+        # An instance profile holds one role (AWS's quota InstanceSessionsPerInstanceProfile).
+        raise LimitExceeded.quota("RolesPerInstanceProfile", 1)
+    locked.role = role
+    locked.save(update_fields=["role"])
+    profile.role = role
+    audit.record(actor, "iam:AddRoleToInstanceProfile", profile.arn, details={"role": role.name})
+
+
+@aws_action("iam:AddRoleToInstanceProfile")
+def add_role_to_instance_profile(*, actor: Actor, profile: InstanceProfile, role: Role) -> None:
+    _authorize_add_role_to_instance_profile(actor, profile, role)
+    with transaction.atomic():
+        _write_add_role_to_instance_profile(actor, profile, role)
+
+
+@aws_action("iam:UpdateRole")
 def update_role(*, actor: Actor, role: Role, description: str, max_session_duration: int) -> None:
     """The Summary's Edit: description and maximum session duration (UpdateRole)."""
     authorize(actor, "iam:UpdateRole", role)
@@ -248,6 +370,7 @@ def update_role(*, actor: Actor, role: Role, description: str, max_session_durat
         audit.record(actor, "iam:UpdateRole", role.arn)
 
 
+@aws_action("iam:UpdateAssumeRolePolicy")
 def update_assume_role_policy(*, actor: Actor, role: Role, document: str) -> None:
     """Replaces the trust policy; an invalid document changes nothing."""
     authorize(actor, "iam:UpdateAssumeRolePolicy", role)
@@ -258,6 +381,7 @@ def update_assume_role_policy(*, actor: Actor, role: Role, document: str) -> Non
         audit.record(actor, "iam:UpdateAssumeRolePolicy", role.arn)
 
 
+@aws_action("iam:DeleteRole")
 def delete_role(*, actor: Actor, role: Role) -> None:
     """What the console's Delete does: removes the role from its instance profiles and
     deletes them, detaches managed policies, deletes inline policies, then the role."""
@@ -270,9 +394,9 @@ def delete_role(*, actor: Actor, role: Role) -> None:
         authorize(actor, "iam:RemoveRoleFromInstanceProfile", profile)
         authorize(actor, "iam:DeleteInstanceProfile", profile)
     for attachment in attached:
-        authorize(actor, "iam:DetachRolePolicy", role, {"iam:PolicyARN": attachment.policy.arn})
+        _authorize_detach(actor, role, attachment.policy)
     if inline:
-        authorize(actor, "iam:DeleteRolePolicy", role)
+        _authorize_delete_inline(actor, role)
     with transaction.atomic():
         for profile in profiles:
             audit.record(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)
@@ -285,13 +409,9 @@ def delete_role(*, actor: Actor, role: Role) -> None:
                 profile.role = None
                 profile.save(update_fields=["role"])
         for attachment in attached:
-            attachment.delete()
-            audit.record(
-                actor, "iam:DetachRolePolicy", arn, details={"policy": attachment.policy.arn}
-            )
+            _write_detach(actor, role, attachment.policy)
         for name in inline:
-            audit.record(actor, "iam:DeleteRolePolicy", arn, details={"policy": name})
-        InlinePolicy.objects.filter(role=role).delete()
+            _write_delete_inline(actor, role, name)
         role.delete()
         audit.record(actor, "iam:DeleteRole", arn)
 
@@ -299,10 +419,12 @@ def delete_role(*, actor: Actor, role: Role) -> None:
 # --- tags --------------------------------------------------------------------------
 
 
+@aws_action("iam:TagRole")
 def tag_role(*, actor: Actor, role: Role, tags: list[tuple[str, str]]) -> None:
     tagging.add_tags(actor=actor, obj=role, action="iam:TagRole", tags=tags)
 
 
+@aws_action("iam:UntagRole")
 def untag_role(*, actor: Actor, role: Role, keys: list[str]) -> None:
     tagging.remove_tags(actor=actor, obj=role, action="iam:UntagRole", keys=keys)
 

@@ -17,12 +17,14 @@ from accounts import arns
 from accounts.models import AccessKey, Group, MFADevice, Principal
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
+from domain.kernel.registry import aws_read
 from domain.kernel.search import name_contains
 from policies.engine.summary import ServiceSummary, summarize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 
 
-def users_for_list(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
+@aws_read("iam:ListUsers")
+def list_users(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
     """The account's IAM users for the Users table; `search` matches the user name or
     any of its access key IDs ("searching for an access key ID finds its owner")."""
     account = actor.account

@@ -11,10 +11,17 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Group, Principal
-from domain.iam import policies as policy_services
-from domain.iam.groups import add_user_to_group
+from domain.iam.groups import _authorize_add_user_to_group, _write_add_user_to_group
+from domain.iam.policies import (
+    _authorize_attach,
+    _authorize_put_boundary,
+    _authorize_put_inline,
+    _write_attach,
+    _write_put_boundary,
+    _write_put_inline,
+)
 from domain.kernel.actors import Actor
-from domain.kernel.authorization import Resource, authorize
+from domain.kernel.authorization import Resource
 from policies.models import InlinePolicy, ManagedPolicy
 
 
@@ -56,32 +63,47 @@ def authorize_grants(
     `user` is the user as those calls see it: an existing Principal, or for the Create user
     wizard a Target carrying the tags and boundary it is created with."""
     for group in groups:
-        authorize(actor, "iam:AddUserToGroup", group)
+        _authorize_add_user_to_group(actor, group)
     for policy in policies:
-        authorize(actor, "iam:AttachUserPolicy", user, {"iam:PolicyARN": policy.arn})
+        _authorize_attach(actor, "user", user, policy)
     if inline:
-        authorize(actor, "iam:PutUserPolicy", user)
+        _authorize_put_inline(actor, "user", user)
     if boundary is not None:
-        authorize(
-            actor,
-            "iam:PutUserPermissionsBoundary",
-            user,
-            {"iam:PermissionsBoundary": boundary.arn},
-        )
+        _authorize_put_boundary(actor, "user", user, boundary)
+
+
+def grant(
+    actor: Actor,
+    user: Principal,
+    *,
+    groups: Sequence[Group] = (),
+    policies: Sequence[ManagedPolicy] = (),
+    inline: Sequence[InlinePolicy] = (),
+    boundary: ManagedPolicy | None = None,
+) -> None:
+    """The write halves of what `authorize_grants` decided, inside the caller's transaction."""
+    for group in groups:
+        _write_add_user_to_group(actor, group, user)
+    for policy in policies:
+        _write_attach(actor, user, policy)
+    for source in inline:
+        _write_put_inline(actor, user, source.name, source.document)
+    if boundary is not None:
+        _write_put_boundary(actor, user, boundary)
 
 
 def add_user_to_groups(*, actor: Actor, user: Principal, groups: list[Group]) -> None:
+    """Add permissions > Add user to groups: AddUserToGroup for each, all or nothing."""
     authorize_grants(actor, user, groups=groups)
     with transaction.atomic():
-        for group in groups:
-            add_user_to_group(actor=actor, group=group, user=user)
+        grant(actor, user, groups=groups)
 
 
 def attach_user_policies(*, actor: Actor, user: Principal, policies: list[ManagedPolicy]) -> None:
+    """Add permissions > Attach policies directly: AttachUserPolicy for each, all or nothing."""
     authorize_grants(actor, user, policies=policies)
     with transaction.atomic():
-        for policy in policies:
-            policy_services.attach_policy(actor=actor, target=user, policy=policy)
+        grant(actor, user, policies=policies)
 
 
 def copy_user_permissions(*, actor: Actor, user: Principal, source: Principal) -> Permissions:
@@ -89,25 +111,13 @@ def copy_user_permissions(*, actor: Actor, user: Principal, source: Principal) -
     if source.account_id != user.account_id:
         raise ValueError("users of different accounts")
     copied = permissions_of(source)
-    authorize_grants(
-        actor,
-        user,
-        groups=copied.groups,
-        policies=copied.policies,
-        inline=copied.inline,
-        boundary=copied.boundary,
-    )
+    parts = {
+        "groups": copied.groups,
+        "policies": copied.policies,
+        "inline": copied.inline,
+        "boundary": copied.boundary,
+    }
+    authorize_grants(actor, user, **parts)  # type: ignore[arg-type]
     with transaction.atomic():
-        for group in copied.groups:
-            add_user_to_group(actor=actor, group=group, user=user)
-        for policy in copied.policies:
-            policy_services.attach_policy(actor=actor, target=user, policy=policy)
-        for inline in copied.inline:
-            policy_services.put_inline_policy(
-                actor=actor, target=user, name=inline.name, document=inline.document
-            )
-        if copied.boundary is not None:
-            policy_services.put_permissions_boundary(
-                actor=actor, target=user, policy=copied.boundary
-            )
+        grant(actor, user, **parts)  # type: ignore[arg-type]
     return copied

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 
 from accounts import arns
 from accounts.models import Group, Principal
-from domain.iam.user_listing import users_for_list
+from domain.iam.user_listing import list_users
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.search import name_contains
@@ -37,7 +37,7 @@ def groups(actor: Actor, search: str = "") -> QuerySet[Group]:
 
 
 def users(actor: Actor, search: str = "", exclude: str = "") -> QuerySet[Principal]:
-    rows = users_for_list(actor, search=search).prefetch_related(_attached_policies())
+    rows = list_users(actor, search=search).prefetch_related(_attached_policies())
     return rows.exclude(name=exclude) if exclude else rows
 
 

@@ -30,7 +30,8 @@ from domain.kernel.errors import (
     Throttled,
     ValidationError,
 )
-from domain.kernel.request_context import Target, new_entity
+from domain.kernel.registry import aws_action
+from domain.kernel.request_context import Target
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 MAX_USERS_PER_ACCOUNT = 5000
@@ -39,53 +40,29 @@ MAX_USERS_PER_ACCOUNT = 5000
 # --- users -------------------------------------------------------------------------
 
 
-def create_user(
-    *,
+def _authorize_create_user(
     actor: Actor,
-    name: str,
-    path: str = "/",
-    password: str | None = None,
-    password_reset_required: bool = False,
-    tags: list[tuple[str, str]] | None = None,
-) -> Principal:
-    """Creates an IAM user; with `password`, also its console access (login profile)."""
-    validators.user_name(name)
-    validators.path(path)
-    account = actor.account
-    arn = arns.user_arn(account.id, name, path)
-    requested = tag_request_context(tags) if tags else None
-    authorize(actor, "iam:CreateUser", Target(arn), requested)
-    if password is not None:
-        # CreateLoginProfile comes after CreateUser: the user has its tags by then.
-        authorize(actor, "iam:CreateLoginProfile", new_entity(arn, tags=tags))
-    if tags:
-        authorize(actor, "iam:TagUser", Target(arn), requested)
-    tag_list = validators.tags(tags or [], case_insensitive_keys=True)
-    if password is not None:
-        check_password_meets_policy(account, password)
-    check_user_name_is_free(account, name)
-    with transaction.atomic():
-        user = insert_user(
-            actor,
-            name=name,
-            path=path,
-            password=password,
-            password_reset_required=password_reset_required,
-            tags=tag_list,
-        )
-    return user
+    arn: str,
+    tags: list[tuple[str, str]] | None,
+    boundary: ManagedPolicy | None = None,
+) -> None:
+    """CreateUser carries the requested tags and boundary (aws:RequestTag, aws:TagKeys,
+    iam:PermissionsBoundary)."""
+    requested = tag_request_context(tags) if tags else {}
+    if boundary is not None:
+        requested["iam:PermissionsBoundary"] = boundary.arn
+    authorize(actor, "iam:CreateUser", Target(arn), requested or None)
 
 
-def insert_user(
-    actor: Actor,
-    *,
-    name: str,
-    path: str,
-    password: str | None,
-    password_reset_required: bool,
-    tags: list[dict[str, str]],
+def _authorize_tag_new_user(actor: Actor, arn: str, tags: list[tuple[str, str]]) -> None:
+    # With tags, AWS also requires iam:TagUser.
+    authorize(actor, "iam:TagUser", Target(arn), tag_request_context(tags))
+
+
+def _write_create_user(
+    actor: Actor, *, name: str, path: str, tags: list[dict[str, str]]
 ) -> Principal:
-    """Writes a new user row (callers authorize and validate, inside their transaction)."""
+    """Writes a new user row and its audit, inside the caller's transaction."""
     account = actor.account
     arn = arns.user_arn(account.id, name, path)
     # The account row is locked while users are counted, so two concurrent creates
@@ -94,7 +71,7 @@ def insert_user(
     if Principal.objects.filter(account=account, kind=Principal.Kind.USER).count() >= (
         MAX_USERS_PER_ACCOUNT
     ):
-        raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {MAX_USERS_PER_ACCOUNT}.")
+        raise LimitExceeded.quota("UsersPerAccount", MAX_USERS_PER_ACCOUNT)
     user = Principal(
         account=account,
         kind=Principal.Kind.USER,
@@ -103,30 +80,47 @@ def insert_user(
         unique_id=ids.unique_id(ids.USER_PREFIX),
         tags=tags,
     )
-    if password is None:
-        user.set_unusable_password()
-    else:
-        user.set_password(password)
-        user.password_last_changed = timezone.now()
-        user.password_reset_required = password_reset_required
+    user.set_unusable_password()
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name") from None
+        # The functional unique constraint on Lower(name) decides a race.
+        raise EntityAlreadyExists.user(name) from None
     audit.record(actor, "iam:CreateUser", arn)
-    if password is not None:
-        audit.record(actor, "iam:CreateLoginProfile", arn)
     if tags:
         audit.record(actor, "iam:TagUser", arn, details={"keys": [t["Key"] for t in tags]})
     return user
+
+
+@aws_action("iam:CreateUser")
+def create_user(
+    *,
+    actor: Actor,
+    name: str,
+    path: str = "/",
+    tags: list[tuple[str, str]] | None = None,
+) -> Principal:
+    """CreateUser (with tags, also TagUser). Console access is CreateLoginProfile; the
+    Create user wizard is `domain.iam.user_creation.create_user_with_access`."""
+    validators.user_name(name)
+    validators.path(path)
+    account = actor.account
+    arn = arns.user_arn(account.id, name, path)
+    _authorize_create_user(actor, arn, tags)
+    if tags:
+        _authorize_tag_new_user(actor, arn, tags)
+    tag_list = validators.tags(tags or [], case_insensitive_keys=True)
+    check_user_name_is_free(account, name)
+    with transaction.atomic():
+        return _write_create_user(actor, name=name, path=path, tags=tag_list)
 
 
 def check_user_name_is_free(account: Account, name: str) -> None:
     """Names are unique per account ignoring case (the wizard checks this at step 1)."""
     validators.user_name(name)
     if _user_exists(account, name):
-        raise EntityAlreadyExists(f"User with name {name} already exists.", field="name")
+        raise EntityAlreadyExists.user(name)
 
 
 def _user_exists(account: Account, name: str) -> bool:
@@ -152,6 +146,7 @@ def _root_email(account: Account) -> str:
     return root.email or "" if root else ""
 
 
+@aws_action("iam:DeleteUser")
 def delete_user(*, actor: Actor, user: Principal) -> None:
     """Deletes a user the way the console does: first its group memberships, password,
     access keys, MFA devices and inline policies, then detaches its managed policies and
@@ -168,7 +163,7 @@ def delete_user(*, actor: Actor, user: Principal) -> None:
     with transaction.atomic():
         locked = Principal.objects.select_for_update().filter(pk=user.pk).first()
         if locked is None:
-            raise NoSuchEntity(f"The user with name {user.name} cannot be found.")
+            raise NoSuchEntity.user(user.name)
         GroupMembership.objects.filter(principal=locked).delete()
         AccessKey.objects.filter(principal=locked).delete()
         MFADevice.objects.filter(principal=locked).delete()
@@ -210,10 +205,12 @@ def _deletion_plan(
 # --- tags --------------------------------------------------------------------------
 
 
+@aws_action("iam:TagUser")
 def tag_user(*, actor: Actor, user: Principal, tags: list[tuple[str, str]]) -> None:
     tagging.add_tags(actor=actor, obj=user, action="iam:TagUser", tags=tags)
 
 
+@aws_action("iam:UntagUser")
 def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
     tagging.remove_tags(actor=actor, obj=user, action="iam:UntagUser", keys=keys)
 
@@ -221,7 +218,8 @@ def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
 # --- own password ------------------------------------------------------------------
 
 
-def change_own_password(*, actor: Actor, old_password: str, new_password: str) -> None:
+@aws_action("iam:ChangePassword")
+def change_password(*, actor: Actor, old_password: str, new_password: str) -> None:
     """A user (or root) changes their own password, e.g. at a forced reset."""
     principal = actor.principal
     if not principal.is_root:

@@ -70,6 +70,10 @@ class Actor:
     # The API's signing region (aws:RequestedRegion); the console sends none.
     requested_region: str | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The principal's compiled policies for this request, filled by the first decision
+    # (domain.kernel.authorization) and tagged with the policy-data generation they were
+    # read at, so a change to any policy data makes the next decision read them again.
+    policy_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Temporary credentials (a role session, or GetSessionToken's); None for long-term ones.
     session: Session | None = None
 

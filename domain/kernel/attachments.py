@@ -9,10 +9,47 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Principal, Role
+from accounts.models import GroupMembership, Principal, Role
 from policies.engine import CompiledPolicy, compile_policy
-from policies.models import AWS_POLICY_ARN_PREFIX, InlinePolicy, PolicyVersion
+from policies.models import (
+    AWS_POLICY_ARN_PREFIX,
+    InlinePolicy,
+    ManagedPolicy,
+    PolicyAttachment,
+    PolicyVersion,
+)
+
+# Bumped whenever a row that decides which policies apply to someone is saved or deleted.
+# An Actor keeps its compiled policies for one request, tagged with the generation they were
+# read at: a write in the same process (the actor's own attach, a test's fixture) makes the
+# next decision read them again. Another process's write is seen by the next request, as an
+# Actor lives for one request only.
+_generation = [0]
+_POLICY_DATA = (PolicyAttachment, InlinePolicy, PolicyVersion, ManagedPolicy, GroupMembership)
+
+
+def generation() -> int:
+    return _generation[0]
+
+
+def _policy_data_changed(**_: Any) -> None:
+    _generation[0] += 1
+
+
+def _principal_saved(*, update_fields: Any = None, **_: Any) -> None:
+    # A sign-in's last_login or a password change does not change which policies apply.
+    if update_fields is None or "permissions_boundary" in update_fields or "tags" in update_fields:
+        _generation[0] += 1
+
+
+for _model in _POLICY_DATA:
+    post_save.connect(_policy_data_changed, sender=_model, dispatch_uid=f"policy-gen-{_model}")
+    post_delete.connect(_policy_data_changed, sender=_model, dispatch_uid=f"policy-del-{_model}")
+post_save.connect(_principal_saved, sender=Principal, dispatch_uid="policy-gen-principal")
+post_delete.connect(_policy_data_changed, sender=Principal, dispatch_uid="policy-del-principal")
+post_save.connect(_policy_data_changed, sender=Role, dispatch_uid="policy-gen-role")
 
 
 def _managed_arn(version: PolicyVersion) -> str:

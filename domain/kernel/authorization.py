@@ -77,6 +77,17 @@ def principal_for(actor: Actor) -> dict[str, Any]:
     }
 
 
+def policies_of(actor: Actor) -> dict[str, list[Any]]:
+    """`actor`'s policies, read once per request: N decisions on one page cost one load."""
+    cache = actor.policy_cache
+    current = attachments.generation()
+    if cache.get("generation") != current or "policies" not in cache:
+        cache["policies"] = policies_for_actor(actor)
+        cache["generation"] = current
+    policies: dict[str, list[Any]] = cache["policies"]
+    return policies
+
+
 def request_for(
     actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -95,7 +106,7 @@ def decide(
     if actor.is_root:
         resource_arn(resource)  # the same misuse fails for root as for everyone else
         return None
-    return evaluate(policies_for_actor(actor), request_for(actor, action, resource, context))
+    return evaluate(policies_of(actor), request_for(actor, action, resource, context))
 
 
 def is_allowed(

@@ -1,7 +1,10 @@
-"""Typed errors raised by the operations layer, with AWS's codes and messages.
+"""Typed errors raised by the operations layer, with AWS's codes and messages: the one
+catalogue of AWS error text.
 
 The console shows `message` (beside `field` when there is one); the API returns
-`code` and `message` as an AWS error response with `status`.
+`code` and `message` as an AWS error response with `status`. Each class holds the message
+templates AWS uses for its code (`NoSuchEntity.user(name)`, `LimitExceeded.quota(...)`), so
+no other module spells an AWS message (tests/architecture checks the source for them).
 """
 
 from __future__ import annotations
@@ -31,20 +34,123 @@ class NoSuchEntity(IamError):
     code = "NoSuchEntity"
     status = 404
 
+    @classmethod
+    def user(cls, name: str, *, field: str | None = None) -> NoSuchEntity:
+        return cls(f"The user with name {name} cannot be found.", field=field)
+
+    @classmethod
+    def group(cls, name: str, *, field: str | None = None) -> NoSuchEntity:
+        return cls(f"The group with name {name} cannot be found.", field=field)
+
+    @classmethod
+    def role(cls, name: str, *, field: str | None = None) -> NoSuchEntity:
+        return cls(f"The role with name {name} cannot be found.", field=field)
+
+    @classmethod
+    def policy(cls, arn: str, *, field: str | None = None) -> NoSuchEntity:
+        return cls(f"Policy {arn} does not exist or is not attachable.", field=field)
+
+    @classmethod
+    def policy_named(cls, name_or_arn: str) -> NoSuchEntity:
+        return cls(f"Policy {name_or_arn} does not exist.")
+
+    @classmethod
+    def policy_not_attached(cls, arn: str) -> NoSuchEntity:
+        return cls(f"Policy {arn} was not found.")
+
+    @classmethod
+    def policy_version(cls, arn: str, version_id: str) -> NoSuchEntity:
+        return cls(f"Policy {arn} version {version_id} does not exist.")
+
+    @classmethod
+    def inline_policy(cls, kind: str, name: str) -> NoSuchEntity:
+        """`kind`: user, group or role."""
+        return cls(f"The {kind} policy with name {name} cannot be found.")
+
+    @classmethod
+    def login_profile(cls, user_name: str) -> NoSuchEntity:
+        return cls(f"Login Profile for User {user_name} cannot be found.")
+
+    @classmethod
+    def access_key(cls, access_key_id: str) -> NoSuchEntity:
+        return cls(f"The Access Key with id {access_key_id} cannot be found.")
+
+    @classmethod
+    def mfa_device(cls) -> NoSuchEntity:
+        return cls("The MFA device cannot be found.")
+
 
 class EntityAlreadyExists(IamError):
     code = "EntityAlreadyExists"
     status = 409
+
+    @classmethod
+    def user(cls, name: str) -> EntityAlreadyExists:
+        return cls(f"User with name {name} already exists.", field="name")
+
+    @classmethod
+    def group(cls, name: str) -> EntityAlreadyExists:
+        return cls(f"Group with name {name} already exists.", field="name")
+
+    @classmethod
+    def role(cls, name: str) -> EntityAlreadyExists:
+        return cls(f"Role with name {name} already exists.", field="name")
+
+    @classmethod
+    def policy(cls, name: str) -> EntityAlreadyExists:
+        return cls(
+            f"A policy called {name} already exists. Duplicate names are not allowed.",
+            field="name",
+        )
+
+    @classmethod
+    def login_profile(cls, user_name: str) -> EntityAlreadyExists:
+        return cls(f"Login Profile for user {user_name} already exists.")
+
+    @classmethod
+    def instance_profile(cls, name: str) -> EntityAlreadyExists:
+        return cls(f"Instance Profile {name} already exists.", field="name")
+
+    @classmethod
+    def mfa_device(cls) -> EntityAlreadyExists:
+        return cls("MFADevice entity at the same path and name already exists.", field="name")
+
+    @classmethod
+    def account_alias(cls, alias: str) -> EntityAlreadyExists:
+        return cls(f"The account alias {alias} already exists.", field="alias")
+
+    @classmethod
+    def account_email(cls) -> EntityAlreadyExists:
+        return cls("An account with this email address already exists.", field="email")
 
 
 class LimitExceeded(IamError):
     code = "LimitExceeded"
     status = 409
 
+    @classmethod
+    def quota(cls, quota: str, limit: int, *, field: str | None = None) -> LimitExceeded:
+        """AWS's quota message: "Cannot exceed quota for AccessKeysPerUser: 2"."""
+        return cls(f"Cannot exceed quota for {quota}: {limit}", field=field)
+
 
 class DeleteConflict(IamError):
     code = "DeleteConflict"
     status = 409
+
+    @classmethod
+    def policy_attached(cls) -> DeleteConflict:
+        return cls("Cannot delete a policy attached to entities.")
+
+    @classmethod
+    def default_version(cls) -> DeleteConflict:
+        return cls("Cannot delete the default version of a policy.")
+
+    @classmethod
+    def must_first(cls, what: str) -> DeleteConflict:
+        """DeleteUser/DeleteGroup/DeleteRole on an entity that still has `what`:
+        "detach all policies", "remove users from group", "delete login profile", ..."""
+        return cls(f"Cannot delete entity, must {what} first.")
 
 
 class ValidationError(IamError):

@@ -55,7 +55,7 @@ def test_root_sets_a_custom_password_policy(page: Page, root: Principal) -> None
 
 
 def test_root_goes_back_to_the_iam_default_after_confirming(page: Page, root: Principal) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=system_actor(root), rules=Rules(custom=True, minimum_length=10)
     )
     page.goto("/signin/")

@@ -34,17 +34,31 @@ DENY_PROTECTED_RESETS = json.dumps(
 def test_a_delegated_admin_cannot_reset_a_protected_user_s_password(
     page: Page, root_actor: Actor
 ) -> None:
-    admin = services.create_user(actor=root_actor, name="dana", password=PASSWORD)
+    admin = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="dana", console_password=PASSWORD, password_reset_required=False),
+    )
     full = ManagedPolicy.objects.get(account=None, name="AdministratorAccess")
-    policy_services.attach_policy(actor=root_actor, target=admin, policy=full)
+    policy_services.attach_user_policy(actor=root_actor, user=admin, policy=full)
     deny = policy_services.create_policy(
         actor=root_actor, name="DenyProtected", document=DENY_PROTECTED_RESETS
     )
-    policy_services.attach_policy(actor=root_actor, target=admin, policy=deny)
-    vip = services.create_user(
-        actor=root_actor, name="vip", password=PASSWORD, tags=[("protected", "true")]
+    policy_services.attach_user_policy(actor=root_actor, user=admin, policy=deny)
+    vip = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="vip",
+            console_password=PASSWORD,
+            password_reset_required=False,
+            tags=[("protected", "true")],
+        ),
     )
-    services.create_user(actor=root_actor, name="plain", password=PASSWORD)
+    services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="plain", console_password=PASSWORD, password_reset_required=False
+        ),
+    )
 
     page.goto(f"/signin/{root_actor.account.id}/")
     page.get_by_label("IAM user name").fill("dana")

@@ -25,13 +25,16 @@ def test_root_simulates_a_group_members_s3_access_and_reads_the_deciding_sid(
     page: Page, root: Principal
 ) -> None:
     actor = system_actor(root)
-    mia = services.create_user(actor=actor, name="Mia", password=PASSWORD)
+    mia = services.create_user_with_access(
+        actor=actor,
+        new=services.NewUser(name="Mia", console_password=PASSWORD, password_reset_required=False),
+    )
     developers = services.create_group(actor=actor, name="Developers")
     services.add_user_to_group(actor=actor, group=developers, user=mia)
     policy = policy_services.create_policy(
         actor=actor, name="DevelopersS3ReadOnly", document=DEVELOPERS_S3
     )
-    policy_services.attach_policy(actor=actor, target=developers, policy=policy)
+    policy_services.attach_group_policy(actor=actor, group=developers, policy=policy)
 
     page.goto("/signin/")
     page.get_by_label("Root user email address").fill("owner@example.com")
@@ -66,11 +69,14 @@ def test_root_simulates_an_action_pattern_and_sees_each_action_it_stands_for(
     page: Page, root: Principal
 ) -> None:
     actor = system_actor(root)
-    mia = services.create_user(actor=actor, name="Mia", password=PASSWORD)
+    mia = services.create_user_with_access(
+        actor=actor,
+        new=services.NewUser(name="Mia", console_password=PASSWORD, password_reset_required=False),
+    )
     policy = policy_services.create_policy(
         actor=actor, name="DevelopersS3ReadOnly", document=DEVELOPERS_S3
     )
-    policy_services.attach_policy(actor=actor, target=mia, policy=policy)
+    policy_services.attach_user_policy(actor=actor, user=mia, policy=policy)
 
     page.goto("/signin/")
     page.get_by_label("Root user email address").fill("owner@example.com")

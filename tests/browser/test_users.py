@@ -138,7 +138,7 @@ def test_copy_permissions_shows_the_copied_policies_and_groups(
     group = services.create_group(actor=root_actor, name="Auditors")
     services.add_user_to_group(actor=root_actor, group=group, user=alice)
     policy = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     sign_in_as_root(page)
     start_wizard(page, "Nora")
     page.get_by_role("button", name="Next").click()

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import AccessKey, Principal
 from domain import iam as services
-from domain.iam.policies import attach_policy
+from domain.iam.policies import attach_user_policy
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
 
@@ -144,9 +144,9 @@ def test_a_user_without_policies_sees_the_denial_and_creates_nothing(
 def test_a_read_only_user_sees_keys_but_cannot_change_them(
     root_actor: Actor, alice_client: Client, alice: Principal, bob: Principal
 ) -> None:
-    attach_policy(
+    attach_user_policy(
         actor=root_actor,
-        target=alice,
+        user=alice,
         policy=ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None),
     )
     new = services.create_access_key(actor=root_actor, user=bob)

@@ -50,7 +50,10 @@ def test_the_id_with_hyphens_signs_in_to_the_account_with_that_id(
     # Even an alias stored before this rule cannot take the ID's place at sign-in.
     account.alias = hyphenated(outsider_account.id)
     account.save(update_fields=["alias"])
-    services.create_user(actor=root_actor, name="sam", password=PASSWORD)
+    services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="sam", console_password=PASSWORD, password_reset_required=False),
+    )
     client = Client()
     response = client.post(
         f"/signin/{hyphenated(outsider_account.id)}/",

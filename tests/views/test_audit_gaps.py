@@ -29,11 +29,11 @@ NEW = {
 def test_an_explicitly_denied_password_change_is_shown_and_recorded(
     alice_client: Client, root_actor: Actor, alice: Principal
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, allow_users_to_change=True)
     )
-    policy_services.put_inline_policy(
-        actor=root_actor, target=alice, name="no-change", document=DENY_CHANGE
+    policy_services.put_user_policy(
+        actor=root_actor, user=alice, name="no-change", document=DENY_CHANGE
     )
     response = alice_client.post("/security-credentials/password/", NEW)
     assert "with an explicit deny" in response.content.decode()

@@ -55,7 +55,7 @@ def test_the_report_has_aws_columns_in_order_and_a_root_row(
 
 
 def test_users_with_and_without_passwords_keys_and_mfa(root_actor: Actor, alice: Principal) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, max_age_days=90)
     )
     robot = services.create_user(actor=root_actor, name="robot")

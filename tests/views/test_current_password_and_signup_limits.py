@@ -49,11 +49,14 @@ def test_the_current_password_throttle_lifts_after_fifteen_minutes(
 def test_the_forced_new_password_page_shares_the_current_password_throttle(
     root_actor,  # type: ignore[no-untyped-def]
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, allow_users_to_change=True)
     )
-    user = services.create_user(
-        actor=root_actor, name="newbie", password=PASSWORD, password_reset_required=True
+    user = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="newbie", console_password=PASSWORD, password_reset_required=True
+        ),
     )
     client = Client()
     client.force_login(user)

@@ -23,8 +23,8 @@ def objects(root_actor: Actor, alice: Principal, bob: Principal) -> None:
     """A role, a group and a policy named by the routes; alice has no policies at all."""
     services.create_role(actor=root_actor, name="web", trust_policy=EC2_TRUST)
     group = services.create_group(actor=root_actor, name="Ops")
-    policy_services.put_inline_policy(actor=root_actor, target=group, name="in", document=POLICY)
-    policy_services.put_inline_policy(actor=root_actor, target=bob, name="in", document=POLICY)
+    policy_services.put_group_policy(actor=root_actor, group=group, name="in", document=POLICY)
+    policy_services.put_user_policy(actor=root_actor, user=bob, name="in", document=POLICY)
     policy_services.create_policy(actor=root_actor, name="Mine", document=POLICY)
 
 

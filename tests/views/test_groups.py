@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.models import Group, Principal
 from domain import iam as services
-from domain.iam.policies import attach_policy
+from domain.iam.policies import attach_user_policy
 from domain.kernel.actors import Actor, system_actor
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
@@ -82,11 +82,13 @@ def test_the_list_filters_and_paginates_with_a_constant_number_of_queries(
     root_client: Client, root_actor: Actor, alice: Principal, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     for i in range(3):
-        services.create_group(actor=root_actor, name=f"team{i}", members=[alice])
+        services.create_group_with_members(actor=root_actor, name=f"team{i}", members=[alice])
     with django_assert_max_num_queries(12) as few:
         root_client.get("/groups/")
     for i in range(3, 45):
-        services.create_group(actor=root_actor, name=f"team{i}", members=[alice] if i < 10 else [])
+        services.create_group_with_members(
+            actor=root_actor, name=f"team{i}", members=[alice] if i < 10 else []
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = root_client.get("/groups/").content.decode()
     assert "User groups <span" in page and "(45)" in page
@@ -118,7 +120,7 @@ def test_rename_and_refuse_a_taken_name(root_client: Client, root_actor: Actor) 
 def test_delete_one_group_by_typing_its_name(
     root_client: Client, root_actor: Actor, alice: Principal
 ) -> None:
-    group = services.create_group(
+    group = services.create_group_with_members(
         actor=root_actor, name="Ops", members=[alice], policies=[aws("IAMReadOnlyAccess")]
     )
     page = root_client.post("/groups/delete/", {"groups": ["Ops"], "confirm": "ops"})
@@ -194,7 +196,7 @@ def test_a_user_without_policies_sees_denials_and_changes_nothing(
 def test_a_read_only_user_reads_groups_but_cannot_delete_them(
     alice_client: Client, alice: Principal, root_actor: Actor
 ) -> None:
-    attach_policy(actor=root_actor, target=alice, policy=aws("IAMReadOnlyAccess"))
+    attach_user_policy(actor=root_actor, user=alice, policy=aws("IAMReadOnlyAccess"))
     services.create_group(actor=root_actor, name="Ops")
     assert "Ops" in alice_client.get("/groups/").content.decode()
     assert "Ops" in alice_client.get("/groups/details/Ops/?tab=permissions").content.decode()

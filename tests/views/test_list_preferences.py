@@ -138,7 +138,12 @@ def test_the_users_list_with_every_column_makes_a_constant_number_of_queries(
 ) -> None:  # type: ignore[no-untyped-def]
     group = services.create_group(actor=root_actor, name="Developers")
     for i in range(count):
-        user = services.create_user(actor=root_actor, name=f"user{i:03}", password=PASSWORD)
+        user = services.create_user_with_access(
+            actor=root_actor,
+            new=services.NewUser(
+                name=f"user{i:03}", console_password=PASSWORD, password_reset_required=False
+            ),
+        )
         services.add_user_to_group(actor=root_actor, group=group, user=user)
         services.create_access_key(actor=root_actor, user=user)
     every = ["path", "groups", "last_activity", "mfa", "password_age", "console_last_sign_in"]

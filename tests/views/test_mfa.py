@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.models import AuditEvent, MFADevice, Principal
 from domain import iam as services
-from domain.iam.policies import attach_policy
+from domain.iam.policies import attach_group_policy, attach_user_policy
 from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
@@ -115,7 +115,7 @@ def test_a_read_only_user_sees_the_denial_when_assigning_and_nothing_changes(
     root_actor: Actor, alice_client: Client, alice: Principal, bob: Principal
 ) -> None:
     read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    attach_policy(actor=root_actor, target=alice, policy=read_only)
+    attach_user_policy(actor=root_actor, user=alice, policy=read_only)
     response = alice_client.post("/users/details/bob/mfa/assign/", {"name": "sneaky"})
     assert response.status_code == 200
     assert "is not authorized to perform: iam:CreateVirtualMFADevice" in response.content.decode()
@@ -307,9 +307,9 @@ def force_mfa(root_actor: Actor, alice: Principal) -> None:
     policy = create_policy(actor=root_actor, name="Force_MFA", document=demo_mfa.FORCE_MFA_POLICY)
     group = services.create_group(actor=root_actor, name="MFARequired")
     services.add_user_to_group(actor=root_actor, group=group, user=alice)
-    attach_policy(actor=root_actor, target=group, policy=policy)
+    attach_group_policy(actor=root_actor, group=group, policy=policy)
     read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    attach_policy(actor=root_actor, target=alice, policy=read_only)
+    attach_user_policy(actor=root_actor, user=alice, policy=read_only)
 
 
 def test_without_mfa_the_force_mfa_policy_denies_all_but_enrolling(

@@ -99,13 +99,9 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
     services.add_user_to_group(actor=root_actor, group=group, user=alice)
     policy_services.create_policy(actor=root_actor, name="Mine", document=POLICY)
     readonly = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=readonly)
-    policy_services.put_inline_policy(
-        actor=root_actor, target=alice, name="inline1", document=POLICY
-    )
-    policy_services.put_inline_policy(
-        actor=root_actor, target=group, name="inline1", document=POLICY
-    )
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=readonly)
+    policy_services.put_user_policy(actor=root_actor, user=alice, name="inline1", document=POLICY)
+    policy_services.put_group_policy(actor=root_actor, group=group, name="inline1", document=POLICY)
     trust = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'

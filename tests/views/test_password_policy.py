@@ -103,7 +103,9 @@ def test_values_at_the_bounds_are_accepted(root_client: Client, field: str, valu
 def test_choosing_iam_default_removes_the_custom_policy(
     root_client: Client, root_actor: Actor
 ) -> None:
-    services.set_password_policy(actor=root_actor, rules=Rules(custom=True, minimum_length=10))
+    services.update_account_password_policy(
+        actor=root_actor, rules=Rules(custom=True, minimum_length=10)
+    )
     confirm = root_client.post(URL, {"mode": "default"}).content.decode()
     assert "Set IAM default password policy?" in confirm and ">Set default</button>" in confirm
     assert PasswordPolicy.objects.exists()
@@ -158,7 +160,7 @@ def test_a_user_without_permission_sees_the_denial_on_both_pages(alice_client: C
 
 
 def expire(user: Principal, root_actor: Actor, *, hard: bool) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor,
         rules=Rules(custom=True, minimum_length=8, max_age_days=30, hard_expiry=hard),
     )
@@ -209,7 +211,7 @@ def test_hard_expiry_refuses_sign_in_and_says_to_contact_the_administrator(
 def test_the_console_warns_fifteen_days_before_expiry(
     alice: Principal, root_actor: Actor, alice_client: Client
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, max_age_days=30)
     )
     alice.password_last_changed = timezone.now() - timedelta(days=20)
@@ -221,7 +223,7 @@ def test_the_console_warns_fifteen_days_before_expiry(
 def test_the_expiry_notice_shows_on_every_console_page(
     alice: Principal, root_actor: Actor, alice_client: Client
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, max_age_days=30)
     )
     assert "password-expiry-notice" not in alice_client.get("/").content.decode()
@@ -234,7 +236,7 @@ def test_the_expiry_notice_shows_on_every_console_page(
 def test_an_admin_reset_to_a_remembered_password_is_refused_beside_the_field(
     root_client: Client, root_actor: Actor, alice: Principal
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, reuse_prevention=5)
     )
     before = alice.password

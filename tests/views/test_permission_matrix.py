@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
-from domain.iam.policies import put_inline_policy
+from domain.iam.policies import put_user_policy
 from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 from tests.matrix_world import S3, World, build_world, give_device
@@ -590,14 +590,17 @@ def test_a_user_without_policies_is_told_which_action_is_denied(
 
 
 def _exact_user(root_actor: Actor, door: Door) -> Principal:
-    user = services.create_user(actor=root_actor, name="dave", password=PASSWORD)
+    user = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="dave", console_password=PASSWORD, password_reset_required=False),
+    )
     document = {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Action": sorted({*door.actions, *door.reads}), "Resource": "*"}
         ],
     }
-    put_inline_policy(actor=root_actor, target=user, name="exact", document=json.dumps(document))
+    put_user_policy(actor=root_actor, user=user, name="exact", document=json.dumps(document))
     return user
 
 

@@ -69,7 +69,7 @@ def test_another_accounts_policy_is_not_found(
 def test_the_list_shows_aws_and_customer_policies_with_used_as(
     root_client: Client, root_actor: Actor, reports: ManagedPolicy, alice: Principal
 ) -> None:
-    services.attach_policy(actor=root_actor, target=alice, policy=reports)
+    services.attach_user_policy(actor=root_actor, user=alice, policy=reports)
     page = root_client.get("/policies/?q=Reports").content.decode()
     assert "Customer managed" in page and "Permissions policy (1)" in page
     everything = ManagedPolicy.objects.filter(account=None).count() + 1
@@ -91,7 +91,7 @@ def test_the_list_makes_a_constant_number_of_queries(
     for n in range(30):
         policy = services.create_policy(actor=root_actor, name=f"P{n}", document=document())
         if n < 8:
-            services.attach_policy(actor=root_actor, target=alice, policy=policy)
+            services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with django_assert_max_num_queries(8):
         root_client.get("/policies/")
     with django_assert_max_num_queries(8):
@@ -148,7 +148,7 @@ def test_setting_the_default_version_and_deleting_a_version(
 def test_delete_needs_the_name_typed_and_detaches_first(
     root_client: Client, root_actor: Actor, reports: ManagedPolicy, alice: Principal
 ) -> None:
-    services.attach_policy(actor=root_actor, target=alice, policy=reports)
+    services.attach_user_policy(actor=root_actor, user=alice, policy=reports)
     page = root_client.post("/policies/local/Reports/delete/", {"confirm": "nope"}).content.decode()
     assert "To confirm deletion, enter Reports." in page
     assert ManagedPolicy.objects.filter(pk=reports.pk).exists()

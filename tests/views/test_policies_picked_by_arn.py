@@ -38,7 +38,7 @@ def test_either_policy_is_detached_from_a_users_page(
     aws: ManagedPolicy, which: str,
 ) -> None:  # fmt: skip
     for policy in (mine, aws):
-        policy_services.attach_policy(actor=root_actor, target=alice, policy=policy)
+        policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     gone = mine if which == "mine" else aws
     root_client.post("/users/details/alice/permissions/detach/", {"policy": gone.arn})
     remaining = set(ManagedPolicy.objects.filter(attachments__user=alice))
@@ -108,6 +108,6 @@ def test_a_group_detaches_the_customer_policy_by_arn(
 ) -> None:
     group = services.create_group(actor=root_actor, name="Ops")
     for policy in (mine, aws):
-        policy_services.attach_policy(actor=root_actor, target=group, policy=policy)
+        policy_services.attach_group_policy(actor=root_actor, group=group, policy=policy)
     root_client.post("/groups/details/Ops/policies/detach/", {"picks": [mine.arn]})
     assert set(ManagedPolicy.objects.filter(attachments__group=group)) == {aws}

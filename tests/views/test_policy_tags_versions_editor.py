@@ -27,7 +27,7 @@ def reports(root_actor: Actor) -> ManagedPolicy:
 
 def read_only(root_actor: Actor, user: Principal) -> None:
     policy = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    services.attach_policy(actor=root_actor, target=user, policy=policy)
+    services.attach_user_policy(actor=root_actor, user=user, policy=policy)
 
 
 def tags_of(policy: ManagedPolicy) -> list[dict[str, str]]:
@@ -202,8 +202,8 @@ def test_compare_needs_get_policy_version(
             }
         ],
     }
-    services.put_inline_policy(
-        actor=root_actor, target=alice, name="ListOnly", document=json.dumps(only_list)
+    services.put_user_policy(
+        actor=root_actor, user=alice, name="ListOnly", document=json.dumps(only_list)
     )
     services.create_policy_version(actor=root_actor, policy=reports, document=document("s3:*"))
     page = alice_client.get(

@@ -16,7 +16,7 @@ EC2_TRUST = services.service_trust_policy("ec2")
 
 @pytest.fixture
 def web(root_actor: Actor) -> Role:
-    return services.create_role(
+    return services.create_role_with_permissions(
         actor=root_actor,
         name="web",
         trust_policy=EC2_TRUST,
@@ -77,9 +77,9 @@ def test_another_accounts_role_is_not_found(outsider_client: Client, web: Role) 
 def test_a_read_only_user_sees_roles_but_cannot_change_the_trust_policy(
     root_actor: Actor, alice: Principal, alice_client: Client, web: Role
 ) -> None:
-    policy_services.attach_policy(
+    policy_services.attach_user_policy(
         actor=root_actor,
-        target=alice,
+        user=alice,
         policy=ManagedPolicy.objects.get(account=None, name="IAMReadOnlyAccess"),
     )
     assert "AWS Service: ec2" in alice_client.get("/roles/").content.decode()

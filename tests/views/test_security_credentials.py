@@ -58,7 +58,9 @@ def test_an_iam_user_cannot_use_the_root_key_pages(alice_client: Client) -> None
 def test_root_changes_password_under_aws_default_rules_not_the_iam_policy(
     root_client: Client, root_actor: Actor, root: Principal
 ) -> None:
-    services.set_password_policy(actor=root_actor, rules=Rules(custom=True, minimum_length=30))
+    services.update_account_password_policy(
+        actor=root_actor, rules=Rules(custom=True, minimum_length=30)
+    )
     data = {"old_password": PASSWORD, "new_password": "Root-New-Pass-1"}
     response = root_client.post(
         "/security-credentials/password/", data | {"confirm_password": "Root-New-Pass-1"}
@@ -84,7 +86,7 @@ def test_a_wrong_current_password_is_shown_beside_the_field(root_client: Client)
 def test_a_user_changes_their_password_when_the_policy_allows(
     alice_client: Client, root_actor: Actor, alice: Principal
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=8, allow_users_to_change=True)
     )
     response = alice_client.post(

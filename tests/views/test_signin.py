@@ -5,6 +5,7 @@ from django.test import Client
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
+from domain.iam import policies as policy_services
 from domain.kernel.actors import system_actor
 from tests.conftest import PASSWORD
 
@@ -51,7 +52,7 @@ def test_root_with_wrong_password_sees_one_message_that_reveals_nothing(root: Pr
 def test_iam_user_signs_in_by_account_id_and_by_alias(alice: Principal, root: Principal) -> None:
     response = post_user(Client(), alice.account_id, "alice", PASSWORD)
     assert response.status_code == 302
-    services.set_account_alias(actor=system_actor(root), alias="example-corp")
+    services.create_account_alias(actor=system_actor(root), alias="example-corp")
     client = Client()
     response = post_user(client, "example-corp", "ALICE", PASSWORD)
     assert response.status_code == 302
@@ -122,9 +123,20 @@ def test_sign_out_ends_the_session(root_client: Client) -> None:
 
 @pytest.fixture
 def reset_user(root_actor):  # type: ignore[no-untyped-def]
-    return services.create_user(
-        actor=root_actor, name="newbie", password=PASSWORD, password_reset_required=True
+    user = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(
+            name="newbie", console_password=PASSWORD, password_reset_required=True
+        ),
     )
+    # As the API's CreateLoginProfile leaves it: a reset required and no IAMUserChangePassword
+    # (the console's wizard attaches it).
+    policy_services.detach_user_policy(
+        actor=root_actor, user=user, policy=policy_services.attachable_policy(
+            root_actor, "arn:aws:iam::aws:policy/IAMUserChangePassword"
+        ),
+    )  # fmt: skip
+    return user
 
 
 def test_user_who_must_reset_reaches_no_page_before_a_new_password(reset_user: Principal) -> None:
@@ -135,7 +147,7 @@ def test_user_who_must_reset_reaches_no_page_before_a_new_password(reset_user: P
 
 
 def test_forced_reset_needs_the_old_password_and_matching_new_ones(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
-    services.set_password_policy(actor=root_actor, rules=None)
+    services.delete_account_password_policy(actor=root_actor)
     client = Client()
     client.force_login(reset_user)
     response = client.post(
@@ -161,7 +173,7 @@ def test_forced_reset_needs_the_old_password_and_matching_new_ones(reset_user, r
 def test_forced_reset_applies_the_account_password_rules(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
     from accounts.passwords import Rules
 
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, minimum_length=12, allow_users_to_change=True)
     )
     client = Client()
@@ -197,7 +209,7 @@ def test_without_change_permission_a_user_cannot_reset(reset_user) -> None:  # t
 def test_allowed_reset_clears_the_flag_and_keeps_the_session(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
     from accounts.passwords import Rules
 
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, allow_users_to_change=True)
     )
     client = Client()

@@ -69,7 +69,7 @@ def test_the_lock_holds_for_fifteen_minutes_then_lifts(alice: Principal, clock) 
 def test_account_id_alias_and_hyphenated_id_share_one_counter(
     alice: Principal, root: Principal
 ) -> None:
-    services.set_account_alias(actor=system_actor(root), alias="example-corp")
+    services.create_account_alias(actor=system_actor(root), alias="example-corp")
     acct = alice.account_id
     dashed = f"{acct[:4]}-{acct[4:8]}-{acct[8:]}"
     for ref in ("example-corp", "EXAMPLE-CORP", dashed, acct, "example-corp"):
@@ -82,7 +82,10 @@ def test_a_non_ascii_look_alike_name_is_a_plain_failure_even_on_postgresql(
     root_actor,  # type: ignore[no-untyped-def]
 ) -> None:
     # On PostgreSQL UPPER('ſıſı') = 'SISI': the old iexact lookup signed this in as sisi.
-    services.create_user(actor=root_actor, name="sisi", password=PASSWORD)
+    services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="sisi", console_password=PASSWORD, password_reset_required=False),
+    )
     account = root_actor.account.id
     lock(account, "sisi")
     assert INCORRECT in post_user(Client(), account, "ſıſı", PASSWORD)

@@ -19,7 +19,7 @@ REPORTS = (
 @pytest.fixture
 def reader(root_actor: Actor, alice: Principal) -> Principal:
     policy = policy_services.create_policy(actor=root_actor, name="Reports", document=REPORTS)
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     return alice
 
 
@@ -47,7 +47,7 @@ def test_results_name_the_deciding_statements(root_client: Client, reader: Princ
 
 
 def test_a_role_is_simulated_as_a_session(root_client: Client, root_actor: Actor) -> None:
-    services.create_role(
+    services.create_role_with_permissions(
         actor=root_actor,
         name="EC2-S3-Access",
         trust_policy=services.service_trust_policy("ec2"),

@@ -19,7 +19,7 @@ DENIED = "is not authorized to perform: "
 
 def readonly(root_actor: Actor, user: Principal) -> None:
     policy = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
-    policy_services.attach_policy(actor=root_actor, target=user, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=user, policy=policy)
 
 
 def page(client: Client, url: str) -> str:
@@ -106,7 +106,12 @@ def test_the_list_makes_a_constant_number_of_queries(
 ) -> None:  # type: ignore[no-untyped-def]
     group = services.create_group(actor=root_actor, name="Developers")
     for i in range(count):
-        user = services.create_user(actor=root_actor, name=f"user{i:03}", password=PASSWORD)
+        user = services.create_user_with_access(
+            actor=root_actor,
+            new=services.NewUser(
+                name=f"user{i:03}", console_password=PASSWORD, password_reset_required=False
+            ),
+        )
         services.add_user_to_group(actor=root_actor, group=group, user=user)
         services.create_access_key(actor=root_actor, user=user)
     with django_assert_max_num_queries(12):

@@ -90,7 +90,7 @@ def test_a_user_without_permission_cannot_create_keys_for_another(
 
 
 def test_a_description_needs_tag_user_permission(root_actor: Actor, alice: Principal) -> None:
-    from domain.iam.policies import attach_policy, create_policy
+    from domain.iam.policies import attach_user_policy, create_policy
 
     policy = create_policy(
         actor=root_actor,
@@ -98,7 +98,7 @@ def test_a_description_needs_tag_user_permission(root_actor: Actor, alice: Princ
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         '"Action":"iam:CreateAccessKey","Resource":"*"}]}',
     )
-    attach_policy(actor=root_actor, target=alice, policy=policy)
+    attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with pytest.raises(AccessDenied, match="iam:TagUser"):
         services.create_access_key(actor=Actor(principal=alice), user=alice, description="d")
     services.create_access_key(actor=Actor(principal=alice), user=alice)

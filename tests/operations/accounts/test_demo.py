@@ -82,7 +82,7 @@ def test_every_demo_user_can_pass_the_forced_reset_at_first_sign_in(db) -> None:
     result = demo.load()
     for name, password in result.user_passwords.items():
         user = Principal.objects.get(account=result.account, name=name)
-        services.change_own_password(
+        services.change_password(
             actor=Actor(principal=user), old_password=password, new_password=f"{name}-New-Pass-1"
         )
         user.refresh_from_db()

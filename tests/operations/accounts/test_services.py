@@ -78,6 +78,6 @@ def test_adding_a_member_twice_is_harmless(root_actor: Actor) -> None:
 def test_account_alias_is_unique_across_the_installation(
     root_actor: Actor, outsider: Principal
 ) -> None:
-    services.set_account_alias(actor=root_actor, alias="school")
+    services.create_account_alias(actor=root_actor, alias="school")
     with pytest.raises(EntityAlreadyExists):
-        services.set_account_alias(actor=system_actor(outsider), alias="school")
+        services.create_account_alias(actor=system_actor(outsider), alias="school")

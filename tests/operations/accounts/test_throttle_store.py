@@ -156,7 +156,7 @@ def test_user_names_outside_ascii_belong_to_nobody() -> None:
 
 
 def test_a_user_is_one_identity_whichever_way_the_account_is_typed(root_actor) -> None:  # type: ignore[no-untyped-def]
-    services.set_account_alias(actor=system_actor(root_actor.principal), alias="example-corp")
+    services.create_account_alias(actor=system_actor(root_actor.principal), alias="example-corp")
     acct = root_actor.account.id
     spellings = {
         user_identity(ref, name)

@@ -20,7 +20,7 @@ def aws_policy(name: str) -> ManagedPolicy:
 def test_create_group_adds_members_and_attaches_policies_at_once(
     root_actor: Actor, alice: Principal, bob: Principal
 ) -> None:
-    group = services.create_group(
+    group = services.create_group_with_members(
         actor=root_actor,
         name="Developers",
         members=[alice, bob],
@@ -44,9 +44,9 @@ def test_create_group_leaves_nothing_behind_when_a_member_is_over_quota(
     root_actor: Actor, alice: Principal, bob: Principal
 ) -> None:
     for i in range(10):
-        services.create_group(actor=root_actor, name=f"g{i}", members=[bob])
+        services.create_group_with_members(actor=root_actor, name=f"g{i}", members=[bob])
     with pytest.raises(LimitExceeded, match="GroupsPerUser: 10") as error:
-        services.create_group(
+        services.create_group_with_members(
             actor=root_actor,
             name="Late",
             members=[alice, bob],
@@ -60,14 +60,14 @@ def test_create_group_leaves_nothing_behind_when_a_member_is_over_quota(
 def test_create_group_refuses_more_than_ten_policies(root_actor: Actor) -> None:
     eleven = list(ManagedPolicy.objects.filter(account=None).order_by("name")[:11])
     with pytest.raises(LimitExceeded, match="PoliciesPerGroup: 10"):
-        services.create_group(actor=root_actor, name="Many", policies=eleven)
+        services.create_group_with_members(actor=root_actor, name="Many", policies=eleven)
     assert not Group.objects.filter(name="Many").exists()
 
 
 def test_create_group_refuses_another_accounts_user(root_actor: Actor, outsider: Principal) -> None:
     stranger = services.create_user(actor=system_actor(outsider), name="stranger")
     with pytest.raises(NoSuchEntity):
-        services.create_group(actor=root_actor, name="Mixed", members=[stranger])
+        services.create_group_with_members(actor=root_actor, name="Mixed", members=[stranger])
     assert not Group.objects.filter(name="Mixed").exists()
 
 
@@ -94,7 +94,7 @@ def test_a_user_without_permission_cannot_create_a_group_and_it_is_audited(
 def test_rename_keeps_id_and_members_and_refuses_a_taken_name(
     root_actor: Actor, alice: Principal
 ) -> None:
-    group = services.create_group(actor=root_actor, name="Ops", members=[alice])
+    group = services.create_group_with_members(actor=root_actor, name="Ops", members=[alice])
     services.create_group(actor=root_actor, name="Admins")
     unique_id = group.unique_id
     services.update_group(actor=root_actor, group=group, new_name="Operations")
@@ -111,10 +111,10 @@ def test_rename_keeps_id_and_members_and_refuses_a_taken_name(
 def test_deleting_a_group_removes_members_policies_and_inline_policies(
     root_actor: Actor, alice: Principal
 ) -> None:
-    group = services.create_group(
+    group = services.create_group_with_members(
         actor=root_actor, name="Doomed", members=[alice], policies=[aws_policy("IAMReadOnlyAccess")]
     )
-    policy_services.put_inline_policy(actor=root_actor, target=group, name="s3", document=DOC)
+    policy_services.put_group_policy(actor=root_actor, group=group, name="s3", document=DOC)
     services.delete_group(actor=root_actor, group=group)
     assert not Group.objects.filter(name="Doomed").exists()
     assert not GroupMembership.objects.exists()
@@ -133,21 +133,21 @@ def test_deleting_a_group_removes_members_policies_and_inline_policies(
 def test_deleting_a_group_needs_permission_for_every_cleanup_step(
     root_actor: Actor, alice: Principal, bob: Principal
 ) -> None:
-    group = services.create_group(actor=root_actor, name="Kept", members=[bob])
+    group = services.create_group_with_members(actor=root_actor, name="Kept", members=[bob])
     policy = policy_services.create_policy(
         actor=root_actor,
         name="OnlyDeleteGroup",
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         '"Action":"iam:DeleteGroup","Resource":"*"}]}',
     )
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with pytest.raises(AccessDenied, match="iam:RemoveUserFromGroup"):
         services.delete_group(actor=Actor(principal=alice), group=group)
     assert list(Group.objects.get(pk=group.pk).members.all()) == [bob]
 
 
 def test_remove_user_from_group(root_actor: Actor, alice: Principal) -> None:
-    group = services.create_group(actor=root_actor, name="Team", members=[alice])
+    group = services.create_group_with_members(actor=root_actor, name="Team", members=[alice])
     services.remove_user_from_group(actor=root_actor, group=group, user=alice)
     assert not group.members.exists()
     with pytest.raises(NoSuchEntity):

@@ -18,7 +18,7 @@ THIRD = "Third-Pass-333"
 
 
 def remember(root_actor: Actor, count: int) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor,
         rules=Rules(
             custom=True, minimum_length=8, allow_users_to_change=True, reuse_prevention=count
@@ -92,4 +92,4 @@ def test_a_reset_by_an_admin_counts_for_the_users_own_next_change(
     alice.refresh_from_db()
     alice_actor = Actor(principal=alice, source_ip="127.0.0.1")
     with pytest.raises(PasswordPolicyViolation):
-        services.change_own_password(actor=alice_actor, old_password=SECOND, new_password=PASSWORD)
+        services.change_password(actor=alice_actor, old_password=SECOND, new_password=PASSWORD)

@@ -33,7 +33,7 @@ def test_values_just_outside_the_ranges_are_refused_and_change_nothing(
     root_actor: Actor, rules: Rules, field: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.set_password_policy(actor=root_actor, rules=rules)
+        services.update_account_password_policy(actor=root_actor, rules=rules)
     assert caught.value.field == field
     assert not PasswordPolicy.objects.exists()
 
@@ -50,7 +50,7 @@ def test_values_just_outside_the_ranges_are_refused_and_change_nothing(
     ],
 )
 def test_values_at_the_bounds_are_saved(root_actor: Actor, rules: Rules) -> None:
-    services.set_password_policy(actor=root_actor, rules=rules)
+    services.update_account_password_policy(actor=root_actor, rules=rules)
     saved = PasswordPolicy.objects.get()
     assert saved.minimum_password_length == rules.minimum_length
     assert saved.max_password_age == rules.max_age_days
@@ -58,13 +58,13 @@ def test_values_at_the_bounds_are_saved(root_actor: Actor, rules: Rules) -> None
 
 
 def change(user: Principal, old: str, new: str) -> None:
-    services.change_own_password(actor=system_actor(user), old_password=old, new_password=new)
+    services.change_password(actor=system_actor(user), old_password=old, new_password=new)
 
 
 def test_reuse_prevention_refuses_the_remembered_passwords(
     root_actor: Actor, alice: Principal
 ) -> None:
-    services.set_password_policy(actor=root_actor, rules=custom(reuse_prevention=2))
+    services.update_account_password_policy(actor=root_actor, rules=custom(reuse_prevention=2))
     change(alice, PASSWORD, "Second-Pass-2")
     with pytest.raises(PasswordPolicyViolation, match="password reuse prevention"):
         change(alice, "Second-Pass-2", PASSWORD)  # one back: remembered
@@ -76,13 +76,13 @@ def test_reuse_prevention_refuses_the_remembered_passwords(
 def test_without_reuse_prevention_an_old_password_may_return(
     root_actor: Actor, alice: Principal
 ) -> None:
-    services.set_password_policy(actor=root_actor, rules=custom())
+    services.update_account_password_policy(actor=root_actor, rules=custom())
     change(alice, PASSWORD, "Second-Pass-2")
     change(alice, "Second-Pass-2", PASSWORD)
 
 
 def test_a_password_older_than_the_max_age_has_expired(root_actor: Actor, alice: Principal) -> None:
-    services.set_password_policy(actor=root_actor, rules=custom(max_age_days=90))
+    services.update_account_password_policy(actor=root_actor, rules=custom(max_age_days=90))
     alice.refresh_from_db()
     assert not password_history.is_expired(alice)
     later = timezone.now() + timedelta(days=91)
@@ -90,7 +90,7 @@ def test_a_password_older_than_the_max_age_has_expired(root_actor: Actor, alice:
 
 
 def test_the_warning_starts_fifteen_days_before_expiry(root_actor: Actor, alice: Principal) -> None:
-    services.set_password_policy(actor=root_actor, rules=custom(max_age_days=90))
+    services.update_account_password_policy(actor=root_actor, rules=custom(max_age_days=90))
     alice.refresh_from_db()
     changed = alice.password_last_changed
     assert password_history.days_left(alice, now=changed + timedelta(days=74)) is None
@@ -101,7 +101,7 @@ def test_the_warning_starts_fifteen_days_before_expiry(root_actor: Actor, alice:
 def test_the_root_user_is_not_subject_to_the_iam_password_policy(
     root_actor: Actor, root: Principal
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor, rules=custom(minimum_length=20, max_age_days=1, reuse_prevention=5)
     )
     root.refresh_from_db()

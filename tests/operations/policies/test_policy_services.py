@@ -102,7 +102,7 @@ def test_aws_managed_policies_cannot_be_edited_or_deleted(root_actor: Actor) -> 
 def test_deleting_as_the_console_does_detaches_everywhere_first(
     root_actor: Actor, policy: ManagedPolicy, alice: Principal
 ) -> None:
-    services.attach_policy(actor=root_actor, target=alice, policy=policy)
+    services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with pytest.raises(DeleteConflict):
         services.delete_policy(actor=root_actor, policy=policy)
     services.delete_policy(actor=root_actor, policy=policy, detach=True)

@@ -73,8 +73,8 @@ def test_tagging_is_decided_on_the_request_tags(
             }
         ],
     }
-    services.put_inline_policy(
-        actor=root_actor, target=alice, name="OnlyBlue", document=json.dumps(only_blue)
+    services.put_user_policy(
+        actor=root_actor, user=alice, name="OnlyBlue", document=json.dumps(only_blue)
     )
     services.tag_policy(actor=Actor(principal=alice), policy=reports, tags=[("Team", "blue")])
     with pytest.raises(AccessDenied, match="iam:TagPolicy"):
@@ -90,8 +90,8 @@ def test_creating_with_tags_needs_tag_policy_too(root_actor: Actor, alice: Princ
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "iam:CreatePolicy", "Resource": "*"}],
     }
-    services.put_inline_policy(
-        actor=root_actor, target=alice, name="CreateOnly", document=json.dumps(create_only)
+    services.put_user_policy(
+        actor=root_actor, user=alice, name="CreateOnly", document=json.dumps(create_only)
     )
     with pytest.raises(AccessDenied, match="iam:TagPolicy"):
         services.create_policy(

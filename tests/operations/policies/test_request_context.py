@@ -97,8 +97,8 @@ DENY_PROTECTED = {
 
 @pytest.fixture
 def delegate(root_actor: Actor, alice: Principal) -> Actor:
-    policy_services.put_inline_policy(
-        actor=root_actor, target=alice, name="admin", document=json.dumps(DENY_PROTECTED)
+    policy_services.put_user_policy(
+        actor=root_actor, user=alice, name="admin", document=json.dumps(DENY_PROTECTED)
     )
     return Actor(principal=Principal.objects.get(pk=alice.pk))
 
@@ -110,7 +110,7 @@ def test_reads_of_a_protected_user_carry_its_tags(
     with pytest.raises(AccessDenied, match="explicit deny"):
         access.get_user(delegate, "bob")
     with pytest.raises(AccessDenied, match="iam:ListAccessKeys"):
-        access.access_keys(delegate, bob)
+        access.list_access_keys(delegate, bob)
     services.untag_user(actor=root_actor, user=bob, keys=["protected"])
     assert access.get_user(delegate, "bob").name == "bob"
 
@@ -119,7 +119,7 @@ def test_the_target_s_context_costs_no_query_once_the_reader_loaded_it(
     root_actor: Actor, delegate: Actor, bob: Principal
 ) -> None:
     boundary = ManagedPolicy.objects.get(account=None, name="ReadOnlyAccess")
-    policy_services.put_permissions_boundary(actor=root_actor, target=bob, policy=boundary)
+    policy_services.put_user_permissions_boundary(actor=root_actor, user=bob, policy=boundary)
     services.tag_user(actor=root_actor, user=bob, tags=[("team", "blue")])
     plain = access.get_user(delegate, "alice")
     loaded = access.get_user(delegate, "bob")
@@ -157,8 +157,8 @@ def _role_creator(root_actor: Actor, user: Principal, passed_to: str) -> Actor:
             },
         ],
     }
-    policy_services.put_inline_policy(
-        actor=root_actor, target=user, name="roles", document=json.dumps(allow)
+    policy_services.put_user_policy(
+        actor=root_actor, user=user, name="roles", document=json.dumps(allow)
     )
     return Actor(principal=Principal.objects.get(pk=user.pk))
 
@@ -169,7 +169,7 @@ def test_an_ec2_role_s_instance_profile_needs_pass_role_to_ec2(
     trust = services.service_trust_policy("ec2")
     lambda_only = _role_creator(root_actor, alice, "lambda.amazonaws.com")
     with pytest.raises(AccessDenied, match="iam:PassRole"):
-        services.create_role(
+        services.create_role_with_permissions(
             actor=lambda_only,
             name="web",
             trust_policy=trust,
@@ -179,14 +179,14 @@ def test_an_ec2_role_s_instance_profile_needs_pass_role_to_ec2(
     ec2 = _role_creator(root_actor, alice, "ec2.amazonaws.com")
     # The role is passed as created: with its tags.
     with pytest.raises(AccessDenied, match="iam:PassRole"):
-        services.create_role(
+        services.create_role_with_permissions(
             actor=ec2,
             name="web",
             trust_policy=trust,
             instance_profile=True,
             tags=[("team", "red")],
         )
-    role = services.create_role(
+    role = services.create_role_with_permissions(
         actor=ec2, name="web", trust_policy=trust, instance_profile=True, tags=[("team", "blue")]
     )
     assert role.instance_profiles.count() == 1
@@ -197,8 +197,8 @@ def test_creating_a_role_with_tags_also_needs_tag_role(root_actor: Actor, alice:
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"}],
     }
-    policy_services.put_inline_policy(
-        actor=root_actor, target=alice, name="roles", document=json.dumps(allow)
+    policy_services.put_user_policy(
+        actor=root_actor, user=alice, name="roles", document=json.dumps(allow)
     )
     actor = Actor(principal=Principal.objects.get(pk=alice.pk))
     trust = services.service_trust_policy("ec2")

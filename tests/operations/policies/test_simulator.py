@@ -24,7 +24,7 @@ READ_ONLY = """{
 @pytest.fixture
 def reader(root_actor: Actor, alice: Principal) -> Principal:
     policy = policy_services.create_policy(actor=root_actor, name="Reports", document=READ_ONLY)
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=policy)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     return alice
 
 
@@ -57,7 +57,7 @@ def test_an_implicit_deny_says_why_nothing_applied(root_actor: Actor, reader) ->
 
 
 def test_a_role_is_simulated_as_a_session_of_the_role(root_actor: Actor) -> None:
-    role = services.create_role(
+    role = services.create_role_with_permissions(
         actor=root_actor,
         name="EC2-S3-Access",
         trust_policy=services.service_trust_policy("ec2"),
@@ -72,9 +72,9 @@ def test_a_role_is_simulated_as_a_session_of_the_role(root_actor: Actor) -> None
 
 def test_a_group_is_simulated_with_its_own_policies(root_actor: Actor) -> None:
     group = services.create_group(actor=root_actor, name="Auditors")
-    policy_services.attach_policy(
+    policy_services.attach_group_policy(
         actor=root_actor,
-        target=group,
+        group=group,
         policy=ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None),
     )
     subject = simulator.for_group(root_actor, group)

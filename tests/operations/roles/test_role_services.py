@@ -26,7 +26,7 @@ def s3_full() -> ManagedPolicy:
 
 
 def test_an_ec2_role_gets_a_same_named_instance_profile_holding_it(root_actor: Actor) -> None:
-    role = services.create_role(
+    role = services.create_role_with_permissions(
         actor=root_actor,
         name="EC2-S3-Access",
         trust_policy=EC2_TRUST,
@@ -46,16 +46,16 @@ def test_an_ec2_role_gets_a_same_named_instance_profile_holding_it(root_actor: A
 def test_deleting_a_role_deletes_its_instance_profile_attachments_and_inline_policies(
     root_actor: Actor,
 ) -> None:
-    role = services.create_role(
+    role = services.create_role_with_permissions(
         actor=root_actor,
         name="web",
         trust_policy=EC2_TRUST,
         policies=[s3_full()],
         instance_profile=True,
     )
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=root_actor,
-        target=role,
+        role=role,
         name="logs",
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}',
     )

@@ -29,21 +29,24 @@ def allow(root_actor: Actor, user: Principal, *actions: str) -> None:
             "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}],
         }
     )
-    policy_services.put_inline_policy(
-        actor=root_actor, target=user, name="allow-" + str(len(actions)), document=document
+    policy_services.put_user_policy(
+        actor=root_actor, user=user, name="allow-" + str(len(actions)), document=document
     )
 
 
 def test_deleting_a_user_removes_everything_it_owns_and_keeps_the_policies(
     root_actor: Actor,
 ) -> None:
-    user = services.create_user(actor=root_actor, name="Mia", password=PASSWORD)
+    user = services.create_user_with_access(
+        actor=root_actor,
+        new=services.NewUser(name="Mia", console_password=PASSWORD, password_reset_required=False),
+    )
     group = services.create_group(actor=root_actor, name="Developers")
     services.add_user_to_group(actor=root_actor, group=group, user=user)
     readonly = aws_policy("IAMReadOnlyAccess")
-    policy_services.attach_policy(actor=root_actor, target=user, policy=readonly)
-    policy_services.put_inline_policy(actor=root_actor, target=user, name="s3", document=DOC)
-    policy_services.put_permissions_boundary(actor=root_actor, target=user, policy=readonly)
+    policy_services.attach_user_policy(actor=root_actor, user=user, policy=readonly)
+    policy_services.put_user_policy(actor=root_actor, user=user, name="s3", document=DOC)
+    policy_services.put_user_permissions_boundary(actor=root_actor, user=user, policy=readonly)
     AccessKey.objects.create(
         principal=user, access_key_id="AKIAEXAMPLE000000001", secret_encrypted=crypto.encrypt("s")
     )
@@ -90,7 +93,7 @@ def test_the_wizard_creates_nothing_when_a_group_add_is_denied(
     allow(root_actor, alice, "iam:CreateUser", "iam:CreateLoginProfile")
     group = services.create_group(actor=root_actor, name="Developers")
     with pytest.raises(AccessDenied, match="iam:AddUserToGroup"):
-        services.create_user_from_wizard(
+        services.create_user_with_access(
             actor=Actor(principal=alice),
             new=services.NewUser(name="Mia", console_password=PASSWORD, groups=[group]),
         )
@@ -103,7 +106,7 @@ def test_the_wizard_creates_user_groups_policies_boundary_and_tags_together(
 ) -> None:
     group = services.create_group(actor=root_actor, name="Developers")
     readonly = aws_policy("IAMReadOnlyAccess")
-    user = services.create_user_from_wizard(
+    user = services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(
             name="Mia",
@@ -124,7 +127,7 @@ def test_the_wizard_creates_user_groups_policies_boundary_and_tags_together(
 
 def test_a_bad_tag_creates_no_user(root_actor: Actor) -> None:
     with pytest.raises(Exception, match="reserved prefix"):
-        services.create_user_from_wizard(
+        services.create_user_with_access(
             actor=root_actor, new=services.NewUser(name="Mia", tags=[("aws:x", "1")])
         )
     assert not Principal.objects.filter(name="Mia").exists()
@@ -132,18 +135,18 @@ def test_a_bad_tag_creates_no_user(root_actor: Actor) -> None:
 
 def test_the_wizard_refuses_a_name_taken_in_another_case(root_actor: Actor, alice) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(EntityAlreadyExists):
-        services.create_user_from_wizard(actor=root_actor, new=services.NewUser(name="ALICE"))
+        services.create_user_with_access(actor=root_actor, new=services.NewUser(name="ALICE"))
 
 
 @pytest.mark.parametrize(("allow_change", "attached"), [(False, True), (True, False)])
 def test_change_password_policy_is_attached_only_when_users_cannot_change_their_own(
     root_actor: Actor, allow_change: bool, attached: bool
 ) -> None:
-    services.set_password_policy(
+    services.update_account_password_policy(
         actor=root_actor,
         rules=passwords.Rules(custom=True, minimum_length=8, allow_users_to_change=allow_change),
     )
-    user = services.create_user_from_wizard(
+    user = services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(name="Mia", console_password=PASSWORD, password_reset_required=True),
     )
@@ -153,7 +156,7 @@ def test_change_password_policy_is_attached_only_when_users_cannot_change_their_
 
 
 def test_no_change_password_policy_without_a_forced_reset(root_actor: Actor) -> None:
-    user = services.create_user_from_wizard(
+    user = services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(name="Mia", console_password=PASSWORD, password_reset_required=False),
     )
@@ -166,11 +169,11 @@ def test_copy_permissions_copies_groups_policies_inline_policies_and_boundary(
     group = services.create_group(actor=root_actor, name="Developers")
     services.add_user_to_group(actor=root_actor, group=group, user=alice)
     readonly = aws_policy("IAMReadOnlyAccess")
-    policy_services.attach_policy(actor=root_actor, target=alice, policy=readonly)
-    policy_services.put_inline_policy(actor=root_actor, target=alice, name="s3", document=DOC)
-    policy_services.put_permissions_boundary(actor=root_actor, target=alice, policy=readonly)
+    policy_services.attach_user_policy(actor=root_actor, user=alice, policy=readonly)
+    policy_services.put_user_policy(actor=root_actor, user=alice, name="s3", document=DOC)
+    policy_services.put_user_permissions_boundary(actor=root_actor, user=alice, policy=readonly)
 
-    user = services.create_user_from_wizard(
+    user = services.create_user_with_access(
         actor=root_actor, new=services.NewUser(name="Mia", copy_from=alice)
     )
     assert list(user.iam_groups.all()) == [group]
@@ -187,7 +190,7 @@ def test_copying_onto_an_existing_user_is_all_or_nothing(
 ) -> None:
     group = services.create_group(actor=root_actor, name="Developers")
     services.add_user_to_group(actor=root_actor, group=group, user=alice)
-    policy_services.put_inline_policy(actor=root_actor, target=alice, name="s3", document=DOC)
+    policy_services.put_user_policy(actor=root_actor, user=alice, name="s3", document=DOC)
     services.copy_user_permissions(actor=root_actor, user=bob, source=alice)
     assert list(bob.iam_groups.all()) == [group]
     assert InlinePolicy.objects.filter(user=bob, name="s3").exists()
