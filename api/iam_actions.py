@@ -15,7 +15,14 @@ from accounts.models import AccessKey, Group, Principal, Role
 from accounts.passwords import Rules
 from api.errors import ApiError
 from domain import iam
-from domain.iam import access, api_readers, credential_report, policy_listing, simulator
+from domain.iam import (
+    access,
+    api_readers,
+    credential_report,
+    policy_listing,
+    simulator,
+    user_listing,
+)
 from domain.iam import policies as policy_ops
 from domain.iam.api_readers import Page
 from domain.kernel.actors import Actor
@@ -193,9 +200,8 @@ def get_user(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_users(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    page = api_readers.list_users(
-        actor, path_prefix=p.get("PathPrefix"), marker=p.get("Marker"), max_items=p.get("MaxItems")
-    )
+    users = user_listing.list_users(actor, path_prefix=p.get("PathPrefix"), columns=False)
+    page = api_readers.page(users, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     return paged(page, "Users", [user_shape(u) for u in page.items])
 
 
@@ -208,8 +214,8 @@ def create_user(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     )
     boundary = p.get("PermissionsBoundary")
     if boundary:
-        policy_ops.put_permissions_boundary(
-            actor=actor, target=user, policy=policy_ops.attachable_policy(actor, boundary)
+        policy_ops.put_user_permissions_boundary(
+            actor=actor, user=user, policy=policy_ops.attachable_policy(actor, boundary)
         )
     return {"User": user_shape(user, detail=True)}
 
@@ -238,11 +244,11 @@ def list_user_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 def put_user_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
     user = user_named(actor, p["UserName"])
     policy = policy_ops.attachable_policy(actor, p["PermissionsBoundary"])
-    policy_ops.put_permissions_boundary(actor=actor, target=user, policy=policy)
+    policy_ops.put_user_permissions_boundary(actor=actor, user=user, policy=policy)
 
 
 def delete_user_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
-    policy_ops.delete_permissions_boundary(actor=actor, target=user_named(actor, p["UserName"]))
+    policy_ops.delete_user_permissions_boundary(actor=actor, user=user_named(actor, p["UserName"]))
 
 
 # --- access keys -----------------------------------------------------------------------
@@ -338,9 +344,7 @@ def delete_login_profile(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def change_password(actor: Actor, p: dict[str, Any]) -> None:
-    iam.change_own_password(
-        actor=actor, old_password=p["OldPassword"], new_password=p["NewPassword"]
-    )
+    iam.change_password(actor=actor, old_password=p["OldPassword"], new_password=p["NewPassword"])
 
 
 # --- groups ----------------------------------------------------------------------------
@@ -362,9 +366,8 @@ def get_group(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_groups(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    page = api_readers.list_groups(
-        actor, path_prefix=p.get("PathPrefix"), marker=p.get("Marker"), max_items=p.get("MaxItems")
-    )
+    groups = access.list_groups(actor, path_prefix=p.get("PathPrefix"))
+    page = api_readers.page(groups, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     return paged(page, "Groups", [group_shape(g) for g in page.items])
 
 
@@ -415,15 +418,18 @@ def get_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     return {"Policy": one_policy(actor, access.get_policy(actor, p["PolicyArn"]))}
 
 
+# ListPolicies' Scope, as the console's type filter names it.
+POLICY_SCOPES = {"All": "all", "AWS": "aws_managed", "Local": "customer"}
+
+
 def list_policies(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    page = api_readers.list_policies(
+    policies = policy_listing.list_policies(
         actor,
-        scope=p.get("Scope", "All"),
-        only_attached=p.get("OnlyAttached", False),
+        type_filter=POLICY_SCOPES.get(p.get("Scope", "All"), "all"),
+        used="permissions" if p.get("OnlyAttached", False) else "",
         path_prefix=p.get("PathPrefix"),
-        marker=p.get("Marker"),
-        max_items=p.get("MaxItems"),
     )
+    page = api_readers.page(policies, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     versions = api_readers.default_version_ids(page.items)
     counts = api_readers.attachment_counts(actor, page.items)
     rows = [policy_shape(x, versions.get(x.pk), counts[x.pk]) for x in page.items]
@@ -437,7 +443,7 @@ def delete_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 def get_policy_version(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:GetPolicyVersion")
-    version = policy_listing.get_version(actor, policy, p["VersionId"])
+    version = policy_listing.get_policy_version(actor, policy, p["VersionId"])
     if version is None:
         raise NoSuchEntity(f"Policy {policy.arn} version {p['VersionId']} does not exist.")
     return {"PolicyVersion": version_shape(version, with_document=True)}
@@ -488,12 +494,34 @@ def list_policy_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 # --- attachments and inline policies, for users, groups and roles ----------------------
 
+# One AWS action per entity kind: the handlers below pick the writer by the kind they serve.
+ATTACH: dict[str, Callable[[Actor, Any, ManagedPolicy], None]] = {
+    "User": lambda a, t, pol: policy_ops.attach_user_policy(actor=a, user=t, policy=pol),
+    "Group": lambda a, t, pol: policy_ops.attach_group_policy(actor=a, group=t, policy=pol),
+    "Role": lambda a, t, pol: policy_ops.attach_role_policy(actor=a, role=t, policy=pol),
+}
+DETACH: dict[str, Callable[[Actor, Any, ManagedPolicy], None]] = {
+    "User": lambda a, t, pol: policy_ops.detach_user_policy(actor=a, user=t, policy=pol),
+    "Group": lambda a, t, pol: policy_ops.detach_group_policy(actor=a, group=t, policy=pol),
+    "Role": lambda a, t, pol: policy_ops.detach_role_policy(actor=a, role=t, policy=pol),
+}
+PUT_INLINE: dict[str, Callable[[Actor, Any, str, str], object]] = {
+    "User": lambda a, t, n, d: policy_ops.put_user_policy(actor=a, user=t, name=n, document=d),
+    "Group": lambda a, t, n, d: policy_ops.put_group_policy(actor=a, group=t, name=n, document=d),
+    "Role": lambda a, t, n, d: policy_ops.put_role_policy(actor=a, role=t, name=n, document=d),
+}
+DELETE_INLINE: dict[str, Callable[[Actor, Any, str], None]] = {
+    "User": lambda a, t, n: policy_ops.delete_user_policy(actor=a, user=t, name=n),
+    "Group": lambda a, t, n: policy_ops.delete_group_policy(actor=a, group=t, name=n),
+    "Role": lambda a, t, n: policy_ops.delete_role_policy(actor=a, role=t, name=n),
+}
+
 
 def attach(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> None:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         policy = policy_ops.attachable_policy(actor, p["PolicyArn"])
-        policy_ops.attach_policy(actor=actor, target=target, policy=policy)
+        ATTACH[kind](actor, target, policy)
 
     return handler
 
@@ -502,7 +530,7 @@ def detach(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> None:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         policy = policy_ops.attachable_policy(actor, p["PolicyArn"])
-        policy_ops.detach_policy(actor=actor, target=target, policy=policy)
+        DETACH[kind](actor, target, policy)
 
     return handler
 
@@ -522,9 +550,7 @@ def list_attached(kind: str) -> Handler:
 def put_inline(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> None:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
-        policy_ops.put_inline_policy(
-            actor=actor, target=target, name=p["PolicyName"], document=p["PolicyDocument"]
-        )
+        PUT_INLINE[kind](actor, target, p["PolicyName"], p["PolicyDocument"])
 
     return handler
 
@@ -546,7 +572,7 @@ def delete_inline(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> None:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         api_readers.inline_policy(actor, target, p["PolicyName"])  # NoSuchEntity as AWS
-        policy_ops.delete_inline_policy(actor=actor, target=target, name=p["PolicyName"])
+        DELETE_INLINE[kind](actor, target, p["PolicyName"])
 
     return handler
 
@@ -583,9 +609,8 @@ def get_role(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_roles(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    page = api_readers.list_roles(
-        actor, path_prefix=p.get("PathPrefix"), marker=p.get("Marker"), max_items=p.get("MaxItems")
-    )
+    roles = access.list_roles(actor, path_prefix=p.get("PathPrefix"))
+    page = api_readers.page(roles, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     return paged(page, "Roles", [role_shape(r) for r in page.items])
 
 
@@ -628,18 +653,18 @@ def list_role_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 def put_role_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
     role = role_named(actor, p["RoleName"])
     policy = policy_ops.attachable_policy(actor, p["PermissionsBoundary"])
-    policy_ops.put_permissions_boundary(actor=actor, target=role, policy=policy)
+    policy_ops.put_role_permissions_boundary(actor=actor, role=role, policy=policy)
 
 
 def delete_role_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
-    policy_ops.delete_permissions_boundary(actor=actor, target=role_named(actor, p["RoleName"]))
+    policy_ops.delete_role_permissions_boundary(actor=actor, role=role_named(actor, p["RoleName"]))
 
 
 # --- the account -----------------------------------------------------------------------
 
 
 def create_account_alias(actor: Actor, p: dict[str, Any]) -> None:
-    iam.set_account_alias(actor=actor, alias=p["AccountAlias"])
+    iam.create_account_alias(actor=actor, alias=p["AccountAlias"])
 
 
 def delete_account_alias(actor: Actor, p: dict[str, Any]) -> None:
@@ -688,13 +713,13 @@ def update_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
         reuse_prevention=p.get("PasswordReusePrevention") or None,
         hard_expiry=p.get("HardExpiry", False),
     )
-    iam.set_password_policy(actor=actor, rules=rules)
+    iam.update_account_password_policy(actor=actor, rules=rules)
 
 
 def delete_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
     if not access.password_policy(actor).custom:
         raise NoSuchEntity(f"The account policy with name {actor.account.id} cannot be found.")
-    iam.set_password_policy(actor=actor, rules=None)
+    iam.delete_account_password_policy(actor=actor)
 
 
 # AWS's default quotas, as GetAccountSummary reports them.
@@ -748,7 +773,7 @@ def generate_credential_report(actor: Actor, p: dict[str, Any]) -> dict[str, Any
 
 
 def get_credential_report(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    report = access.credential_report(actor)
+    report = access.get_credential_report(actor)
     return {
         "Content": report.content.encode(),
         "ReportFormat": "text/csv",

@@ -78,7 +78,7 @@ def make_account(email: str, users: int) -> tuple[str, str, str]:
         Principal.objects.filter(account=account, name=f"user{users - 1:05d}").delete()
     bencher = iam.create_user(actor=actor, name="bencher")
     policy = policies.create_policy(actor=actor, name="BenchAll", document=ALLOW_ALL)
-    policies.attach_policy(actor=actor, target=bencher, policy=policy)
+    policies.attach_user_policy(actor=actor, user=bencher, policy=policy)
     key = iam.create_access_key(actor=actor, user=bencher)
     return account.id, key.key.access_key_id, key.secret
 

@@ -36,7 +36,7 @@ from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import NoSuchEntity, ReportNotPresent, ValidationError
 from domain.kernel.registry import aws_read
-from domain.kernel.search import name_contains, names_nothing
+from domain.kernel.search import name_contains, names_nothing, under_path
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 
@@ -177,7 +177,9 @@ def get_account_password_policy(actor: Actor) -> Rules:
 
 
 @aws_read("iam:ListGroups")
-def list_groups(actor: Actor, *, search: str = "") -> QuerySet[Group]:
+def list_groups(
+    actor: Actor, *, search: str = "", path_prefix: str | None = None
+) -> QuerySet[Group]:
     """The account's groups with their user and policy counts (iam:ListGroups).
 
     Counts are subqueries, so a page of groups is one query whatever its size.
@@ -188,7 +190,7 @@ def list_groups(actor: Actor, *, search: str = "") -> QuerySet[Group]:
         policy_count=_count(PolicyAttachment, "group"),
         inline_count=_count(InlinePolicy, "group"),
     )
-    return name_contains(groups, search)
+    return name_contains(under_path(groups, path_prefix), search)
 
 
 def _count(model: type[Model], fk: str) -> Any:
@@ -329,11 +331,11 @@ def get_credential_report(actor: Actor) -> CredentialReport:
 
 
 @aws_read("iam:ListRoles")
-def list_roles(actor: Actor, *, search: str = "") -> QuerySet[Role]:
+def list_roles(actor: Actor, *, search: str = "", path_prefix: str | None = None) -> QuerySet[Role]:
     """The account's roles (iam:ListRoles), ordered by name ignoring case."""
     authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
     roles = Role.objects.filter(account=actor.account)
-    return name_contains(roles, search)
+    return name_contains(under_path(roles, path_prefix), search)
 
 
 def roles_named(actor: Actor, names: list[str]) -> list[Role]:

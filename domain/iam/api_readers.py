@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from accounts import arns
 from accounts.models import AccessKey, Group, Principal, Role
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -71,34 +70,6 @@ def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> P
     return Page(items, None)
 
 
-def _under(rows: QuerySet[Any], path_prefix: str | None) -> QuerySet[Any]:
-    return rows.filter(path__startswith=path_prefix) if path_prefix else rows
-
-
-def list_users(
-    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
-) -> Page:
-    authorize(actor, "iam:ListUsers", arns.account_wildcard(actor.account.id, "user"))
-    users = Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
-    return page(_under(users, path_prefix), marker=marker, max_items=max_items)
-
-
-def list_groups(
-    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
-) -> Page:
-    authorize(actor, "iam:ListGroups", arns.account_wildcard(actor.account.id, "group"))
-    groups = Group.objects.filter(account=actor.account)
-    return page(_under(groups, path_prefix), marker=marker, max_items=max_items)
-
-
-def list_roles(
-    actor: Actor, *, path_prefix: str | None, marker: str | None, max_items: int | None
-) -> Page:
-    authorize(actor, "iam:ListRoles", arns.account_wildcard(actor.account.id, "role"))
-    roles = Role.objects.filter(account=actor.account)
-    return page(_under(roles, path_prefix), marker=marker, max_items=max_items)
-
-
 def groups_for_user(
     actor: Actor, user: Principal, *, marker: str | None, max_items: int | None
 ) -> Page:
@@ -111,30 +82,6 @@ def group_users(actor: Actor, group: Group, *, marker: str | None, max_items: in
     """GetGroup's users (iam:GetGroup was checked by the reader that found the group)."""
     users = Principal.objects.filter(account=actor.account, groupmembership__group=group)
     return page(users, marker=marker, max_items=max_items)
-
-
-def list_policies(
-    actor: Actor,
-    *,
-    scope: str,
-    only_attached: bool,
-    path_prefix: str | None,
-    marker: str | None,
-    max_items: int | None,
-) -> Page:
-    """ListPolicies: Scope All | AWS | Local, OnlyAttached, PathPrefix."""
-    authorize(actor, "iam:ListPolicies", arns.account_wildcard(actor.account.id, "policy"))
-    mine = Q(account=actor.account)
-    aws = Q(account__isnull=True)
-    where = {"AWS": aws, "Local": mine}.get(scope, mine | aws)
-    policies = ManagedPolicy.objects.filter(where)
-    if only_attached:
-        policies = policies.filter(
-            Q(attachments__user__account=actor.account)
-            | Q(attachments__group__account=actor.account)
-            | Q(attachments__role__account=actor.account)
-        ).distinct()
-    return page(_under(policies, path_prefix), marker=marker, max_items=max_items)
 
 
 def attachment_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, int]:
@@ -183,7 +130,7 @@ def inline_policy(actor: Actor, entity: Principal | Group | Role, name: str) -> 
     field = {"User": "user", "Group": "group", "Role": "role"}[kind]
     found = InlinePolicy.objects.filter(**{field: entity}, name=name).first()
     if found is None:
-        raise NoSuchEntity(f"The {kind.lower()} policy with name {name} cannot be found.")
+        raise NoSuchEntity.inline_policy(kind.lower(), name)
     return found
 
 
@@ -195,7 +142,7 @@ def access_key_owner(actor: Actor, access_key_id: str) -> tuple[AccessKey, Princ
         .first()
     )
     if key is None:
-        raise NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.")
+        raise NoSuchEntity.access_key(access_key_id)
     owner = key.principal
     if not owner.is_root:
         authorize(actor, "iam:GetAccessKeyLastUsed", owner)

@@ -18,7 +18,7 @@ from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, is_allowed
 from domain.kernel.errors import NoSuchEntity
 from domain.kernel.registry import aws_read
-from domain.kernel.search import name_contains
+from domain.kernel.search import name_contains, under_path
 from policies.models import ManagedPolicy, PolicyAttachment, PolicyVersion
 
 TYPE_FILTERS = {
@@ -43,7 +43,12 @@ def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
 
 @aws_read("iam:ListPolicies")
 def list_policies(
-    actor: Actor, *, type_filter: str = "all", search: str = "", used: str = ""
+    actor: Actor,
+    *,
+    type_filter: str = "all",
+    search: str = "",
+    used: str = "",
+    path_prefix: str | None = None,
 ) -> QuerySet[ManagedPolicy]:
     """AWS managed policies and the account's customer managed ones, annotated with how
     often each is attached (`attached`) or used as a boundary (`boundaries`) here."""
@@ -55,9 +60,11 @@ def list_policies(
         queryset = queryset.filter(account__isnull=True, job_function=False)
     elif type_filter == "customer":
         queryset = queryset.filter(account=account)
+    elif type_filter == "aws_managed":  # the API's Scope=AWS: job functions included
+        queryset = queryset.filter(account__isnull=True)
     elif type_filter == "job":
         queryset = queryset.filter(account__isnull=True, job_function=True)
-    queryset = name_contains(queryset, search)
+    queryset = name_contains(under_path(queryset, path_prefix), search)
     queryset = queryset.annotate(
         attached=_count(PolicyAttachment.objects.filter(mine), "policy"),
         boundaries=_count(Principal.objects.filter(account=account), "permissions_boundary")

@@ -513,15 +513,11 @@ def _check_policy_arns(policy_arns: tuple[str, ...], account_id: str) -> None:
         elif arn.startswith(f"arn:aws:iam::{account_id}:policy/"):
             owner = account_id
         else:
-            raise ValidationError(
-                f"Policy {arn} does not exist or is not attachable.", field="policyArns"
-            )
+            raise ValidationError.policy_not_attachable(arn, field="policyArns")
         name = arn.rsplit("/", 1)[-1]
         candidates = ManagedPolicy.objects.filter(account_id=owner, name=name)
         if not any(p.arn == arn for p in candidates):
-            raise ValidationError(
-                f"Policy {arn} does not exist or is not attachable.", field="policyArns"
-            )
+            raise ValidationError.policy_not_attachable(arn, field="policyArns")
 
 
 def get_session_token(
@@ -635,9 +631,9 @@ def revoke_policy_document(now: datetime) -> str:
 
 def revoke_role_sessions(*, actor: Actor, role: Role, now: datetime | None = None) -> None:
     """Revoke active sessions: PutRolePolicy AWSRevokeOlderSessions, as AWS's console does."""
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=actor,
-        target=role,
+        role=role,
         name=REVOKE_POLICY_NAME,
         document=revoke_policy_document(now or datetime.now(UTC)),
     )

@@ -18,22 +18,29 @@ from accounts.models import AccessKey, Group, MFADevice, Principal
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.registry import aws_read
-from domain.kernel.search import name_contains
+from domain.kernel.search import name_contains, under_path
 from policies.engine.summary import ServiceSummary, summarize
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion
 
 
 @aws_read("iam:ListUsers")
-def list_users(actor: Actor, *, search: str = "") -> QuerySet[Principal]:
+def list_users(
+    actor: Actor, *, search: str = "", path_prefix: str | None = None, columns: bool = True
+) -> QuerySet[Principal]:
     """The account's IAM users for the Users table; `search` matches the user name or
     any of its access key IDs ("searching for an access key ID finds its owner")."""
     account = actor.account
     authorize(actor, "iam:ListUsers", arns.account_wildcard(account.id, "user"))
-    users = Principal.objects.filter(account=account, kind=Principal.Kind.USER)
+    users = under_path(
+        Principal.objects.filter(account=account, kind=Principal.Kind.USER), path_prefix
+    )
     if search:
         owners = AccessKey.objects.filter(access_key_id__icontains=search).values("principal_id")
         users = name_contains(users, search, Q(pk__in=owners))
-    return users.order_by(Lower("name"), "id").prefetch_related(
+    users = users.order_by(Lower("name"), "id")
+    if not columns:  # the API's ListUsers answers without the console table's columns
+        return users
+    return users.prefetch_related(
         Prefetch("iam_groups", queryset=Group.objects.only("id", "name").order_by(Lower("name"))),
         Prefetch("access_keys", queryset=AccessKey.objects.order_by("created_at", "id")),
         Prefetch("mfa_devices", queryset=MFADevice.objects.only("id", "principal_id")),

@@ -156,6 +156,10 @@ class DeleteConflict(IamError):
 class ValidationError(IamError):
     code = "ValidationError"
 
+    @classmethod
+    def policy_not_attachable(cls, arn: str, *, field: str | None = None) -> ValidationError:
+        return cls(f"Policy {arn} does not exist or is not attachable.", field=field)
+
 
 class InvalidInput(IamError):
     code = "InvalidInput"

@@ -20,6 +20,11 @@ def names_nothing(name: str) -> bool:
     return len(name) > MAX_NAME_LENGTH
 
 
+def under_path[M: Model](rows: QuerySet[M], path_prefix: str | None) -> QuerySet[M]:
+    """`rows` whose IAM path starts with `path_prefix` (all of them when it is empty)."""
+    return rows.filter(path__startswith=path_prefix) if path_prefix else rows
+
+
 def name_contains[M: Model](rows: QuerySet[M], search: str, *also: Q) -> QuerySet[M]:
     """`rows` whose name contains `search` ignoring case (or that match one of `also`)."""
     if not search:

@@ -43,7 +43,7 @@ def test_a_user_switches_role_sees_its_permissions_and_colour_then_switches_back
     page: Page, root_actor: Actor, alice: Principal, aws_managed_policies: None
 ) -> None:
     readonly = ManagedPolicy.objects.get(account=None, name="IAMReadOnlyAccess")
-    services.create_role(
+    services.create_role_with_permissions(
         actor=root_actor, name="Reader", trust_policy=trust(alice.arn), policies=[readonly]
     )
     sign_in_as_user(page, alice.account_id, "alice")
@@ -75,7 +75,7 @@ def test_a_cross_account_switch_works_only_when_both_accounts_allow_it(
     b_root = system_actor(Principal.objects.get(account=b, kind=Principal.Kind.ROOT))
     services.create_user(actor=b_root, name="bea")
     readonly = ManagedPolicy.objects.get(account=None, name="IAMReadOnlyAccess")
-    services.create_role(
+    services.create_role_with_permissions(
         actor=b_root, name="Partner", trust_policy=trust(alice.account_id), policies=[readonly]
     )
     sign_in_as_user(page, alice.account_id, "alice")
@@ -87,9 +87,9 @@ def test_a_cross_account_switch_works_only_when_both_accounts_allow_it(
         f"arn:aws:iam::{b.id}:role/Partner"
     )
 
-    policy_services.put_inline_policy(
+    policy_services.put_user_policy(
         actor=root_actor,
-        target=alice,
+        user=alice,
         name="assume-partner",
         document=json.dumps(
             {

@@ -41,7 +41,7 @@ def readonly() -> ManagedPolicy:
 
 @pytest.fixture
 def reader(root_actor: Actor, alice: Principal) -> Role:
-    return services.create_role(
+    return services.create_role_with_permissions(
         actor=root_actor, name="Reader", trust_policy=trust(alice.arn), policies=[readonly()]
     )
 
@@ -119,14 +119,14 @@ def test_cross_account_switch_works_only_when_both_sides_allow(
 ) -> None:
     b = make_account("b@example.com", "Account B")
     b_root = system_actor(Principal.objects.get(account=b, kind=Principal.Kind.ROOT))
-    services.set_account_alias(actor=b_root, alias="account-b")
+    services.create_account_alias(actor=b_root, alias="account-b")
     services.create_user(actor=b_root, name="b-only-user")
-    services.create_role(
+    services.create_role_with_permissions(
         actor=b_root, name="Partner", trust_policy=trust(alice.account_id), policies=[readonly()]
     )
     assert switch(alice_client, "account-b", "Partner").status_code == 403
-    policy_services.put_inline_policy(
-        actor=root_actor, target=alice, name="assume", document=ALLOW_ASSUME
+    policy_services.put_user_policy(
+        actor=root_actor, user=alice, name="assume", document=ALLOW_ASSUME
     )
     assert switch(alice_client, "account-b", "Partner").status_code == 302
     page = alice_client.get("/users/").content.decode()

@@ -50,7 +50,7 @@ def make_role(actor: Actor, name: str, trust_policy: str, **kwargs: object) -> R
 
 
 def give(actor: Actor, user: Principal, name: str, document: str) -> None:
-    policy_services.put_inline_policy(actor=actor, target=user, name=name, document=document)
+    policy_services.put_user_policy(actor=actor, user=user, name=name, document=document)
 
 
 def as_user(user: Principal) -> Actor:
@@ -310,9 +310,9 @@ def test_a_role_session_acts_with_the_roles_policies_in_the_roles_account(
     root_actor: Actor, alice: Principal, other_root: Actor
 ) -> None:
     role = make_role(other_root, "Reader", trust(root_actor.account.id))
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=other_root,
-        target=role,
+        role=role,
         name="list",
         document=json.dumps(
             {
@@ -338,9 +338,9 @@ def test_session_policies_intersect_with_the_roles_policies(
     root_actor: Actor, alice: Principal
 ) -> None:
     role = make_role(root_actor, "Admin", trust(alice.arn))
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=root_actor,
-        target=role,
+        role=role,
         name="all",
         document=json.dumps(
             {
@@ -413,9 +413,9 @@ def test_session_tags_need_sts_tag_session_in_the_trust_policy_and_become_princi
         document=trust(alice.arn, action=["sts:AssumeRole", "sts:TagSession"]),
     )
     role.refresh_from_db()
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=root_actor,
-        target=role,
+        role=role,
         name="prod-only",
         document=json.dumps(
             {
@@ -543,9 +543,9 @@ def test_revoking_sessions_denies_older_sessions_and_not_newer_ones(
     root_actor: Actor, alice: Principal
 ) -> None:
     role = make_role(root_actor, "Admin", trust(alice.arn))
-    policy_services.put_inline_policy(
+    policy_services.put_role_policy(
         actor=root_actor,
-        target=role,
+        role=role,
         name="list",
         document=json.dumps(
             {
