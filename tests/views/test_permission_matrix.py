@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
 from domain.iam.policies import put_inline_policy
-from domain.kernel.actors import Actor
-from tests.conftest import PASSWORD
+from domain.kernel.actors import Actor, system_actor
+from tests.conftest import PASSWORD, make_account
 from tests.matrix_world import S3, World, build_world, give_device
 from tests.routes import named_routes
 
@@ -556,9 +557,58 @@ def _assert_allowed(world: World, me: Principal, door: Door, name: str) -> None:
         assert _allowed_writes(world, me, door) == before + 1, f"{door.actions[0]} not written"
 
 
+@dataclass(frozen=True)
+class Cast:
+    world: World
+    alice: Principal  # a user with a console password and no policies
+    outsider: Principal  # another account's root
+
+
+@pytest.fixture(scope="module")
+def _cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+    """The world is built once for this module, inside a transaction rolled back at its end.
+    Each test runs in a savepoint within it (pytest-django's `db`), so what a test writes
+    is gone before the next one; building the world per test took most of the module's time.
+    The settings are the ones conftest gives every test (fast hashing, no Redis)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            REDIS_URL="",
+        ),
+        transaction.atomic(),
+    ):
+        root = make_account("owner@example.com", "Example Corp").principals.get(
+            kind=Principal.Kind.ROOT
+        )
+        root_actor = system_actor(root)
+        alice = services.create_user(actor=root_actor, name="alice", password=PASSWORD)
+        outsider = make_account("other@example.com", "Other Corp").principals.get(
+            kind=Principal.Kind.ROOT
+        )
+        yield Cast(build_world(root_actor, PASSWORD), alice, outsider)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(root_actor: Actor, alice: Principal) -> World:
-    return build_world(root_actor, PASSWORD)
+def world(_cast: Cast, db: None) -> World:
+    return _cast.world
+
+
+@pytest.fixture
+def root_actor(world: World) -> Actor:
+    return system_actor(world.root)
+
+
+@pytest.fixture
+def alice(_cast: Cast, db: None) -> Principal:
+    return _cast.alice
+
+
+@pytest.fixture
+def outsider(_cast: Cast, db: None) -> Principal:
+    return _cast.outsider
 
 
 CASES = sorted(ROUTES)
