@@ -47,7 +47,7 @@ class ConsoleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and must_set_new_password(user):  # type: ignore[arg-type]
+        if user.is_authenticated and must_set_new_password(user):
             allowed = {reverse("new_password"), reverse("signout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("new_password")

@@ -63,7 +63,8 @@ class Decision:
     """
 
     __slots__ = ("_effect", "_allowed", "_matched", "_denied_by", "_reasons", "_message", "_why")
-    __match_args__ = _FIELDS
+    # Written out: mypy checks `match` patterns only against a literal tuple.
+    __match_args__ = ("effect", "allowed", "matched", "reasons", "denied_by", "message")
 
     def __init__(
         self,
