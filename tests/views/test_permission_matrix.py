@@ -9,7 +9,8 @@ words), which reads its page needs as well, and how to build its URL and its for
 Expectations, for each route:
 - signed out: a redirect to the sign-in page (public routes: the page itself);
 - root: allowed (no denial; a write records its action as allowed in the audit log);
-- no policies: AWS's "is not authorized to perform: <action>", and no write;
+- no policies: AWS's "is not authorized to perform: <action>", and no write (a denied
+  click that redirects shows it on the page it lands on, as a message);
 - exactly the route's actions (a policy allowing them on "*"): allowed, like root;
 - another account's root: a 404 for this account's objects.
 """
