@@ -27,6 +27,7 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
@@ -49,8 +50,9 @@ Value = Any
 @dataclass
 class Visit:
     world: World
-    me: Principal
+    me: Principal | None  # None: signed out
     client: Client
+    wizard: str = ""  # the create-user wizard a `prepare` step started
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def _user_wizard_to_review(v: Visit) -> None:
         reverse("user_create_step", kwargs={"wizard": wizard, "step": "permissions"}),
         {"option": "groups", "groups": ["Ops"], "next": "1"},
     )
-    v.wizard = wizard  # type: ignore[attr-defined]
+    v.wizard = wizard
 
 
 def _role_wizard_to_review(v: Visit) -> None:
@@ -172,7 +174,7 @@ ROUTES: dict[str, Door] = {
     "user_create": Door(audited=False),
     "user_create_step": Door(
         ("iam:CreateUser",),
-        kwargs={"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
+        kwargs={"wizard": lambda v: v.wizard, "step": "review"},
         data={"create": "1"},
         prepare=_user_wizard_to_review,
         # The composite asks for every part first: here, adding the user to group Ops.
@@ -538,7 +540,7 @@ def _visit(world: World, me: Principal | None) -> Visit:
         client.force_login(me)
         if not me.mfa_devices.exists():
             give_device(me, f"{me.name or 'root'}-{me.pk}-phone")
-    return Visit(world, me, client)  # type: ignore[arg-type]
+    return Visit(world, me, client)
 
 
 def _allowed_writes(world: World, actor: Principal, door: Door) -> int:
@@ -566,7 +568,7 @@ class Cast:
 
 
 @pytest.fixture(scope="module")
-def _cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+def _cast(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Cast]:
     """The world is built once for this module, inside a transaction rolled back at its end.
     Each test runs in a savepoint within it (pytest-django's `db`), so what a test writes
     is gone before the next one; building the world per test took most of the module's time.
