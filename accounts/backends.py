@@ -82,7 +82,7 @@ def find_user(account_ref: str, name: str) -> Principal | None:
 
 
 class ConsoleBackend(BaseBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         *,

@@ -54,7 +54,7 @@ class ConsoleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and must_set_new_password(user):  # type: ignore[arg-type]
+        if user.is_authenticated and must_set_new_password(user):
             allowed = {reverse("new_password"), reverse("signout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("new_password")
@@ -70,10 +70,9 @@ def _role_session(request: HttpRequest) -> HttpResponse | None:
     once they expire (or are gone) the console is back to the signed-in identity."""
     data = switch_role.current(request)
     session = None
-    if data is not None:
-        session = console_session(
-            request.user.pk, str(data.get("key", "")), str(data.get("token", ""))
-        )
+    user_id = request.user.pk
+    if data is not None and user_id is not None:
+        session = console_session(user_id, str(data.get("key", "")), str(data.get("token", "")))
     if session is None:
         switch_role.end(request)
         display = data.get("display", "the role") if data else "the role"

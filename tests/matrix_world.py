@@ -1,11 +1,11 @@
 """One account with one of everything the console's routes can name, for the tests that
 walk every route (the permission matrix, the hostile-input sweep).
 
-Objects: users bob (console password, group Ops, inline policy "in", boundary, tags, an MFA
-device, keys "active" and "inactive") and carol (no password, no keys); group Ops (bob,
-AmazonS3ReadOnlyAccess, inline policy "keep"); role web (inline policy "in"); customer
-managed policy Mine (two versions, a tag); the account alias "matrix-corp"; an MFA device
-for root and a root access key.
+Objects: users bob (console password, group Ops, IAMUserChangePassword attached, inline
+policy "in", boundary, tags, an MFA device, keys "active" and "inactive") and carol (no
+password, no keys); group Ops (bob, AmazonS3ReadOnlyAccess, inline policy "keep"); role web
+(inline policy "in"); customer managed policy Mine (two versions, a tag); the account alias
+"matrix-corp"; an MFA device for root and a root access key.
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ def build_world(root_actor: Actor, password: str) -> World:
         actor=root_actor, user=bob, policy=aws_policy("AmazonS3FullAccess")
     )
     services.tag_user(actor=root_actor, user=bob, tags=[("team", "blue")])
+    policy_services.attach_user_policy(
+        actor=root_actor, user=bob, policy=aws_policy("IAMUserChangePassword")
+    )
     group = services.create_group_with_members(
         actor=root_actor, name="Ops", members=[bob], policies=[aws_policy("AmazonS3ReadOnlyAccess")]
     )

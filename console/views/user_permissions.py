@@ -102,7 +102,11 @@ def _add(actor: Actor, user: Principal, option: str, data: Any) -> None:
 
 
 def add_to_groups(request: HttpRequest, name: str) -> HttpResponse:
-    """The Groups tab's "Add user to groups" is Add permissions with its first option."""
+    """The Groups tab's "Add user to groups" is Add permissions with its first option.
+
+    The user is read first, so another account's user is a 404 here too (a denied read
+    shows its message on the page this leads to)."""
+    _user(request, name)
     return redirect(reverse("user_add_permissions", args=[name]) + "?option=groups")
 
 

@@ -104,7 +104,7 @@ def policies_for(principal: Principal) -> dict[str, list[Any]]:
     )
     identity: list[Any] = _compile_versions(managed)
     for policy in inline:
-        owner = f"group {policy.group.name}" if policy.group_id else f"user {principal.name}"
+        owner = f"group {policy.group.name}" if policy.group else f"user {principal.name}"
         identity += _compile_inline([policy], owner)
     result: dict[str, list[Any]] = {"identity": identity}
     if principal.permissions_boundary_id:

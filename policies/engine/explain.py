@@ -49,9 +49,6 @@ class StatementRef:
         return f"{self.policy} statement {self.index}{sid}"
 
 
-_FIELDS = ("effect", "allowed", "matched", "reasons", "denied_by", "message")
-
-
 class Decision:
     """The outcome of `evaluate`: effect, matched statements, reasons and AWS's message.
 
@@ -63,7 +60,8 @@ class Decision:
     """
 
     __slots__ = ("_effect", "_allowed", "_matched", "_denied_by", "_reasons", "_message", "_why")
-    __match_args__ = _FIELDS
+    # A literal tuple (mypy checks `match` patterns only against one); also the repr's order.
+    __match_args__ = ("effect", "allowed", "matched", "reasons", "denied_by", "message")
 
     def __init__(
         self,
@@ -136,7 +134,9 @@ class Decision:
         return hash(self._fields())
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{n}={v!r}" for n, v in zip(_FIELDS, self._fields(), strict=True))
+        inner = ", ".join(
+            f"{n}={v!r}" for n, v in zip(self.__match_args__, self._fields(), strict=True)
+        )
         return f"Decision({inner})"
 
     def __reduce__(self) -> tuple[type[Decision], tuple[object, ...]]:
