@@ -590,7 +590,12 @@ def _cast(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
             kind=Principal.Kind.ROOT
         )
         root_actor = system_actor(root)
-        alice = services.create_user(actor=root_actor, name="alice", password=PASSWORD)
+        alice = services.create_user_with_access(
+            actor=root_actor,
+            new=services.NewUser(
+                name="alice", console_password=PASSWORD, password_reset_required=False
+            ),
+        )
         outsider = make_account("other@example.com", "Other Corp").principals.get(
             kind=Principal.Kind.ROOT
         )
