@@ -321,5 +321,5 @@ def test_a_wizard_whose_typed_password_no_key_opens_starts_over(
     root_client.post(f"{base}/permissions/", {"option": "groups", "next": "1"})
     settings.FIELD_ENCRYPTION_KEYS = ["the-new-key"]
     response = root_client.post(f"{base}/review/", {"create": "1"})
-    assert response.status_code == 302 and response["Location"] == "/users/create/"
+    assert response.status_code == 404 and 'href="/users/create/"' in response.content.decode()
     assert not Principal.objects.filter(name="Noa").exists()
