@@ -178,13 +178,8 @@ urlpatterns = [
     # Roles (console/views/roles.py)
     path("roles/", roles.role_list, name="role_list"),
     path("roles/delete/", roles.role_delete, name="role_delete"),
-    path("roles/create/", role_wizard.create_step_trust, name="role_create"),
-    path(
-        "roles/create/permissions/",
-        role_wizard.create_step_permissions,
-        name="role_create_permissions",
-    ),
-    path("roles/create/review/", role_wizard.create_step_review, name="role_create_review"),
+    path("roles/create/", role_wizard.create_start, name="role_create"),
+    path("roles/create/<str:wizard>/<str:step>/", role_wizard.create_step, name="role_create_step"),
     path("roles/details/<str:name>/", roles.role_detail, name="role_detail"),
     path("roles/details/<str:name>/action/", roles.role_action, name="role_action"),
     path("roles/details/<str:name>/edit/", roles.role_edit, name="role_edit"),

@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -51,9 +51,6 @@ class WizardState:
     SECRETS: ClassVar[tuple[str, ...]] = ()
 
 
-S = TypeVar("S", bound=WizardState)
-
-
 @dataclass(frozen=True)
 class StepLink:
     """One row of the step list (ui/wizard_steps.html)."""
@@ -67,7 +64,7 @@ class StepLink:
     url: str
 
 
-class Wizard(Generic[S]):
+class Wizard[S: WizardState]:
     """One kind of wizard: its state type, its steps and its URL names.
 
     `url_name` is the step view's route, taking `wizard` and `step` besides the scope;

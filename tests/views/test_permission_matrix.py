@@ -111,8 +111,14 @@ def _user_wizard_to_review(v: Visit) -> None:
 
 
 def _role_wizard_to_review(v: Visit) -> None:
-    v.client.post(reverse("role_create"), {"trust_type": "service", "service": "ec2"})
-    v.client.post(reverse("role_create_permissions"), {"go": "next"})
+    location = v.client.get(reverse("role_create"))["Location"]
+    wizard = location.rstrip("/").split("/")[-2]
+    step = "role_create_step"
+    v.client.post(
+        reverse(step, args=[wizard, "trust"]), {"trust_type": "service", "service": "ec2"}
+    )
+    v.client.post(reverse(step, args=[wizard, "permissions"]), {"go": "next"})
+    v.wizard = wizard  # type: ignore[attr-defined]
 
 
 BOB = {"name": "bob"}
@@ -322,10 +328,10 @@ ROUTES: dict[str, Door] = {
         data={"role": "web", "confirm": "web"},
         reads=("iam:ListRoles", "iam:GetRole", "iam:DeleteRolePolicy", "iam:ListRolePolicies"),
     ),
-    "role_create": Door(("iam:CreateRole",), audited=False),
-    "role_create_permissions": Door(("iam:CreateRole",), audited=False),
-    "role_create_review": Door(
+    "role_create": Door(audited=False),
+    "role_create_step": Door(
         ("iam:CreateRole",),
+        kwargs={"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
         data={"name": "EC2-S3"},
         prepare=_role_wizard_to_review,
         reads=("iam:ListPolicies",),
@@ -429,7 +435,7 @@ UNVERIFIED: dict[str, set[str]] = {
         "policy_delete",
         "policy_detail",
         "role_action",
-        "role_create_review",
+        "role_create_step",
         "role_detail",
         "user_add_groups",
         "user_add_permissions",
@@ -447,8 +453,6 @@ UNVERIFIED: dict[str, set[str]] = {
         "my_mfa_resync",
         "my_password_change",
         "password_policy_edit",
-        "role_create",
-        "role_create_permissions",
         "simulator",
         "user_add_groups",
         "user_boundary_delete",
