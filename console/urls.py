@@ -114,6 +114,11 @@ urlpatterns = [
         name="access_key_create",
     ),
     path(
+        "users/details/<str:name>/access-keys/create/<str:wizard>/<str:step>/",
+        access_keys.access_key_create_step,
+        name="access_key_create_step",
+    ),
+    path(
         "users/details/<str:name>/access-keys/retrieve/",
         access_keys.access_key_retrieve,
         name="access_key_retrieve",

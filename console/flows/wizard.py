@@ -181,11 +181,14 @@ class Wizard[S: WizardState]:
         ctx = {"title": self.title, "message": GONE, "start_url": self.start_url(**scope)}
         return render(request, "ui/wizard_gone.html", ctx, status=404)
 
-    def step_list(self, state: S, current: str) -> list[StepLink]:
+    def step_list(self, state: S | None, current: str) -> list[StepLink]:
+        """The step list; without a state (a result page after the wizard is gone) the
+        steps before `current` are complete and none links back."""
         position = self.keys.index(current) if current in self.keys else 0
+        done = position if state is None else state.done
         rows = []
         for index, (key, title) in enumerate(self.steps):
-            reachable = index != position and index <= state.done
+            reachable = state is not None and index != position and index <= done
             rows.append(
                 StepLink(
                     key=key,
@@ -193,8 +196,8 @@ class Wizard[S: WizardState]:
                     title=title.removesuffix(" (optional)"),
                     optional=title.endswith(" (optional)"),
                     current=index == position,
-                    complete=index != position and index < max(state.done, position),
-                    url=self.url(state, key) if reachable else "",
+                    complete=index != position and index < max(done, position),
+                    url=self.url(state, key) if state is not None and reachable else "",
                 )
             )
         return rows

@@ -121,6 +121,13 @@ def _role_wizard_to_review(v: Visit) -> None:
     v.wizard = wizard  # type: ignore[attr-defined]
 
 
+def _access_key_wizard_to_description(v: Visit) -> None:
+    location = v.client.get(reverse("access_key_create", args=["carol"])).get("Location", "")
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+    if location:
+        v.client.post(location, {"use_case": "cli", "confirm": "on"})
+
+
 BOB = {"name": "bob"}
 OPS = {"name": "Ops"}
 WEB = {"name": "web"}
@@ -215,10 +222,12 @@ ROUTES: dict[str, Door] = {
     ),
     "user_console_password": Door(("iam:GetUser",), BOB),
     "access_key_list": Door(("iam:ListAccessKeys",), BOB),
-    "access_key_create": Door(
+    "access_key_create": Door(("iam:CreateAccessKey",), {"name": "carol"}, audited=False),
+    "access_key_create_step": Door(
         ("iam:CreateAccessKey",),
-        {"name": "carol"},
-        data={"use_case": "cli", "confirm": "on", "create": "1"},
+        {"name": "carol", "wizard": lambda v: v.wizard, "step": "description"},  # type: ignore[attr-defined]
+        data={"create": "1"},
+        prepare=_access_key_wizard_to_description,
         reads=("iam:ListAccessKeys",),
     ),
     "access_key_retrieve": Door(("iam:ListAccessKeys",), BOB),

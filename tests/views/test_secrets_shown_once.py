@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts import crypto
 from accounts.models import AccessKey, AuditEvent, MFADevice, Principal
 from console.flows import show_once
+from tests.views.wizards import access_key_wizard
 
 ROOT_RETRIEVE = "/security-credentials/root-access-key/retrieve/"
 ROOT_CSV = "/security-credentials/root-access-key/rootkey.csv"
@@ -37,9 +38,7 @@ def create_root_key(client: Client, root: Principal) -> str:
 
 
 def create_alice_key(client: Client) -> str:
-    response = client.post(
-        f"{ALICE_KEYS}/create/", {"use_case": "cli", "confirm": "on", "create": "1"}
-    )
+    response = access_key_wizard(client, "alice")
     assert response["Location"] == f"{ALICE_KEYS}/retrieve/"
     key = AccessKey.objects.filter(principal__name="alice").latest("created_at")
     return crypto.decrypt(key.secret_encrypted)
