@@ -228,11 +228,19 @@ urlpatterns = [
         name="root_access_key_update",
     ),
     path("security-credentials/mfa/assign/", mfa.assign, name="my_mfa_assign"),
-    path("security-credentials/mfa/setup/", mfa.setup, name="my_mfa_setup"),
+    path(
+        "security-credentials/mfa/assign/<str:wizard>/<str:step>/",
+        mfa.assign_step,
+        name="my_mfa_assign_step",
+    ),
     path("security-credentials/mfa/<int:device_id>/resync/", mfa.resync, name="my_mfa_resync"),
     path("security-credentials/mfa/<int:device_id>/remove/", mfa.remove, name="my_mfa_remove"),
     path("users/details/<str:name>/mfa/assign/", mfa.assign, name="user_mfa_assign"),
-    path("users/details/<str:name>/mfa/setup/", mfa.setup, name="user_mfa_setup"),
+    path(
+        "users/details/<str:name>/mfa/assign/<str:wizard>/<str:step>/",
+        mfa.assign_step,
+        name="user_mfa_assign_step",
+    ),
     path(
         "users/details/<str:name>/mfa/<int:device_id>/resync/", mfa.resync, name="user_mfa_resync"
     ),

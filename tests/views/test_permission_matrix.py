@@ -128,6 +128,11 @@ def _access_key_wizard_to_description(v: Visit) -> None:
         v.client.post(location, {"use_case": "cli", "confirm": "on"})
 
 
+def _start_mfa_wizard(v: Visit, url: str) -> None:
+    location = v.client.get(url).get("Location", "")
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+
+
 BOB = {"name": "bob"}
 OPS = {"name": "Ops"}
 WEB = {"name": "web"}
@@ -245,14 +250,15 @@ ROUTES: dict[str, Door] = {
         data={"confirm": _inactive},
         reads=("iam:ListAccessKeys",),
     ),
-    "user_mfa_assign": Door(
+    "user_mfa_assign": Door(("iam:ListMFADevices",), BOB, audited=False),
+    "user_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
-        BOB,
+        {"name": "bob", "wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
         data={"name": "bob-tablet"},
+        prepare=lambda v: _start_mfa_wizard(v, reverse("user_mfa_assign", args=["bob"])),
         reads=("iam:ListMFADevices", "iam:EnableMFADevice"),
         audited=False,  # nothing is written until the codes are entered
     ),
-    "user_mfa_setup": Door(("iam:ListMFADevices",), BOB),
     "user_mfa_resync": Door(
         ("iam:ResyncMFADevice",),
         {"name": "bob", "device_id": _bob_device},
@@ -269,13 +275,15 @@ ROUTES: dict[str, Door] = {
         ("iam:ChangePassword",),
         data={"current": PASSWORD, "new1": "Another-Horse-10", "new2": "Another-Horse-10"},
     ),
-    "my_mfa_assign": Door(
+    "my_mfa_assign": Door(audited=False),
+    "my_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
+        {"wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
         data={"name": "tablet"},
+        prepare=lambda v: _start_mfa_wizard(v, reverse("my_mfa_assign")),
         reads=("iam:EnableMFADevice",),
         audited=False,
     ),
-    "my_mfa_setup": Door(),
     "my_mfa_resync": Door(("iam:ResyncMFADevice",), {"device_id": _my_device}),
     "my_mfa_remove": Door(("iam:DeactivateMFADevice",), {"device_id": _my_device}),
     "root_access_key_create": Door(
@@ -425,7 +433,9 @@ ROUTES["user_console_access"] = replace(ROUTES["user_console_access"], denial="i
 ROUTES["user_inline_create"] = replace(ROUTES["user_inline_create"], denial="iam:GetUser")
 ROUTES["user_inline_edit"] = replace(ROUTES["user_inline_edit"], denial="iam:GetUser")
 ROUTES["user_tags"] = replace(ROUTES["user_tags"], denial="iam:GetUser")
-ROUTES["user_mfa_assign"] = replace(ROUTES["user_mfa_assign"], denial="iam:ListMFADevices")
+ROUTES["user_mfa_assign_step"] = replace(
+    ROUTES["user_mfa_assign_step"], denial="iam:ListMFADevices"
+)
 ROUTES["user_mfa_remove"] = replace(ROUTES["user_mfa_remove"], denial="iam:ListMFADevices")
 ROUTES["user_mfa_resync"] = replace(ROUTES["user_mfa_resync"], denial="iam:ListMFADevices")
 

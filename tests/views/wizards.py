@@ -13,13 +13,25 @@ def start(client: Client, url: str) -> str:
     return location.rstrip("/").rsplit("/", 1)[0] + "/"
 
 
+def step_url(client: Client, start_url: str, step: str, first: str) -> str:
+    """The URL of `step` in the client's current run of the wizard started at `start_url`;
+    asking for its `first` step starts a new run."""
+    runs = client.__dict__.setdefault("_wizard_runs", {})
+    if step == first or start_url not in runs:
+        runs[start_url] = start(client, start_url)
+    return f"{runs[start_url]}{step}/"
+
+
 def role_wizard(client: Client, step: str) -> str:
-    """The URL of `step` in the client's create-role run (step "trust" starts a new one)."""
-    base = getattr(client, "_role_wizard", None)
-    if step == "trust" or base is None:
-        base = start(client, "/roles/create/")
-        client._role_wizard = base  # type: ignore[attr-defined]
-    return f"{base}{step}/"
+    return step_url(client, "/roles/create/", step, "trust")
+
+
+def mfa_wizard(client: Client, step: str, user: str = "") -> str:
+    """One's own assign-MFA wizard, or `user`'s."""
+    start_url = (
+        f"/users/details/{user}/mfa/assign/" if user else "/security-credentials/mfa/assign/"
+    )
+    return step_url(client, start_url, step, "device")
 
 
 def access_key_wizard(client: Client, user: str, **data: str) -> HttpResponse:
