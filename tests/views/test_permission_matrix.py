@@ -133,6 +133,12 @@ def _start_mfa_wizard(v: Visit, url: str) -> None:
     v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
 
 
+def _policy_wizard_to_review(v: Visit) -> None:
+    location = v.client.get(reverse("policy_create"))["Location"]
+    v.wizard = location.rstrip("/").split("/")[-2]  # type: ignore[attr-defined]
+    v.client.post(location, {"document": S3, "step": "review"})
+
+
 BOB = {"name": "bob"}
 OPS = {"name": "Ops"}
 WEB = {"name": "web"}
@@ -377,8 +383,12 @@ ROUTES: dict[str, Door] = {
     ),
     # --- policies ---
     "policy_list": Door(("iam:ListPolicies",)),
-    "policy_create": Door(
-        ("iam:CreatePolicy",), data={"name": "Fresh", "document": S3, "step": "create"}
+    "policy_create": Door(audited=False),
+    "policy_create_step": Door(
+        ("iam:CreatePolicy",),
+        {"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
+        data={"name": "Fresh", "step": "create"},
+        prepare=_policy_wizard_to_review,
     ),
     "policy_validate": Door(data={"document": S3}, audited=False),
     "policy_detail": Door(("iam:GetPolicy",), MINE),

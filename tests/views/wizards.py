@@ -43,3 +43,13 @@ def access_key_wizard(client: Client, user: str, **data: str) -> HttpResponse:
     base = begun["Location"].rstrip("/").rsplit("/", 1)[0] + "/"
     client.post(f"{base}use_case/", {"use_case": "cli", "confirm": "on"})
     return client.post(f"{base}description/", {"create": "1", **data})
+
+
+def policy_wizard(client: Client, step: str) -> str:
+    return step_url(client, "/policies/create/", step, "permissions")
+
+
+def policy_to_review(client: Client, document: str) -> str:
+    """Starts a create-policy run, passes `document` through step 1: the review step's URL."""
+    client.post(policy_wizard(client, "permissions"), {"document": document, "step": "review"})
+    return policy_wizard(client, "review")
