@@ -13,17 +13,17 @@ def start(client: Client, url: str) -> str:
     return location.rstrip("/").rsplit("/", 1)[0] + "/"
 
 
-def step_url(client: Client, start_url: str, step: str, first: str) -> str:
-    """The URL of `step` in the client's current run of the wizard started at `start_url`;
-    asking for its `first` step starts a new run."""
+def step_url(client: Client, start_url: str, step: str) -> str:
+    """The URL of `step` in the client's current run of the wizard started at `start_url`
+    (the first call starts it)."""
     runs = client.__dict__.setdefault("_wizard_runs", {})
-    if step == first or start_url not in runs:
+    if start_url not in runs:
         runs[start_url] = start(client, start_url)
     return f"{runs[start_url]}{step}/"
 
 
 def role_wizard(client: Client, step: str) -> str:
-    return step_url(client, "/roles/create/", step, "trust")
+    return step_url(client, "/roles/create/", step)
 
 
 def mfa_wizard(client: Client, step: str, user: str = "") -> str:
@@ -31,7 +31,7 @@ def mfa_wizard(client: Client, step: str, user: str = "") -> str:
     start_url = (
         f"/users/details/{user}/mfa/assign/" if user else "/security-credentials/mfa/assign/"
     )
-    return step_url(client, start_url, step, "device")
+    return step_url(client, start_url, step)
 
 
 def access_key_wizard(client: Client, user: str, **data: str) -> HttpResponse:
@@ -46,7 +46,7 @@ def access_key_wizard(client: Client, user: str, **data: str) -> HttpResponse:
 
 
 def policy_wizard(client: Client, step: str) -> str:
-    return step_url(client, "/policies/create/", step, "permissions")
+    return step_url(client, "/policies/create/", step)
 
 
 def policy_to_review(client: Client, document: str) -> str:
