@@ -14,8 +14,9 @@ secret to show once after the wizard (a generated password, an MFA seed) goes th
 console.flows.show_once under the wizard's id.
 
 The step API: `Wizard.steps` (key and title of each), `resolve` (the state of a step's
-URL, or where to go instead), `finish` (this step is done), `go` and `url` (a step's URL),
-`context` (the step list the layout ui/wizard.html shows, with links to finished steps).
+URL, or where to go instead), `keep` (the state, to the session), `finish` (this step is
+done), `go` and `url` (a step's URL), `context` (the step list the layout ui/wizard.html
+shows, with links to finished steps).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class Wizard[S: WizardState]:
 
     def start(self, request: HttpRequest, **scope: str) -> S:
         state = self.state_type(id=secrets.token_urlsafe(9), scope=dict(scope))
-        self.save(request, state)
+        self.keep(request, state)
         return state
 
     def load(self, request: HttpRequest, wizard_id: str, **scope: str) -> S | None:
@@ -127,7 +128,8 @@ class Wizard[S: WizardState]:
             return None  # another user's wizard, say: never shown under this URL
         return state
 
-    def save(self, request: HttpRequest, state: S) -> None:
+    def keep(self, request: HttpRequest, state: S) -> None:
+        """Writes the state to the session (not a model: the session store is the database)."""
         raw = asdict(state)
         for name in state.SECRETS:
             if raw.get(name):

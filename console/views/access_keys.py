@@ -116,7 +116,7 @@ def _use_case(request: HttpRequest, state: NewAccessKeyState, ctx: Ctx) -> HttpR
     if request.method == "POST" and form.is_valid():
         state.use_case = form.cleaned_data["use_case"]
         WIZARD.finish(state, "use_case")
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         return WIZARD.go(state, "description")
     ctx |= {"form": form, "use_cases": ACCESS_KEY_USE_CASES}
     return _page(request, "accounts/access_keys/use_case.html", ctx)
@@ -131,7 +131,7 @@ def _description(
     )
     if request.method == "POST":
         state.description = str(request.POST.get("description", ""))[:256]
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         if "back" in request.POST:
             return WIZARD.go(state, "use_case")
     ctx |= {"form": form, "use_case": state.use_case}

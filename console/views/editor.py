@@ -106,11 +106,11 @@ def _permissions(request: HttpRequest, state: NewPolicyState, base: dict[str, An
     if action == "review":
         text = request.POST.get("document", "")
         state.document = text
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         found = problems(text)
         if not found["errors"]:
             WIZARD.finish(state, "permissions")
-            WIZARD.save(request, state)
+            WIZARD.keep(request, state)
             return WIZARD.go(state, "review")
         form = DocumentForm(request.POST)
         return render(request, "policies/create.html", base | {"form": form, **found})
@@ -142,7 +142,7 @@ def _review(request: HttpRequest, state: NewPolicyState, ctx: dict[str, Any]) ->
         state.name = str(request.POST.get("name", ""))[:1000]
         state.description = str(request.POST.get("description", ""))[:2000]
         state.tags = [list(row) for row in _edited_tag_rows(request.POST)]
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         if action == "back":
             return WIZARD.go(state, "permissions")
     text = state.document

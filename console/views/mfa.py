@@ -157,7 +157,7 @@ def _device(
             )
             state.device_name = device_name
             flow.finish(state, "device")
-            flow.save(request, state)
+            flow.keep(request, state)
             return flow.go(state, "setup")
     return render(request, "accounts/mfa/assign.html", ctx)
 
@@ -178,7 +178,7 @@ def _setup(
     pending = show_once.peek(request, show_once.MFA_SEED, state.id)
     if pending is None:  # expired: name the device again for a new seed
         state.done = 0
-        flow.save(request, state)
+        flow.keep(request, state)
         return flow.go(state, "device")
     form = MFACodesForm(request.POST or None)
     ctx |= {"form": form, "device_name": pending["name"]}

@@ -109,7 +109,7 @@ def _trust(request: HttpRequest, state: NewRoleState) -> HttpResponse:
         else:
             state.trust, state.trust_policy = dict(form.cleaned_data), trust
             WIZARD.finish(state, "trust")
-            WIZARD.save(request, state)
+            WIZARD.keep(request, state)
             return WIZARD.go(state, "permissions")
     return render(
         request, "accounts/roles/create_trust.html", _ctx(state, "trust") | {"form": form}
@@ -136,7 +136,7 @@ def _permissions(request: HttpRequest, state: NewRoleState) -> HttpResponse:
         go = request.POST.get("go", "")
         if go == "next":
             WIZARD.finish(state, "permissions")
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         # Every POST ends in a redirect, so a reload never posts again.
         return WIZARD.go(state, {"next": "review", "back": "trust"}.get(go, "permissions"))
     ctx = _ctx(state, "permissions") | {"q": state.q}
@@ -160,7 +160,7 @@ def _review(request: HttpRequest, state: NewRoleState) -> HttpResponse:
     actor = actor_for(request)
     if request.method == "POST":
         state.details = {k: str(request.POST.get(k, ""))[:2000] for k in DETAILS}
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         if "back" in request.POST:
             return WIZARD.go(state, "permissions")
     form = RoleDetailsForm(request.POST or None, initial=state.details)

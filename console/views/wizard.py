@@ -115,7 +115,7 @@ def _details(request: HttpRequest, state: NewUserState) -> HttpResponse:
             add_service_error(form, error)
         else:
             _store_details(state, data)
-            WIZARD.save(request, state)
+            WIZARD.keep(request, state)
             return _go(state, "permissions")
     ctx = _ctx(state, "details") | {"form": form}
     ctx["attaches_change_password"] = not passwords.rules_for(actor.account).allow_users_to_change
@@ -149,15 +149,15 @@ def _permissions(request: HttpRequest, state: NewUserState) -> HttpResponse:
     if request.method == "POST":
         _store_permissions(state, data)
         if "back" in data:
-            WIZARD.save(request, state)
+            WIZARD.keep(request, state)
             return _go(state, "details")
         if "next" in data:
             error = _permissions_error(state)
             if error is None:
                 WIZARD.finish(state, "permissions")
-                WIZARD.save(request, state)
+                WIZARD.keep(request, state)
                 return _go(state, "review")
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         if error is None:
             return _go(state, "permissions")  # a filter or page move: reload-safe
     source = state.filters | {f"{k}_page": str(v) for k, v in state.pages.items()}
@@ -221,7 +221,7 @@ def _review(request: HttpRequest, state: NewUserState) -> HttpResponse:
         elif "add_tag" in request.POST:
             rows.append(("", ""))
         state.tags = [list(row) for row in rows]
-        WIZARD.save(request, state)
+        WIZARD.keep(request, state)
         if "back" in request.POST:
             return _go(state, "permissions")
         if "create" in request.POST:
@@ -292,7 +292,7 @@ def _create(
         return None
     state.created = user.name
     state.custom_password = ""
-    WIZARD.save(request, state)
+    WIZARD.keep(request, state)
     if password is not None:
         show_once.stash(request, show_once.NEW_USER_PASSWORD, state.id, {"password": password})
     if password is None:
