@@ -249,7 +249,7 @@ def _add_picked(
     name: str,
     *,
     add: Callable[[Actor, Group, list[str]], None],
-    listing: Callable[[Actor, Group, str], Iterable[Any]],
+    listing: Callable[[Actor, Group, str], QuerySet[Any]],
     picks: tuple[str, str],
     done: tuple[str, str],
     template: str,
