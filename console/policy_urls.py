@@ -10,6 +10,11 @@ urlpatterns = [
     # Policies (console/views/policies.py, editor.py) and the policy simulator (simulator.py)
     path("policies/", policies.policy_list, name="policy_list"),
     path("policies/create/", editor.policy_create, name="policy_create"),
+    path(
+        "policies/create/<str:wizard>/<str:step>/",
+        editor.policy_create_step,
+        name="policy_create_step",
+    ),
     path("policies/validate/", editor.validate_document, name="policy_validate"),
     re_path(
         rf"^policies/(?P<scope>aws|local)/{_NAME}/$", policies.policy_detail, name="policy_detail"

@@ -119,6 +119,11 @@ urlpatterns = [
         name="access_key_create",
     ),
     path(
+        "users/details/<str:name>/access-keys/create/<str:wizard>/<str:step>/",
+        access_keys.access_key_create_step,
+        name="access_key_create_step",
+    ),
+    path(
         "users/details/<str:name>/access-keys/retrieve/",
         access_keys.access_key_retrieve,
         name="access_key_retrieve",
@@ -183,13 +188,8 @@ urlpatterns = [
     # Roles (console/views/roles.py)
     path("roles/", roles.role_list, name="role_list"),
     path("roles/delete/", roles.role_delete, name="role_delete"),
-    path("roles/create/", role_wizard.create_step_trust, name="role_create"),
-    path(
-        "roles/create/permissions/",
-        role_wizard.create_step_permissions,
-        name="role_create_permissions",
-    ),
-    path("roles/create/review/", role_wizard.create_step_review, name="role_create_review"),
+    path("roles/create/", role_wizard.create_start, name="role_create"),
+    path("roles/create/<str:wizard>/<str:step>/", role_wizard.create_step, name="role_create_step"),
     path("roles/details/<str:name>/", roles.role_detail, name="role_detail"),
     path("roles/details/<str:name>/action/", roles.role_action, name="role_action"),
     path("roles/details/<str:name>/edit/", roles.role_edit, name="role_edit"),
@@ -233,11 +233,19 @@ urlpatterns = [
         name="root_access_key_update",
     ),
     path("security-credentials/mfa/assign/", mfa.assign, name="my_mfa_assign"),
-    path("security-credentials/mfa/setup/", mfa.setup, name="my_mfa_setup"),
+    path(
+        "security-credentials/mfa/assign/<str:wizard>/<str:step>/",
+        mfa.assign_step,
+        name="my_mfa_assign_step",
+    ),
     path("security-credentials/mfa/<int:device_id>/resync/", mfa.resync, name="my_mfa_resync"),
     path("security-credentials/mfa/<int:device_id>/remove/", mfa.remove, name="my_mfa_remove"),
     path("users/details/<str:name>/mfa/assign/", mfa.assign, name="user_mfa_assign"),
-    path("users/details/<str:name>/mfa/setup/", mfa.setup, name="user_mfa_setup"),
+    path(
+        "users/details/<str:name>/mfa/assign/<str:wizard>/<str:step>/",
+        mfa.assign_step,
+        name="user_mfa_assign_step",
+    ),
     path(
         "users/details/<str:name>/mfa/<int:device_id>/resync/", mfa.resync, name="user_mfa_resync"
     ),

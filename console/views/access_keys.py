@@ -3,6 +3,7 @@ activate / deactivate, and type-to-confirm delete."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import AccessKey, Principal
 from console.flows import show_once
+from console.flows.wizard import Wizard, WizardState
 from console.forms import (
     ACCESS_KEY_USE_CASES,
     AccessKeyDescriptionForm,
@@ -33,6 +35,26 @@ from domain.kernel.errors import AccessDenied, IamError
 # same user, or after a few minutes.
 GONE = "The secret access key can no longer be retrieved."
 Ctx = dict[str, Any]
+
+
+@dataclass
+class NewAccessKeyState(WizardState):
+    use_case: str = ""
+    description: str = ""
+
+
+WIZARD = Wizard(
+    name="create-access-key",
+    title="Create access key",
+    state=NewAccessKeyState,
+    steps=[
+        ("use_case", "Access key best practices & alternatives"),
+        ("description", "Set description tag (optional)"),
+        ("retrieve", "Retrieve access keys"),
+    ],
+    url_name="access_key_create_step",
+    start_name="access_key_create",
+)
 
 
 def back_url(user: Principal) -> str:
@@ -67,16 +89,53 @@ def access_key_list(request: HttpRequest, name: str) -> HttpResponse:
 
 @shows_denial("users")
 def access_key_create(request: HttpRequest, name: str) -> HttpResponse:
-    """Step 1: the use case and its alternative; step 2: the optional description."""
+    """Starts the wizard: step 1 the use case and its alternative, step 2 the optional
+    description, then the Retrieve page (the secret, shown once)."""
+    user = access.get_user(actor_for(request), name, action="iam:CreateAccessKey")
+    return WIZARD.go(WIZARD.start(request, name=user.name), "use_case")
+
+
+@shows_denial("users")
+def access_key_create_step(request: HttpRequest, name: str, wizard: str, step: str) -> HttpResponse:
     actor = actor_for(request)
     user = access.get_user(actor, name, action="iam:CreateAccessKey")
-    use_case = AccessKeyUseCaseForm(request.POST or None)
-    ctx: Ctx = {"user": user, "form": use_case, "use_cases": ACCESS_KEY_USE_CASES}
-    if request.method != "POST" or not use_case.is_valid():
-        return _page(request, "accounts/access_keys/use_case.html", ctx)
-    form = AccessKeyDescriptionForm(request.POST if "create" in request.POST else None)
-    ctx.update(form=form, use_case=use_case.cleaned_data["use_case"])
-    if "create" in request.POST and form.is_valid():
+    state = WIZARD.resolve(request, wizard, step, name=user.name)
+    if isinstance(state, HttpResponse):
+        return state
+    ctx: Ctx = {"user": user} | WIZARD.context(state, step)
+    if step == "use_case":
+        return _use_case(request, state, ctx)
+    if step == "description":
+        return _description(request, actor, state, ctx)
+    return redirect("access_key_retrieve", name=user.name)
+
+
+def _use_case(request: HttpRequest, state: NewAccessKeyState, ctx: Ctx) -> HttpResponse:
+    initial = {"use_case": state.use_case, "confirm": bool(state.use_case)}
+    form = AccessKeyUseCaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        state.use_case = form.cleaned_data["use_case"]
+        WIZARD.finish(state, "use_case")
+        WIZARD.keep(request, state)
+        return WIZARD.go(state, "description")
+    ctx |= {"form": form, "use_cases": ACCESS_KEY_USE_CASES}
+    return _page(request, "accounts/access_keys/use_case.html", ctx)
+
+
+def _description(
+    request: HttpRequest, actor: Any, state: NewAccessKeyState, ctx: Ctx
+) -> HttpResponse:
+    user = ctx["user"]
+    form = AccessKeyDescriptionForm(
+        request.POST or None, initial={"description": state.description}
+    )
+    if request.method == "POST":
+        state.description = str(request.POST.get("description", ""))[:256]
+        WIZARD.keep(request, state)
+        if "back" in request.POST:
+            return WIZARD.go(state, "use_case")
+    ctx |= {"form": form, "use_case": state.use_case}
+    if request.method == "POST" and form.is_valid():
         try:
             new = services.create_access_key(
                 actor=actor, user=user, description=form.cleaned_data["description"]
@@ -84,6 +143,7 @@ def access_key_create(request: HttpRequest, name: str) -> HttpResponse:
         except IamError as error:
             _show(ctx, form, error)
         else:
+            WIZARD.discard(request, state.id)
             show_once.stash(
                 request,
                 show_once.ACCESS_KEY,
@@ -112,6 +172,7 @@ def access_key_retrieve(request: HttpRequest, name: str) -> HttpResponse:
         "can_download": can_download,
         "filename": csv_filename(user),
         "back_url": back_url(user),
+        "wizard_steps": WIZARD.step_list(None, "retrieve"),
     }
     return _page(request, "accounts/access_keys/retrieve.html", ctx)
 

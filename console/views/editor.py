@@ -5,15 +5,18 @@ validation endpoint."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from console.flows import visual_editor as visual
+from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
 from console.forms.policies import (
     DOCUMENT_TEMPLATE,
@@ -34,6 +37,24 @@ from policies.engine.jsonpos import too_deep_at
 from policies.engine.summary import summarize
 
 KINDS = {"managed", "trust", "inline-user", "inline-group", "inline-role"}
+
+
+@dataclass
+class NewPolicyState(WizardState):
+    document: str = ""
+    name: str = ""
+    description: str = ""
+    tags: list[list[str]] = field(default_factory=list)
+
+
+WIZARD = Wizard(
+    name="create-policy",
+    title="Create policy",
+    state=NewPolicyState,
+    steps=[("permissions", "Specify permissions"), ("review", "Review and create")],
+    url_name="policy_create_step",
+    start_name="policy_create",
+)
 
 
 def problems(text: str, kind: str = "managed") -> dict[str, Any]:
@@ -60,18 +81,46 @@ def _summary(text: str) -> list[Any]:
 
 
 def policy_create(request: HttpRequest) -> HttpResponse:
-    """Step 1 Specify permissions (JSON or visual), step 2 Review and create."""
-    step = request.POST.get("step", "")
-    base: dict[str, Any] = {"nav": "policies", "visual_action": reverse("policy_create")}
-    if step == "visual":
+    """Starts the wizard: step 1 Specify permissions (JSON or visual), step 2 Review and
+    create. The query (?editor=visual&service=s3) carries over to step 1."""
+    url = WIZARD.url(WIZARD.start(request), "permissions")
+    kept = {k: request.GET[k][:64] for k in ("editor", "service") if k in request.GET}
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
+
+
+def policy_create_step(request: HttpRequest, wizard: str, step: str) -> HttpResponse:
+    state = WIZARD.resolve(request, wizard, step)
+    if isinstance(state, HttpResponse):
+        return state
+    base: dict[str, Any] = {"nav": "policies", "visual_action": WIZARD.url(state, "permissions")}
+    base |= WIZARD.context(state, step)
+    if step == "permissions":
+        return _permissions(request, state, base)
+    return _review(request, state, base)
+
+
+def _permissions(request: HttpRequest, state: NewPolicyState, base: dict[str, Any]) -> HttpResponse:
+    action = request.POST.get("step", "")
+    if action == "visual":
         return visual_add(request, "policies/create.html", base)
-    if step in ("review", "create") or "add_tag" in request.POST or "remove_tag" in request.POST:
-        return _review(request, step or "review")
-    form = DocumentForm(request.POST or None, initial={"document": DOCUMENT_TEMPLATE})
+    if action == "review":
+        text = request.POST.get("document", "")
+        state.document = text
+        WIZARD.keep(request, state)
+        found = problems(text)
+        if not found["errors"]:
+            WIZARD.finish(state, "permissions")
+            WIZARD.keep(request, state)
+            return WIZARD.go(state, "review")
+        form = DocumentForm(request.POST)
+        return render(request, "policies/create.html", base | {"form": form, **found})
+    document = state.document or DOCUMENT_TEMPLATE
+    form = DocumentForm(request.POST or None, initial={"document": document})
     ctx = base | {"form": form, "document": ""}
     ctx["editor"] = request.GET.get("editor")
     if ctx["editor"] == "visual":
-        ctx |= visual.editor_context(request.GET.get("service", ""), request.GET.get("document"))
+        shown = request.GET.get("document") or state.document
+        ctx |= visual.editor_context(request.GET.get("service", ""), shown)
     return render(request, "policies/create.html", ctx)
 
 
@@ -86,22 +135,28 @@ def _edited_tag_rows(data: Any) -> list[tuple[str, str]]:
     return rows
 
 
-def _review(request: HttpRequest, step: str) -> HttpResponse:
-    text = request.POST.get("document", "")
-    ctx: dict[str, Any] = {"nav": "policies", "visual_action": reverse("policy_create")}
-    if problems(text)["errors"]:
-        form = DocumentForm(request.POST)
-        ctx |= {"form": form, **problems(text)}
-        return render(request, "policies/create.html", ctx)
-    rows = _edited_tag_rows(request.POST)
-    # Name and description typed before Add new tag / Remove come back unvalidated.
-    typed = {k: request.POST.get(k, "") for k in ("name", "description")}
-    form = ReviewPolicyForm(
-        request.POST if step == "create" else None, initial={"document": text, **typed}
-    )
-    if step == "create" and form.is_valid():
+def _review(request: HttpRequest, state: NewPolicyState, ctx: dict[str, Any]) -> HttpResponse:
+    action = request.POST.get("step", "")
+    if request.method == "POST":
+        # Name, description and tags typed so far are kept, also on Previous.
+        state.name = str(request.POST.get("name", ""))[:1000]
+        state.description = str(request.POST.get("description", ""))[:2000]
+        state.tags = [list(row) for row in _edited_tag_rows(request.POST)]
+        WIZARD.keep(request, state)
+        if action == "back":
+            return WIZARD.go(state, "permissions")
+    text = state.document
+    rows = [(k, v) for k, v in state.tags]
+    data = None
+    if action == "create":
+        data = request.POST.copy()
+        data["document"] = text
+    initial = {"document": text, "name": state.name, "description": state.description}
+    form = ReviewPolicyForm(data, initial=initial)
+    if action == "create" and form.is_valid():
         response = _create(request, form, rows, ctx)
         if response is not None:
+            WIZARD.discard(request, state.id)
             return response
     ctx |= {"form": form, "document": text, "summary": _summary(text), "rows": rows}
     ctx["max_tags"] = validators.MAX_TAGS

@@ -227,27 +227,55 @@ def group_delete(request: HttpRequest) -> HttpResponse:
 
 @shows_denial("groups")
 def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
+    def add(actor: Actor, group: Group, picks: list[str]) -> None:
+        for user in access.users_named(actor, picks):
+            services.add_user_to_group(actor=actor, group=group, user=user, field="picks")
+
+    return _add_picked(
+        request,
+        name,
+        add=add,
+        listing=lambda actor, group, q: access.list_users_for_picking(
+            actor, search=q, not_in=group
+        ),
+        picks=("users", "name"),
+        done=("Users added to", "users"),
+        template="accounts/groups/add_users.html",
+    )
+
+
+def _add_picked(
+    request: HttpRequest,
+    name: str,
+    *,
+    add: Callable[[Actor, Group, list[str]], None],
+    listing: Callable[[Actor, Group, str], QuerySet[Any]],
+    picks: tuple[str, str],
+    done: tuple[str, str],
+    template: str,
+) -> HttpResponse:
+    """Adds the picked users or policies to a group (one service call each), or shows the
+    picker: `picks` names the context key and the field a row is picked by, `done` the
+    success message's start and the group tab to go back to."""
     actor = actor_for(request)
     group = access.get_group(actor, name)
     form = PickForm(request.POST or None)
     ctx: Ctx = {"nav": "groups", "group": group, "form": form, "q": _search(request.GET)}
     if request.method == "POST" and form.is_valid():
         try:
-            for user in access.users_named(actor, form.cleaned_data["picks"]):
-                services.add_user_to_group(actor=actor, group=group, user=user, field="picks")
+            add(actor, group, form.cleaned_data["picks"])
         except IamError as error:
+            error.field = "picks"
             _fail(ctx, form, error)
         else:
-            messages.success(request, f"Users added to {group.name}.")
-            return redirect(_back(group, "users"))
+            messages.success(request, f"{done[0]} {group.name}.")
+            return redirect(_back(group, done[1]))
     try:
-        users = access.list_users_for_picking(actor, search=ctx["q"], not_in=group)
-        ctx["users"] = _picker(users, [], "name")
+        ctx[picks[0]] = _picker(listing(actor, group, ctx["q"]), [], picks[1])
     except AccessDenied as denied:
         ctx["list_denied"] = denied.message
-    return render(
-        request, "accounts/groups/add_users.html", ctx, status=403 if "denied" in ctx else 200
-    )
+    status = 403 if "denied" in ctx else 200
+    return render(request, template, ctx, status=status)
 
 
 @shows_denial("groups")
@@ -298,27 +326,21 @@ def _remove_picked(
 
 @shows_denial("groups")
 def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
-    actor = actor_for(request)
-    group = access.get_group(actor, name)
-    form = PickForm(request.POST or None)
-    ctx: Ctx = {"nav": "groups", "group": group, "form": form, "q": _search(request.GET)}
-    if request.method == "POST" and form.is_valid():
-        try:
-            for policy in access.policies_with_arns(actor, form.cleaned_data["picks"]):
-                policy_services.attach_group_policy(actor=actor, group=group, policy=policy)
-        except IamError as error:
-            error.field = "picks"
-            _fail(ctx, form, error)
-        else:
-            messages.success(request, f"Policies attached to {group.name}.")
-            return redirect(_back(group, "permissions"))
-    try:
-        found = access.list_policies_for_picking(actor, search=ctx["q"], not_attached_to=group)
-        ctx["policies"] = _picker(found, [], "arn")
-    except AccessDenied as denied:
-        ctx["list_denied"] = denied.message
-    status = 403 if "denied" in ctx else 200
-    return render(request, "accounts/groups/attach_policies.html", ctx, status=status)
+    def attach(actor: Actor, group: Group, picks: list[str]) -> None:
+        for policy in access.policies_with_arns(actor, picks):
+            policy_services.attach_group_policy(actor=actor, group=group, policy=policy)
+
+    return _add_picked(
+        request,
+        name,
+        add=attach,
+        listing=lambda actor, group, q: access.list_policies_for_picking(
+            actor, search=q, not_attached_to=group
+        ),
+        picks=("policies", "arn"),
+        done=("Policies attached to", "permissions"),
+        template="accounts/groups/attach_policies.html",
+    )
 
 
 @shows_denial("groups")

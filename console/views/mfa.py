@@ -7,6 +7,7 @@ and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from accounts import mfa
 from accounts.models import Principal
 from console.flows import show_once
+from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
 from console.forms.security import (
     ConfirmPasswordForm,
@@ -30,7 +32,6 @@ from console.forms.security import (
     MFADeviceNameForm,
     MFASignInForm,
 )
-from console.links import mfa_url
 from console.views.denial import shows_denial
 from domain import iam as services
 from domain.iam import access
@@ -49,6 +50,28 @@ from domain.kernel.errors import AccessDenied, IamError
 # The seed waits (encrypted, in console.flows.show_once) from step 1 until two codes are
 # accepted or the person cancels; long enough to install an authenticator app.
 SEED_TTL = timedelta(minutes=30)
+
+
+@dataclass
+class AssignMFAState(WizardState):
+    device_name: str = ""  # the seed waits in show_once under the wizard's id
+
+
+def _wizard(url_name: str, start_name: str) -> Wizard[AssignMFAState]:
+    return Wizard(
+        name="assign-mfa",
+        title="Assign MFA device",
+        state=AssignMFAState,
+        steps=[("device", "Select MFA device"), ("setup", "Set up device")],
+        url_name=url_name,
+        start_name=start_name,
+        ttl=SEED_TTL,
+    )
+
+
+# One's own devices, and an IAM user's (its name is the wizard's scope).
+OWN = _wizard("my_mfa_assign_step", "my_mfa_assign")
+FOR_USER = _wizard("user_mfa_assign_step", "user_mfa_assign")
 
 
 def _owner(actor: Actor, name: str | None) -> Principal:
@@ -76,13 +99,45 @@ def _ctx(request: HttpRequest, owner: Principal, **extra: object) -> dict[str, o
     return ctx | extra
 
 
+def _scope(name: str | None) -> dict[str, str]:
+    return {} if name is None else {"name": name}
+
+
 @shows_denial("users")
 def assign(request: HttpRequest, name: str | None = None) -> HttpResponse:
-    """Step 1: the device name and type."""
+    """Starts the wizard: step 1 the device name and type, step 2 its set-up."""
+    _owner(actor_for(request), name)
+    wizard = OWN if name is None else FOR_USER
+    return wizard.go(wizard.start(request, **_scope(name)), "device")
+
+
+@never_cache
+@shows_denial("users")
+def assign_step(
+    request: HttpRequest, wizard: str, step: str, name: str | None = None
+) -> HttpResponse:
     actor = actor_for(request)
     owner = _owner(actor, name)
-    form = MFADeviceNameForm(request.POST or None)
-    ctx = _ctx(request, owner, form=form)
+    flow = OWN if name is None else FOR_USER
+    state = flow.resolve(request, wizard, step, **_scope(name))
+    if isinstance(state, HttpResponse):
+        return state
+    ctx = _ctx(request, owner, **flow.context(state, step))
+    if step == "device":
+        return _device(request, actor, owner, flow, state, ctx)
+    return _setup(request, actor, owner, flow, state, ctx)
+
+
+def _device(
+    request: HttpRequest,
+    actor: Actor,
+    owner: Principal,
+    flow: Wizard[AssignMFAState],
+    state: AssignMFAState,
+    ctx: dict[str, object],
+) -> HttpResponse:
+    form = MFADeviceNameForm(request.POST or None, initial={"name": state.device_name})
+    ctx["form"] = form
     if request.method == "POST" and form.is_valid():
         device_name = form.cleaned_data["name"].strip()
         try:
@@ -95,29 +150,38 @@ def assign(request: HttpRequest, name: str | None = None) -> HttpResponse:
             show_once.stash(
                 request,
                 show_once.MFA_SEED,
-                owner.pk,
+                state.id,
                 {"name": device_name, "secret": secret},
                 uses=[],
                 ttl=SEED_TTL,
             )
-            return redirect(mfa_url("setup", owner, actor.principal))
+            state.device_name = device_name
+            flow.finish(state, "device")
+            flow.keep(request, state)
+            return flow.go(state, "setup")
     return render(request, "accounts/mfa/assign.html", ctx)
 
 
-@never_cache
-@shows_denial("users")
-def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
-    """Step 2: QR code or secret key, then two consecutive codes; Cancel forgets the seed."""
-    actor = actor_for(request)
-    owner = _owner(actor, name)
+def _setup(
+    request: HttpRequest,
+    actor: Actor,
+    owner: Principal,
+    flow: Wizard[AssignMFAState],
+    state: AssignMFAState,
+    ctx: dict[str, object],
+) -> HttpResponse:
+    """QR code or secret key, then two consecutive codes; Cancel forgets the seed."""
     if request.method == "POST" and "cancel" in request.POST:
-        show_once.forget(request, show_once.MFA_SEED, owner.pk)
+        show_once.forget(request, show_once.MFA_SEED, state.id)
+        flow.discard(request, state.id)
         return redirect(owner_page(owner, actor.principal))
-    pending = show_once.peek(request, show_once.MFA_SEED, owner.pk)
-    if pending is None:
-        return redirect(mfa_url("assign", owner, actor.principal))
+    pending = show_once.peek(request, show_once.MFA_SEED, state.id)
+    if pending is None:  # expired: name the device again for a new seed
+        state.done = 0
+        flow.keep(request, state)
+        return flow.go(state, "device")
     form = MFACodesForm(request.POST or None)
-    ctx = _ctx(request, owner, form=form, device_name=pending["name"])
+    ctx |= {"form": form, "device_name": pending["name"]}
     if request.method == "POST" and form.is_valid():
         try:
             services.enable_virtual_mfa_device(
@@ -129,9 +193,10 @@ def setup(request: HttpRequest, name: str | None = None) -> HttpResponse:
         except IamError as error:
             add_service_error(form, error)
         else:
-            show_once.forget(request, show_once.MFA_SEED, owner.pk)
+            show_once.forget(request, show_once.MFA_SEED, state.id)
+            flow.discard(request, state.id)
             messages.success(request, f"MFA device {pending['name']} assigned.")
-            return redirect(ctx["back_url"])
+            return redirect(str(ctx["back_url"]))
     label = actor.account.alias or actor.account.id
     uri = mfa.otpauth_uri(
         secret=pending["secret"], device_name=pending["name"], account_label=label,

@@ -1,8 +1,10 @@
 """The Create role wizard: (1) Select trusted entity, (2) Add permissions, (3) Name, review,
-and create. Choices wait in the session; nothing is created until Create role."""
+and create. Choices wait server-side (console.flows.wizard); nothing is created until
+Create role."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
 from console.forms.roles import RoleDetailsForm, TrustedEntityForm
 from domain import iam as services
@@ -18,7 +21,6 @@ from domain.iam.policies import check_document
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
 
-SESSION_KEY = "create_role"
 TRUST_TEMPLATE = """{
     "Version": "2012-10-17",
     "Statement": [
@@ -31,15 +33,50 @@ TRUST_TEMPLATE = """{
     ]
 }"""
 PER_PAGE = 20
+MAX_POLICIES = 20
+DETAILS = ("name", "description", "tag_key", "tag_value")
 Ctx = dict[str, Any]
 
 
-def _state(request: HttpRequest) -> dict[str, Any]:
-    return dict(request.session.get(SESSION_KEY) or {})
+@dataclass
+class NewRoleState(WizardState):
+    trust: dict[str, Any] = field(default_factory=dict)  # step 1's choices, as cleaned
+    trust_policy: str = ""
+    policies: list[str] = field(default_factory=list)  # ARNs
+    boundary: str = ""  # a name or ARN, when a boundary is wanted
+    q: str = ""
+    page: int = 1
+    details: dict[str, str] = field(default_factory=dict)  # step 3 as typed, kept on Back
 
 
-def _save(request: HttpRequest, state: dict[str, Any]) -> None:
-    request.session[SESSION_KEY] = state
+WIZARD = Wizard(
+    name="create-role",
+    title="Create role",
+    state=NewRoleState,
+    steps=[
+        ("trust", "Select trusted entity"),
+        ("permissions", "Add permissions"),
+        ("review", "Name, review, and create"),
+    ],
+    url_name="role_create_step",
+    start_name="role_create",
+)
+
+
+def _ctx(state: NewRoleState, step: str) -> Ctx:
+    return {"nav": "roles"} | WIZARD.context(state, step)
+
+
+def create_start(request: HttpRequest) -> HttpResponse:
+    return WIZARD.go(WIZARD.start(request), "trust")
+
+
+def create_step(request: HttpRequest, wizard: str, step: str) -> HttpResponse:
+    state = WIZARD.resolve(request, wizard, step)
+    if isinstance(state, HttpResponse):
+        return state
+    view = {"trust": _trust, "permissions": _permissions, "review": _review}[step]
+    return view(request, state)
 
 
 def _trust_policy(actor: Actor, data: dict[str, Any]) -> str:
@@ -59,68 +96,75 @@ def _trust_policy(actor: Actor, data: dict[str, Any]) -> str:
     return text
 
 
-def create_step_trust(request: HttpRequest) -> HttpResponse:
+def _trust(request: HttpRequest, state: NewRoleState) -> HttpResponse:
     actor = actor_for(request)
-    state = _state(request) if request.method == "GET" and "keep" in request.GET else {}
-    initial = state.get("step1") or {"document": TRUST_TEMPLATE}
-    form = TrustedEntityForm(request.POST or None, initial=initial)
+    form = TrustedEntityForm(
+        request.POST or None, initial=state.trust or {"document": TRUST_TEMPLATE}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             trust = _trust_policy(actor, form.cleaned_data)
         except IamError as error:
             add_service_error(form, error)
         else:
-            state = _state(request) | {"step1": form.cleaned_data, "trust_policy": trust}
-            _save(request, state)
-            return redirect("role_create_permissions")
-    ctx: Ctx = {"nav": "roles", "form": form, "step": 1}
-    return render(request, "accounts/roles/create_trust.html", ctx)
+            state.trust, state.trust_policy = dict(form.cleaned_data), trust
+            WIZARD.finish(state, "trust")
+            WIZARD.keep(request, state)
+            return WIZARD.go(state, "permissions")
+    return render(
+        request, "accounts/roles/create_trust.html", _ctx(state, "trust") | {"form": form}
+    )
 
 
-def _update_selection(state: dict[str, Any], data: Any) -> None:
+def _update_selection(state: NewRoleState, data: Any) -> None:
     """Checked rows on this page join the selection; unchecked shown rows leave it."""
     shown = set(data.getlist("shown"))
-    kept = [a for a in state.get("policies", []) if a not in shown]
-    state["policies"] = list(dict.fromkeys(kept + data.getlist("policy")))[:20]
-    state["boundary"] = data.get("boundary", "").strip() if data.get("use_boundary") else ""
+    kept = [a for a in state.policies if a not in shown]
+    state.policies = list(dict.fromkeys(kept + data.getlist("policy")))[:MAX_POLICIES]
+    state.boundary = data.get("boundary", "").strip() if data.get("use_boundary") else ""
+    go = data.get("go", "")
+    query = data.get("q", "").strip()[:128]
+    if go == "search" or query != state.q:
+        state.q, state.page = query, 1
+    elif go.startswith("page:") and go.removeprefix("page:").isdigit():
+        state.page = int(go.removeprefix("page:"))
 
 
-def create_step_permissions(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
-    if "trust_policy" not in state:
-        return redirect("role_create")
-    go = request.POST.get("go", "")
+def _permissions(request: HttpRequest, state: NewRoleState) -> HttpResponse:
     if request.method == "POST":
         _update_selection(state, request.POST)
-        _save(request, state)
-        if go in ("next", "back"):
-            return redirect("role_create_review" if go == "next" else "role_create")
-    data = request.POST if request.method == "POST" else request.GET
-    ctx: Ctx = {"nav": "roles", "step": 2, "state": state, "q": data.get("q", "").strip()[:128]}
+        go = request.POST.get("go", "")
+        if go == "next":
+            WIZARD.finish(state, "permissions")
+        WIZARD.keep(request, state)
+        # Every POST ends in a redirect, so a reload never posts again.
+        return WIZARD.go(state, {"next": "review", "back": "trust"}.get(go, "permissions"))
+    ctx = _ctx(state, "permissions") | {"q": state.q}
     try:
-        policies = access.list_policies_for_picking(actor_for(request), search=ctx["q"])
-        page = go.removeprefix("page:") if go.startswith("page:") else data.get("page")
-        ctx["page_obj"] = Paginator(policies, PER_PAGE).get_page(page)
+        policies = access.list_policies_for_picking(actor_for(request), search=state.q)
+        ctx["page_obj"] = Paginator(policies, PER_PAGE).get_page(state.page)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     return render(request, "accounts/roles/create_permissions.html", ctx)
 
 
-def _picked(actor: Actor, state: dict[str, Any]) -> tuple[list[Any], Any]:
-    policies = access.policies_with_arns(actor, state.get("policies", []))
+def _picked(actor: Actor, state: NewRoleState) -> tuple[list[Any], Any]:
+    policies = access.policies_with_arns(actor, state.policies)
     boundary = None
-    if state.get("boundary"):
-        boundary = access.policy_for_input(actor, state["boundary"], field="boundary")
+    if state.boundary:
+        boundary = access.policy_for_input(actor, state.boundary, field="boundary")
     return policies, boundary
 
 
-def create_step_review(request: HttpRequest) -> HttpResponse:
+def _review(request: HttpRequest, state: NewRoleState) -> HttpResponse:
     actor = actor_for(request)
-    state = _state(request)
-    if "trust_policy" not in state:
-        return redirect("role_create")
-    form = RoleDetailsForm(request.POST or None)
-    ctx: Ctx = {"nav": "roles", "step": 3, "state": state, "form": form}
+    if request.method == "POST":
+        state.details = {k: str(request.POST.get(k, ""))[:2000] for k in DETAILS}
+        WIZARD.keep(request, state)
+        if "back" in request.POST:
+            return WIZARD.go(state, "permissions")
+    form = RoleDetailsForm(request.POST or None, initial=state.details)
+    ctx = _ctx(state, "review") | {"form": form}
     try:
         policies, boundary = _picked(actor, state)
         ctx |= {"policies": policies, "boundary": boundary}
@@ -137,24 +181,24 @@ def create_step_review(request: HttpRequest) -> HttpResponse:
 def _create(
     request: HttpRequest,
     actor: Actor,
-    state: dict[str, Any],
+    state: NewRoleState,
     form: RoleDetailsForm,
     policies: list[Any],
     boundary: Any,
 ) -> HttpResponse:
     data = form.cleaned_data
     tags = [(data["tag_key"], data["tag_value"])] if data["tag_key"] else []
-    step1 = state.get("step1") or {}
     role = services.create_role_with_permissions(
         actor=actor,
         name=data["name"],
         description=data["description"],
-        trust_policy=state["trust_policy"],
+        trust_policy=state.trust_policy,
         tags=tags,
         policies=policies,
         permissions_boundary=boundary,
-        instance_profile=step1.get("trust_type") == "service" and step1.get("service") == "ec2",
+        instance_profile=state.trust.get("trust_type") == "service"
+        and state.trust.get("service") == "ec2",
     )
-    request.session.pop(SESSION_KEY, None)
+    WIZARD.discard(request, state.id)
     messages.success(request, f"Role {role.name} created.")
     return redirect("role_detail", name=role.name)

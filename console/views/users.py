@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import arns
 from accounts.models import Principal
-from console.flows import list_preferences, user_wizard
+from console.flows import list_preferences, show_once
 from console.forms.users import ConfirmForm
 from domain import iam as services
 from domain.iam import access, user_listing
@@ -36,7 +36,8 @@ def _search(request: HttpRequest) -> str:
 
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    user_wizard.forget_passwords(request)
+    # Moving on to other Users pages ends a finished wizard's one-time password.
+    show_once.forget(request, show_once.NEW_USER_PASSWORD)
     ctx: Ctx = {"nav": "users", "q": _search(request)}
     ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.USERS)
     ctx["per_page"] = list_preferences.page_size_for(request, prefs)
@@ -123,7 +124,8 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
 
 def user_detail(request: HttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
-    user_wizard.forget_passwords(request)
+    # Moving on to other Users pages ends a finished wizard's one-time password.
+    show_once.forget(request, show_once.NEW_USER_PASSWORD)
     tab = request.GET.get("tab", "permissions")
     tab = tab if tab in dict(TABS) else "permissions"
     ctx: Ctx = {"nav": "users", "tabs": TABS, "tab": tab, "name": name}

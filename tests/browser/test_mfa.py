@@ -125,8 +125,11 @@ def test_enter_in_a_code_field_adds_the_device_and_cancel_forgets_the_seed(
     page.get_by_label("MFA code 2").press("Enter")  # the form's default button: Add MFA
     expect(page.get_by_text("Enter two consecutive codes from your app.")).to_be_visible()
 
+    setup_url = page.url
     page.get_by_role("button", name="Cancel").click()
     expect(page).to_have_url("/security-credentials/")
-    page.goto("/security-credentials/mfa/setup/")
-    expect(page).to_have_url("/security-credentials/mfa/assign/")
+    page.goto(setup_url)  # the wizard is gone, and so is its seed
+    expect(page.get_by_test_id("wizard-gone")).to_be_visible()
+    page.get_by_role("link", name="Start again").click()
+    expect(page.get_by_role("textbox", name="Device name")).to_be_visible()
     assert not MFADevice.objects.exists()

@@ -11,15 +11,13 @@ from domain import iam as services
 from domain.iam.policies import attach_user_policy
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
+from tests.views.wizards import access_key_wizard, start
 
 USE_CASE = {"use_case": "cli", "confirm": "on"}
 
 
 def create_key(client: Client, user: str = "alice", description: str = "") -> str:
-    response = client.post(
-        f"/users/details/{user}/access-keys/create/",
-        {**USE_CASE, "create": "1", "description": description},
-    )
+    response = access_key_wizard(client, user, description=description)
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert response["Location"] == f"/users/details/{user}/access-keys/retrieve/"
     return AccessKey.objects.filter(principal__name=user).latest("created_at").access_key_id
@@ -28,7 +26,8 @@ def create_key(client: Client, user: str = "alice", description: str = "") -> st
 def test_the_use_case_page_lists_six_use_cases_and_requires_the_checkbox(
     root_client: Client, alice: Principal
 ) -> None:
-    page = root_client.get("/users/details/alice/access-keys/create/").content.decode()
+    page = root_client.get("/users/details/alice/access-keys/create/", follow=True)
+    page = page.content.decode()
     for label in [
         "Command Line Interface (CLI)",
         "Local code",
@@ -38,7 +37,8 @@ def test_the_use_case_page_lists_six_use_cases_and_requires_the_checkbox(
         "Other",
     ]:
         assert label in page
-    page = root_client.post("/users/details/alice/access-keys/create/", {"use_case": "cli"})
+    step = start(root_client, "/users/details/alice/access-keys/create/") + "use_case/"
+    page = root_client.post(step, {"use_case": "cli"})
     assert "Confirm that you understand the recommendation." in page.content.decode()
     assert not AccessKey.objects.exists()
 
@@ -46,7 +46,8 @@ def test_the_use_case_page_lists_six_use_cases_and_requires_the_checkbox(
 def test_the_confirmed_use_case_leads_to_the_description_step(
     root_client: Client, alice: Principal
 ) -> None:
-    page = root_client.post("/users/details/alice/access-keys/create/", USE_CASE).content.decode()
+    step = start(root_client, "/users/details/alice/access-keys/create/") + "use_case/"
+    page = root_client.post(step, USE_CASE, follow=True).content.decode()
     assert "Description tag value" in page
     assert not AccessKey.objects.exists()
 
@@ -90,10 +91,7 @@ def test_the_section_lists_keys_with_description_and_disables_create_at_two(
 
 
 def test_a_bad_description_is_shown_beside_the_field(root_client: Client, alice: Principal) -> None:
-    page = root_client.post(
-        "/users/details/alice/access-keys/create/",
-        {**USE_CASE, "create": "1", "description": "a;b"},
-    ).content.decode()
+    page = access_key_wizard(root_client, "alice", description="a;b").content.decode()
     assert 'class="field-error"' in page and "The description can contain only" in page
     assert not AccessKey.objects.exists()
 
@@ -134,9 +132,7 @@ def test_bad_status_and_unknown_key_change_nothing(root_client: Client, alice: P
 def test_a_user_without_policies_sees_the_denial_and_creates_nothing(
     alice_client: Client, alice: Principal, bob: Principal
 ) -> None:
-    response = alice_client.post(
-        "/users/details/bob/access-keys/create/", {**USE_CASE, "create": "1"}
-    )
+    response = access_key_wizard(alice_client, "bob")
     assert "is not authorized to perform: iam:CreateAccessKey" in response.content.decode()
     assert not AccessKey.objects.exists()
 
@@ -162,8 +158,7 @@ def test_a_read_only_user_sees_keys_but_cannot_change_them(
 
 def test_another_accounts_user_is_a_404(outsider_client: Client, alice: Principal) -> None:
     assert outsider_client.get("/users/details/alice/access-keys/").status_code == 404
-    response = outsider_client.post("/users/details/alice/access-keys/create/", USE_CASE)
-    assert response.status_code == 404
+    assert outsider_client.get("/users/details/alice/access-keys/create/").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from domain.iam.policies import attach_group_policy, attach_user_policy
 from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
+from tests.views.wizards import mfa_wizard
 
 
 def codes_around_now() -> tuple[str, str]:
@@ -48,14 +49,14 @@ def secret_from(page: str) -> str:
 def test_root_assigns_a_virtual_device_from_their_security_credentials(
     root_client: Client, root: Principal
 ) -> None:
-    response = root_client.post("/security-credentials/mfa/assign/", {"name": "root-phone"})
-    assert response["Location"] == "/security-credentials/mfa/setup/"
-    setup = root_client.get("/security-credentials/mfa/setup/").content.decode()
+    response = root_client.post(mfa_wizard(root_client, "device"), {"name": "root-phone"})
+    assert response["Location"] == mfa_wizard(root_client, "setup")
+    setup = root_client.get(mfa_wizard(root_client, "setup")).content.decode()
     assert "<svg" in setup and "style=" not in setup
     secret = secret_from(setup)
     now = datetime.now(UTC)
     response = root_client.post(
-        "/security-credentials/mfa/setup/",
+        mfa_wizard(root_client, "setup"),
         {
             "code1": pyotp.TOTP(secret).at(now - timedelta(seconds=30)),
             "code2": pyotp.TOTP(secret).at(now),
@@ -69,32 +70,34 @@ def test_root_assigns_a_virtual_device_from_their_security_credentials(
 
 
 def test_wrong_codes_show_an_error_beside_code_2_and_assign_nothing(root_client: Client) -> None:
-    root_client.post("/security-credentials/mfa/assign/", {"name": "phone"})
+    root_client.post(mfa_wizard(root_client, "device"), {"name": "phone"})
     response = root_client.post(
-        "/security-credentials/mfa/setup/", {"code1": "123456", "code2": "654321"}
+        mfa_wizard(root_client, "setup"), {"code1": "123456", "code2": "654321"}
     )
     assert "Authentication code for device is not valid." in response.content.decode()
     assert not MFADevice.objects.exists()
 
 
 def test_a_bad_device_name_is_refused_beside_the_field(root_client: Client) -> None:
-    response = root_client.post("/security-credentials/mfa/assign/", {"name": "has spaces"})
+    response = root_client.post(mfa_wizard(root_client, "device"), {"name": "has spaces"})
     assert response.status_code == 200
     assert "Valid characters" in response.content.decode()
     assert "mfa_assign_pending" not in root_client.session
 
 
 def test_the_setup_page_without_a_pending_device_goes_back_to_step_1(root_client: Client) -> None:
-    response = root_client.get("/security-credentials/mfa/setup/")
-    assert response["Location"] == "/security-credentials/mfa/assign/"
+    response = root_client.get(mfa_wizard(root_client, "setup"))
+    assert response["Location"] == mfa_wizard(root_client, "setup").replace("setup", "device")
 
 
 def test_root_assigns_a_device_to_an_iam_user(root_client: Client, alice: Principal) -> None:
-    root_client.post("/users/details/alice/mfa/assign/", {"name": "alice-phone"})
-    secret = secret_from(root_client.get("/users/details/alice/mfa/setup/").content.decode())
+    root_client.post(mfa_wizard(root_client, "device", "alice"), {"name": "alice-phone"})
+    secret = secret_from(
+        root_client.get(mfa_wizard(root_client, "setup", "alice")).content.decode()
+    )
     now = datetime.now(UTC)
     root_client.post(
-        "/users/details/alice/mfa/setup/",
+        mfa_wizard(root_client, "setup", "alice"),
         {
             "code1": pyotp.TOTP(secret).at(now - timedelta(seconds=30)),
             "code2": pyotp.TOTP(secret).at(now),
@@ -116,7 +119,7 @@ def test_a_read_only_user_sees_the_denial_when_assigning_and_nothing_changes(
 ) -> None:
     read_only = ManagedPolicy.objects.get(name="IAMReadOnlyAccess", account=None)
     attach_user_policy(actor=root_actor, user=alice, policy=read_only)
-    response = alice_client.post("/users/details/bob/mfa/assign/", {"name": "sneaky"})
+    response = alice_client.post(mfa_wizard(alice_client, "device", "bob"), {"name": "sneaky"})
     assert response.status_code == 200
     assert "is not authorized to perform: iam:CreateVirtualMFADevice" in response.content.decode()
     assert "mfa_assign_pending" not in alice_client.session
@@ -324,8 +327,8 @@ def test_without_mfa_the_force_mfa_policy_denies_all_but_enrolling(
     assert page.status_code == 200
     assert "Assign MFA device" in page.content.decode()
     assert "iam:ListMFADevices" not in page.content.decode()
-    response = alice_client.post("/security-credentials/mfa/assign/", {"name": "alice-phone"})
-    assert response["Location"] == "/security-credentials/mfa/setup/"
+    response = alice_client.post(mfa_wizard(alice_client, "device"), {"name": "alice-phone"})
+    assert response["Location"] == mfa_wizard(alice_client, "setup")
 
 
 def test_with_mfa_the_force_mfa_policy_allows(

@@ -117,8 +117,32 @@ def _user_wizard_to_review(v: Visit) -> None:
 
 
 def _role_wizard_to_review(v: Visit) -> None:
-    v.client.post(reverse("role_create"), {"trust_type": "service", "service": "ec2"})
-    v.client.post(reverse("role_create_permissions"), {"go": "next"})
+    location = v.client.get(reverse("role_create"))["Location"]
+    wizard = location.rstrip("/").split("/")[-2]
+    step = "role_create_step"
+    v.client.post(
+        reverse(step, args=[wizard, "trust"]), {"trust_type": "service", "service": "ec2"}
+    )
+    v.client.post(reverse(step, args=[wizard, "permissions"]), {"go": "next"})
+    v.wizard = wizard  # type: ignore[attr-defined]
+
+
+def _access_key_wizard_to_description(v: Visit) -> None:
+    location = v.client.get(reverse("access_key_create", args=["carol"])).get("Location", "")
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+    if location:
+        v.client.post(location, {"use_case": "cli", "confirm": "on"})
+
+
+def _start_mfa_wizard(v: Visit, url: str) -> None:
+    location = v.client.get(url).get("Location", "")
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+
+
+def _policy_wizard_to_review(v: Visit) -> None:
+    location = v.client.get(reverse("policy_create"))["Location"]
+    v.wizard = location.rstrip("/").split("/")[-2]  # type: ignore[attr-defined]
+    v.client.post(location, {"document": S3, "step": "review"})
 
 
 BOB = {"name": "bob"}
@@ -258,10 +282,12 @@ ROUTES: dict[str, Door] = {
     ),
     "user_console_password": Door(("iam:GetUser",), BOB),
     "access_key_list": Door(("iam:ListAccessKeys",), BOB),
-    "access_key_create": Door(
+    "access_key_create": Door(("iam:CreateAccessKey",), {"name": "carol"}, audited=False),
+    "access_key_create_step": Door(
         ("iam:CreateAccessKey",),
-        {"name": "carol"},
-        data={"use_case": "cli", "confirm": "on", "create": "1"},
+        {"name": "carol", "wizard": lambda v: v.wizard, "step": "description"},  # type: ignore[attr-defined]
+        data={"create": "1"},
+        prepare=_access_key_wizard_to_description,
         reads=("iam:ListAccessKeys",),
     ),
     "access_key_retrieve": Door(("iam:ListAccessKeys",), BOB),
@@ -279,14 +305,15 @@ ROUTES: dict[str, Door] = {
         data={"confirm": _inactive},
         reads=("iam:ListAccessKeys",),
     ),
-    "user_mfa_assign": Door(
+    "user_mfa_assign": Door(("iam:ListMFADevices",), BOB, audited=False),
+    "user_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
-        BOB,
+        {"name": "bob", "wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
         data={"name": "bob-tablet"},
+        prepare=lambda v: _start_mfa_wizard(v, reverse("user_mfa_assign", args=["bob"])),
         reads=("iam:ListMFADevices", "iam:EnableMFADevice"),
         audited=False,  # nothing is written until the codes are entered
     ),
-    "user_mfa_setup": Door(("iam:ListMFADevices",), BOB),
     "user_mfa_resync": Door(
         ("iam:ResyncMFADevice",),
         {"name": "bob", "device_id": _bob_device},
@@ -307,13 +334,15 @@ ROUTES: dict[str, Door] = {
             "confirm_password": "Another-Horse-10",
         },
     ),
-    "my_mfa_assign": Door(
+    "my_mfa_assign": Door(audited=False),
+    "my_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
+        {"wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
         data={"name": "tablet"},
+        prepare=lambda v: _start_mfa_wizard(v, reverse("my_mfa_assign")),
         reads=("iam:EnableMFADevice",),
         audited=False,
     ),
-    "my_mfa_setup": Door(),
     "my_mfa_resync": Door(
         ("iam:ResyncMFADevice",),
         {"device_id": _my_device},
@@ -395,9 +424,9 @@ ROUTES: dict[str, Door] = {
     ),
     # The wizard's first steps open for anyone (as AWS's): CreateRole is asked at review.
     "role_create": Door(audited=False),
-    "role_create_permissions": Door(audited=False),
-    "role_create_review": Door(
+    "role_create_step": Door(
         ("iam:CreateRole",),
+        kwargs={"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
         data={"name": "EC2-S3"},
         prepare=_role_wizard_to_review,
         # An EC2 role gets its same-named instance profile, as the AWS console does.
@@ -440,8 +469,12 @@ ROUTES: dict[str, Door] = {
     ),
     # --- policies ---
     "policy_list": Door(("iam:ListPolicies",)),
-    "policy_create": Door(
-        ("iam:CreatePolicy",), data={"name": "Fresh", "document": S3, "step": "create"}
+    "policy_create": Door(audited=False),
+    "policy_create_step": Door(
+        ("iam:CreatePolicy",),
+        {"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
+        data={"name": "Fresh", "step": "create"},
+        prepare=_policy_wizard_to_review,
     ),
     "policy_validate": Door(data={"document": S3}, audited=False),
     "policy_detail": Door(("iam:GetPolicy",), MINE, reads=("iam:GetPolicyVersion",)),
@@ -503,7 +536,9 @@ ROUTES["user_console_access"] = replace(ROUTES["user_console_access"], denial="i
 ROUTES["user_inline_create"] = replace(ROUTES["user_inline_create"], denial="iam:GetUser")
 ROUTES["user_inline_edit"] = replace(ROUTES["user_inline_edit"], denial="iam:GetUser")
 ROUTES["user_tags"] = replace(ROUTES["user_tags"], denial="iam:GetUser")
-ROUTES["user_mfa_assign"] = replace(ROUTES["user_mfa_assign"], denial="iam:ListMFADevices")
+ROUTES["user_mfa_assign_step"] = replace(
+    ROUTES["user_mfa_assign_step"], denial="iam:ListMFADevices"
+)
 ROUTES["user_mfa_remove"] = replace(ROUTES["user_mfa_remove"], denial="iam:ListMFADevices")
 ROUTES["user_mfa_resync"] = replace(ROUTES["user_mfa_resync"], denial="iam:ListMFADevices")
 

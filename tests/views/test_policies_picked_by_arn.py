@@ -11,6 +11,7 @@ from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
+from tests.views.wizards import role_wizard
 
 DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}'
 
@@ -93,12 +94,12 @@ def test_a_role_refuses_a_name_two_policies_share_and_asks_for_the_arn(
 def test_the_role_wizard_takes_the_customer_policy_as_boundary_by_arn(
     root_client: Client, mine: ManagedPolicy, aws: ManagedPolicy
 ) -> None:
-    root_client.post("/roles/create/", {"trust_type": "service", "service": "ec2"})
+    root_client.post(role_wizard(root_client, "trust"), {"trust_type": "service", "service": "ec2"})
     root_client.post(
-        "/roles/create/permissions/",
+        role_wizard(root_client, "permissions"),
         {"use_boundary": "on", "boundary": mine.arn, "go": "next"},
     )
-    root_client.post("/roles/create/review/", {"name": "bounded"})
+    root_client.post(role_wizard(root_client, "review"), {"name": "bounded"})
     role = Role.objects.get(name="bounded")
     assert role.permissions_boundary == mine
 

@@ -13,6 +13,7 @@ from accounts.models import Principal
 from domain.iam import policies as services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy, PolicyVersion
+from tests.views.wizards import policy_to_review
 
 
 def document(*actions: str) -> str:
@@ -114,14 +115,15 @@ def test_aws_managed_policies_have_no_tags_tab_and_another_account_gets_404(
 def test_review_step_adds_tag_rows_keeping_what_was_typed_then_creates_with_tags(
     root_client: Client,
 ) -> None:
-    base = {"document": document("s3:GetObject"), "name": "Tagged", "description": "d"}
-    page = root_client.post("/policies/create/", {**base, "add_tag": "1"}).content.decode()
+    review = policy_to_review(root_client, document("s3:GetObject"))
+    base = {"name": "Tagged", "description": "d"}
+    page = root_client.post(review, {**base, "add_tag": "1"}).content.decode()
     assert 'id="tag-key-0"' in page and 'value="Tagged"' in page
     rows = {"tag_key": ["Team", "team", "Gone"], "tag_value": ["blue", "red", "x"]}
-    page = root_client.post("/policies/create/", {**base, **rows, "remove_tag": "2"}).content
+    page = root_client.post(review, {**base, **rows, "remove_tag": "2"}).content
     assert b'id="tag-key-1"' in page and b'id="tag-key-2"' not in page
     response = root_client.post(
-        "/policies/create/",
+        review,
         {**base, "tag_key": ["Team", "team"], "tag_value": ["blue", "red"], "step": "create"},
     )
     assert response.status_code == 302
@@ -135,9 +137,8 @@ def test_a_bad_tag_on_review_is_shown_beside_the_tags_and_creates_nothing(
     root_client: Client,
 ) -> None:
     response = root_client.post(
-        "/policies/create/",
+        policy_to_review(root_client, document("s3:GetObject")),
         {
-            "document": document("s3:GetObject"),
             "name": "Tagged",
             "tag_key": ["Team", "Team"],
             "tag_value": ["a", "b"],

@@ -10,6 +10,7 @@ from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
+from tests.views.wizards import role_wizard
 
 EC2_TRUST = services.service_trust_policy("ec2")
 
@@ -124,15 +125,17 @@ def test_deleting_needs_the_role_name_typed(root_client: Client, web: Role) -> N
 def test_the_wizard_creates_nothing_until_the_end_then_an_ec2_role_with_its_profile(
     root_client: Client, account
 ) -> None:  # type: ignore[no-untyped-def]
-    root_client.post("/roles/create/", {"trust_type": "service", "service": "ec2"})
+    root_client.post(role_wizard(root_client, "trust"), {"trust_type": "service", "service": "ec2"})
     root_client.post(
-        "/roles/create/permissions/",
+        role_wizard(root_client, "permissions"),
         {"shown": s3_full_arn(), "policy": s3_full_arn(), "go": "next"},
     )
-    review = root_client.get("/roles/create/review/").content.decode()
+    review = root_client.get(role_wizard(root_client, "review")).content.decode()
     assert "ec2.amazonaws.com" in review and "AmazonS3FullAccess" in review
     assert not Role.objects.exists()
-    response = root_client.post("/roles/create/review/", {"name": "EC2-S3", "description": "x"})
+    response = root_client.post(
+        role_wizard(root_client, "review"), {"name": "EC2-S3", "description": "x"}
+    )
     assert response["Location"] == "/roles/details/EC2-S3/"
     role = Role.objects.get(account=account, name="EC2-S3")
     assert role.attachments.get().policy.name == "AmazonS3FullAccess"
@@ -143,7 +146,7 @@ def test_the_wizard_builds_an_account_trust_with_external_id_and_mfa(
     root_client: Client, account
 ) -> None:  # type: ignore[no-untyped-def]
     root_client.post(
-        "/roles/create/",
+        role_wizard(root_client, "trust"),
         {
             "trust_type": "account",
             "account_choice": "another",
@@ -153,8 +156,8 @@ def test_the_wizard_builds_an_account_trust_with_external_id_and_mfa(
             "require_mfa": "on",
         },
     )
-    root_client.post("/roles/create/permissions/", {"go": "next"})
-    root_client.post("/roles/create/review/", {"name": "Partner"})
+    root_client.post(role_wizard(root_client, "permissions"), {"go": "next"})
+    root_client.post(role_wizard(root_client, "review"), {"name": "Partner"})
     statement = json.loads(Role.objects.get(name="Partner").trust_policy)["Statement"][0]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::444455556666:root"}
     assert statement["Condition"]["StringEquals"] == {"sts:ExternalId": "partner-42"}
@@ -183,20 +186,24 @@ def test_the_wizard_builds_an_account_trust_with_external_id_and_mfa(
 def test_step_one_refuses_bad_input_beside_the_field(
     root_client: Client, data: dict[str, str], message: str
 ) -> None:
-    response = root_client.post("/roles/create/", data)
+    response = root_client.post(role_wizard(root_client, "trust"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
 
 
 def test_the_review_step_refuses_a_taken_name(root_client: Client, web: Role) -> None:
-    root_client.post("/roles/create/", {"trust_type": "service", "service": "lambda"})
-    page = root_client.post("/roles/create/review/", {"name": "WEB"}).content.decode()
+    root_client.post(
+        role_wizard(root_client, "trust"), {"trust_type": "service", "service": "lambda"}
+    )
+    root_client.post(role_wizard(root_client, "permissions"), {"go": "next"})
+    page = root_client.post(role_wizard(root_client, "review"), {"name": "WEB"}).content.decode()
     assert "Role with name WEB already exists." in page
     assert Role.objects.count() == 1
 
 
 def test_later_steps_without_step_one_go_back_to_it(root_client: Client) -> None:
-    assert root_client.get("/roles/create/review/")["Location"] == "/roles/create/"
+    review = role_wizard(root_client, "review")
+    assert root_client.get(review)["Location"] == review.replace("/review/", "/trust/")
 
 
 # --- editing ------------------------------------------------------------------------

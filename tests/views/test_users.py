@@ -330,8 +330,10 @@ def test_a_denied_create_shows_the_aws_message_and_creates_nothing(
     assert not Principal.objects.filter(name="Mia").exists()
 
 
-def test_unknown_wizard_ids_start_a_new_wizard(root_client: Client) -> None:
-    assert root_client.get("/users/create/nope/review/")["Location"] == "/users/create/"
+def test_unknown_wizard_ids_say_so_and_offer_a_new_start(root_client: Client) -> None:
+    response = root_client.get("/users/create/nope/review/")
+    assert response.status_code == 404
+    assert 'href="/users/create/"' in response.content.decode()
     assert root_client.get("/users/create/nope/retrieve/")["Location"] == "/users/"
 
 
