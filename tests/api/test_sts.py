@@ -7,6 +7,7 @@ import json
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -19,6 +20,7 @@ from domain.kernel import authorization_messages
 from domain.kernel.actors import Actor, system_actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import AccessDenied
+from tests.api.conftest import NO_RETRIES
 from tests.conftest import make_account
 
 LIST_USERS = json.dumps(
@@ -384,3 +386,51 @@ def test_the_root_user_cannot_assume_a_role(root_keys, client_for, root_actor: A
         403,
         "Roles may not be assumed by root accounts.",
     )
+
+
+def test_a_role_session_is_held_to_the_roles_boundary_and_sees_the_requests_context(
+    client_for, live_server, root_actor: Actor, alice: Principal, alice_sts
+) -> None:
+    role = reader_role(root_actor, "Bounded", trust(alice.arn))
+    only_us_east = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:ListUsers",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            "aws:RequestedRegion": "us-east-1",
+                            "aws:RoleSessionName": "bounded",
+                        },
+                        "IpAddress": {"aws:SourceIp": "127.0.0.0/8"},
+                        "Null": {"aws:TokenIssueTime": "false"},
+                    },
+                }
+            ],
+        }
+    )
+    boundary = policy_services.create_policy(
+        actor=root_actor, name="UsEastListUsers", document=only_us_east
+    )
+    policy_services.put_permissions_boundary(actor=root_actor, target=role, policy=boundary)
+    credentials = alice_sts.assume_role(RoleArn=role.arn, RoleSessionName="bounded")["Credentials"]
+
+    session_client(client_for, credentials).list_users()
+    # The role's own policy allows ListRoles; its boundary does not.
+    code, _, message = error_of(session_client(client_for, credentials).list_roles)
+    assert code == "AccessDenied" and "permissions boundary" in message
+    # The boundary's conditions see the request's region: signed for eu-west-1, denied.
+    eu = boto3.client(
+        "iam",
+        endpoint_url=live_server.url,
+        region_name="eu-west-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        config=NO_RETRIES,
+    )
+    code, _, _ = error_of(eu.list_users)
+    assert code == "AccessDenied"
