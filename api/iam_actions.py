@@ -25,8 +25,9 @@ from domain.iam import (
 )
 from domain.iam import policies as policy_ops
 from domain.iam.api_readers import Page
+from domain.iam.users import INVALID_USER_TYPE
 from domain.kernel.actors import Actor
-from domain.kernel.errors import NoSuchEntity
+from domain.kernel.errors import InvalidUserType, NoSuchEntity, ValidationError
 from policies.models import InlinePolicy, ManagedPolicy, PolicyVersion
 
 Handler = Callable[[Actor, dict[str, Any]], dict[str, Any] | None]
@@ -158,9 +159,16 @@ def attached_shape(policies: list[ManagedPolicy]) -> list[dict[str, str]]:
 # --- finding what a call names ---------------------------------------------------------
 
 
+# AWS's answer to a call without UserName from a role session (which is not a user).
+NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
+
+
 def caller_or_user(actor: Actor, name: str | None, action: str) -> Principal:
-    """A call with no UserName acts on the caller (root's own keys, one's own user)."""
+    """A call with no UserName acts on the caller (root's own keys, one's own user); a role
+    session has no user of its own (its principal is whoever assumed the role)."""
     if not name:
+        if actor.role_session is not None:
+            raise ValidationError(NON_USER_CREDENTIALS)
         return actor.principal
     return access.get_user(actor, name, action=action)
 
@@ -344,6 +352,9 @@ def delete_login_profile(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def change_password(actor: Actor, p: dict[str, Any]) -> None:
+    if actor.is_root:
+        # AWS: ChangePassword is for IAM users; the root user's password is not its to change.
+        raise InvalidUserType(INVALID_USER_TYPE)
     iam.change_password(actor=actor, old_password=p["OldPassword"], new_password=p["NewPassword"])
 
 

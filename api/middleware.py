@@ -117,7 +117,8 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
 def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
     """The Actor a signed request acts as, once its key, clock and signature check out."""
     now = datetime.now(UTC)
-    credential = credentials.resolve_access_key(signed.access_key_id, signed.session_token)
+    # Temporary credentials past their expiry raise ExpiredToken here, in both modes.
+    credential = credentials.resolve_access_key(signed.access_key_id, signed.session_token, now=now)
     facts = {
         "source_ip": client_ip(request),
         "secure_transport": request.is_secure(),
@@ -128,7 +129,7 @@ def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
         if credential is None:
             return Actor(principal=test_account.test_root(), via="api", **facts)  # type: ignore[arg-type]
         return credential.actor(**facts)  # type: ignore[arg-type]
-    if credential is None:
+    if credential is None or not credential.accepted_by(signed.service):
         raise ApiError("InvalidClientTokenId", INVALID_CLIENT_TOKEN)
     sigv4.check_time(signed, now)
     sigv4.verify(signed, request, credential.secret)

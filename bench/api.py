@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/api.py [--users N] [--calls N] [--workers N]
 Setup: a throwaway SQLite database in a temporary directory, migrated; account A with N IAM
 users (bulk_create) and an IAM user `bencher` whose access key signs every call (a customer
 managed policy allows iam:* and sts:*, so the engine decides each call); account B, where
-CreateUser runs (A is at its 5,000-user quota), with its own `bencher`. gunicorn serves
+CreateUser runs (A is at its 5,000-user quota), with its own `bencher`; a role `BenchRole` in A
+whose trust policy names A's `bencher`, which AssumeRole assumes (each call issues and stores
+new temporary credentials, as AWS's does). gunicorn serves
 iamconsole.wsgi with --workers sync processes. Each operation runs with 1 client, then with
 16 threads (one boto3 client each); the script prints ops/s and p50 latency.
 """
@@ -13,6 +15,7 @@ iamconsole.wsgi with --workers sync processes. Each operation runs with 1 client
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -83,6 +86,21 @@ def make_account(email: str, users: int) -> tuple[str, str, str]:
     return account.id, key.key.access_key_id, key.secret
 
 
+def make_role(bencher: Principal) -> str:
+    """BenchRole in bencher's account, trusting bencher; its ARN."""
+    root = Principal.objects.get(account_id=bencher.account_id, kind=Principal.Kind.ROOT)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": bencher.arn}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(
+        actor=system_actor(root), name="BenchRole", trust_policy=json.dumps(trust)
+    )
+    return role.arn
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -142,9 +160,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     _, *key_a = make_account("a@bench.example", args.users)
     _, *key_b = make_account("b@bench.example", 0)
-    account_a = Principal.objects.get(
-        name="bencher", account__principals__email="a@bench.example"
-    ).account_id
+    bencher_a = Principal.objects.get(name="bencher", account__principals__email="a@bench.example")
+    account_a = bencher_a.account_id
+    role_arn = make_role(bencher_a)
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -206,6 +224,13 @@ def main() -> None:
                 ),
                 key_a_t,
             ),
+            (
+                "AssumeRole",
+                lambda c: (
+                    lambda: c.assume_role(RoleArn=role_arn, RoleSessionName=f"s{next(names)}")
+                ),
+                key_a_t,
+            ),
         ]
         print(
             f"AWS API through boto3, gunicorn --workers {args.workers} (sync), SQLite, "
@@ -213,8 +238,10 @@ def main() -> None:
         )
         print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
         for label, make_call, key in operations:
-            one = run(args.calls // 4, 1, make_call, lambda key=key: client(url, key))
-            many = run(args.calls, 16, make_call, lambda key=key: client(url, key))
+            service = "sts" if label == "AssumeRole" else "iam"
+            factory = functools.partial(client, url, key, service)
+            one = run(args.calls // 4, 1, make_call, factory)
+            many = run(args.calls, 16, make_call, factory)
             print(
                 f"{label:38} {one[0]:7.0f} ops/s p50 {one[1]:5.1f} ms"
                 f" {many[0]:7.0f} ops/s p50 {many[1]:6.1f} ms"

@@ -24,6 +24,7 @@ from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, decide
 from domain.kernel.errors import (
     EntityAlreadyExists,
+    InvalidUserType,
     LimitExceeded,
     NoSuchEntity,
     PasswordPolicyViolation,
@@ -35,6 +36,10 @@ from domain.kernel.request_context import Target
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 
 MAX_USERS_PER_ACCOUNT = 5000
+# AWS's InvalidUserType, as its API reference words it.
+INVALID_USER_TYPE = (
+    "The request was rejected because the type of user for the transaction was incorrect."
+)
 
 
 # --- users -------------------------------------------------------------------------
@@ -221,6 +226,9 @@ def untag_user(*, actor: Actor, user: Principal, keys: list[str]) -> None:
 @aws_action("iam:ChangePassword")
 def change_password(*, actor: Actor, old_password: str, new_password: str) -> None:
     """A user (or root) changes their own password, e.g. at a forced reset."""
+    if actor.role_session is not None:
+        # A role session is not the person who assumed the role: never their password.
+        raise InvalidUserType(INVALID_USER_TYPE)
     principal = actor.principal
     if not principal.is_root:
         _authorize_change_password(actor)

@@ -2,18 +2,21 @@
 
 `resolve_access_key` is the one hook every signed door uses. Long-term keys (AKIA...) of IAM
 users and root users are resolved here; temporary credentials (ASIA..., with
-X-Amz-Security-Token) go to `resolve_temporary_credentials`, which STS fills in. Both return
-None for a key that opens nothing (unknown, inactive, expired), and the door answers
-InvalidClientTokenId without saying which.
+X-Amz-Security-Token) through domain.kernel.sessions, the one place that turns STS's
+credentials back into a session Actor. Both return None for a key that opens nothing
+(unknown, inactive, a wrong or missing session token), and the door answers
+InvalidClientTokenId without saying which; temporary credentials past their expiry raise
+ExpiredToken, as AWS answers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from accounts import crypto
 from accounts.models import AccessKey, Principal
+from domain.kernel import sessions
 from domain.kernel.actors import Actor
 
 # A key's last use is written at most once a minute (AWS itself reports it to the hour).
@@ -28,6 +31,19 @@ class SigningCredential:
     secret: str
     principal: Principal
     access_key: AccessKey | None = None  # the long-term key, for its last-use record
+    # Temporary credentials: the session Actor domain.kernel.sessions made of them.
+    session_actor: Actor | None = None
+
+    def accepted_by(self, service: str) -> bool:
+        """Whether `service` takes these credentials at all.
+
+        AWS: GetSessionToken's credentials call no IAM API unless MFA came with the
+        GetSessionToken call (IAM then answers InvalidClientTokenId).
+        """
+        held = self.session_actor
+        if held is None or held.session is None or held.session.role is not None:
+            return True
+        return service != "iam" or held.mfa_authenticated_at is not None
 
     def actor(
         self,
@@ -37,6 +53,15 @@ class SigningCredential:
         requested_region: str | None,
         now: datetime,
     ) -> Actor:
+        if self.session_actor is not None:
+            # The session's Actor, with this request's facts (aws:SourceIp, ...).
+            return replace(
+                self.session_actor,
+                source_ip=source_ip,
+                secure_transport=secure_transport,
+                requested_region=requested_region,
+                now=now,
+            )
         # Long-term keys carry no aws:MultiFactorAuthPresent (via="api").
         return Actor(
             principal=self.principal,
@@ -49,11 +74,16 @@ class SigningCredential:
 
 
 def resolve_access_key(
-    access_key_id: str, session_token: str | None = None
+    access_key_id: str, session_token: str | None = None, *, now: datetime | None = None
 ) -> SigningCredential | None:
-    """The credential an access key ID names, or None if it opens nothing."""
+    """The credential an access key ID names, or None if it opens nothing.
+
+    Raises ExpiredToken for temporary credentials that expired before `now`.
+    """
     if access_key_id.startswith("ASIA"):
-        return resolve_temporary_credentials(access_key_id, session_token)
+        return resolve_temporary_credentials(
+            access_key_id, session_token, now=now or datetime.now(UTC)
+        )
     if session_token:
         # A session token with a long-term key is not a credential AWS accepts.
         return None
@@ -74,16 +104,28 @@ def resolve_access_key(
 
 
 def resolve_temporary_credentials(
-    access_key_id: str, session_token: str | None
+    access_key_id: str, session_token: str | None, *, now: datetime
 ) -> SigningCredential | None:
-    """Temporary credentials (STS's AssumeRole, GetSessionToken): not issued yet."""
-    return None
+    """Temporary credentials (STS's AssumeRole, GetSessionToken), None without their token."""
+    if not session_token:
+        return None
+    found = sessions.resolve_temporary_credentials(access_key_id, session_token, now=now)
+    if found is None:
+        return None
+    secret, actor = found
+    return SigningCredential(
+        access_key_id=access_key_id,
+        secret=secret,
+        principal=actor.principal,
+        session_actor=actor,
+    )
 
 
 def record_key_use(
     credential: SigningCredential, *, service: str, region: str, now: datetime
 ) -> None:
-    """Remembers when, where and for which service a long-term key was last used.
+    """Remembers when, where and for which service a long-term key was last used
+    (temporary credentials have no last-use record).
 
     One UPDATE at most per key per minute, so a busy key costs almost no writes.
     """

@@ -192,6 +192,12 @@ class ReportNotPresent(IamError):
     status = 410
 
 
+class InvalidUserType(IamError):
+    """An IAM-user-only call (ChangePassword) made with other credentials (a role session)."""
+
+    code = "InvalidUserType"
+
+
 class ExpiredToken(IamError):
     """Temporary credentials used after their expiry (STS and every service answer 400)."""
 

@@ -1,7 +1,8 @@
 """Temporary credentials (ASIA...) back to an Actor: the hook of every door that accepts them.
 
 `resolve_temporary_credentials(access_key_id, session_token)` is what the AWS API door calls
-for a request signed with an ASIA key and an X-Amz-Security-Token: it answers the secret to
+(through domain.kernel.credentials.resolve_access_key) for a request signed with an ASIA key
+and an X-Amz-Security-Token: it answers the secret to
 verify the signature with and the Actor the request acts as (a role session, or the user of
 a GetSessionToken session), None for unknown keys or a wrong token (InvalidClientTokenId),
 and raises ExpiredToken after expiry. The console's Switch role keeps the same credentials

@@ -95,3 +95,101 @@ def test_the_cli_reports_a_wrong_secret(tmp_path, live_server, root_keys):
     write_profile(tmp_path, "wrong", root_keys[0], "w" * 40)
     result = aws(tmp_path, live_server.url, "wrong", "iam", "list-users")
     assert result.returncode != 0 and "(SignatureDoesNotMatch)" in result.stderr
+
+
+def assumable_role(root_actor, user, name: str) -> str:
+    """A role trusting `user`, allowed iam:ListUsers; its ARN."""
+    from domain import iam as services
+    from domain.iam import policies as policy_services
+
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": user.arn}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = services.create_role(actor=root_actor, name=name, trust_policy=json.dumps(trust))
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}],
+    }
+    policy_services.put_role_policy(
+        actor=root_actor, role=role, name="ListUsers", document=json.dumps(allow)
+    )
+    return role.arn
+
+
+def user_keys(root_actor, user) -> tuple[str, str]:
+    from domain import iam as services
+
+    new = services.create_access_key(actor=root_actor, user=user)
+    return new.key.access_key_id, new.secret
+
+
+def test_the_cli_assumes_a_role_and_a_profile_acts_with_the_session_token(
+    tmp_path, live_server, root_actor, alice
+):
+    endpoint = live_server.url
+    role_arn = assumable_role(root_actor, alice, "CliReader")
+    write_profile(tmp_path, "alice", *user_keys(root_actor, alice))
+    denied = aws(tmp_path, endpoint, "alice", "iam", "list-users")
+    assert "(AccessDenied)" in denied.stderr
+
+    assumed = aws(
+        tmp_path,
+        endpoint,
+        "alice",
+        "sts",
+        "assume-role",
+        "--role-arn",
+        role_arn,
+        "--role-session-name",
+        "cli-session",
+    )
+    assert assumed.returncode == 0, assumed.stderr
+    credentials = json.loads(assumed.stdout)["Credentials"]
+    with (tmp_path / "credentials").open("a") as f:
+        f.write(
+            "[reader]\n"
+            f"aws_access_key_id = {credentials['AccessKeyId']}\n"
+            f"aws_secret_access_key = {credentials['SecretAccessKey']}\n"
+            f"aws_session_token = {credentials['SessionToken']}\n"
+        )
+    allowed = aws(tmp_path, endpoint, "reader", "iam", "list-users")
+    assert allowed.returncode == 0, allowed.stderr
+    assert [u["UserName"] for u in json.loads(allowed.stdout)["Users"]] == ["alice"]
+    who = json.loads(aws(tmp_path, endpoint, "reader", "sts", "get-caller-identity").stdout)
+    assert who["Arn"] == f"arn:aws:sts::{alice.account_id}:assumed-role/CliReader/cli-session"
+    refused = aws(tmp_path, endpoint, "reader", "iam", "list-roles")
+    assert "(AccessDenied)" in refused.stderr
+    assert "assumed-role/CliReader/cli-session is not authorized" in refused.stderr
+
+
+def test_a_role_arn_profile_sends_assume_role_to_aws_endpoint_url(
+    tmp_path, live_server, root_actor, alice
+):
+    """`role_arn` + `source_profile`: the CLI calls AssumeRole itself, at AWS_ENDPOINT_URL."""
+    role_arn = assumable_role(root_actor, alice, "ProfileReader")
+    write_profile(tmp_path, "alice", *user_keys(root_actor, alice))
+    (tmp_path / "config").write_text(
+        f"[profile reader]\nrole_arn = {role_arn}\nsource_profile = alice\n"
+        "role_session_name = from-profile\n"
+    )
+    env = os.environ | {
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AWS_PROFILE": "reader",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_ENDPOINT_URL": live_server.url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "awscli", "sts", "get-caller-identity", "--output", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    arn = json.loads(result.stdout)["Arn"]
+    assert arn == f"arn:aws:sts::{alice.account_id}:assumed-role/ProfileReader/from-profile"
