@@ -413,7 +413,7 @@ def test_a_role_session_is_held_to_the_roles_boundary_and_sees_the_requests_cont
     boundary = policy_services.create_policy(
         actor=root_actor, name="UsEastListUsers", document=only_us_east
     )
-    policy_services.put_permissions_boundary(actor=root_actor, target=role, policy=boundary)
+    policy_services.put_role_permissions_boundary(actor=root_actor, role=role, policy=boundary)
     credentials = alice_sts.assume_role(RoleArn=role.arn, RoleSessionName="bounded")["Credentials"]
 
     session_client(client_for, credentials).list_users()
