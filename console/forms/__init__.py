@@ -126,7 +126,7 @@ class ConfirmDeleteForm(forms.Form):
         self.expected = expected
 
     def clean_confirm(self) -> str:
-        value = self.cleaned_data.get("confirm", "")
+        value: str = self.cleaned_data.get("confirm", "")
         if value.strip() != self.expected:
             raise forms.ValidationError(f"Enter {self.expected} to confirm deletion.")
         return value
