@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from botocore.parsers import QueryParser
@@ -70,7 +71,7 @@ RESULTS = {
 
 
 @pytest.mark.parametrize(("service", "action"), list(RESULTS))
-def test_botocore_reads_back_what_we_serialize(service, action):
+def test_botocore_reads_back_what_we_serialize(service: str, action: str) -> None:
     op = protocol.operation(service, action)
     xml = protocol.serialize(service, op, RESULTS[service, action], "rid-1")
     parsed = QueryParser().parse(
@@ -81,7 +82,7 @@ def test_botocore_reads_back_what_we_serialize(service, action):
         assert parsed[key] == value
 
 
-def test_an_operation_without_output_is_just_its_metadata():
+def test_an_operation_without_output_is_just_its_metadata() -> None:
     op = protocol.operation("iam", "DeleteUser")
     xml = protocol.serialize("iam", op, None, "rid-2")
     assert xml == (
@@ -124,13 +125,13 @@ def test_an_operation_without_output_is_just_its_metadata():
         ),
     ],
 )
-def test_we_parse_what_botocore_serializes(action, params):
+def test_we_parse_what_botocore_serializes(action: str, params: dict[str, Any]) -> None:
     op = protocol.operation("iam", action)
     body = QuerySerializer().serialize_to_request(params, op)["body"]
     assert protocol.parse(op, body) == params
 
 
-def test_missing_required_members_are_named_as_aws_names_them():
+def test_missing_required_members_are_named_as_aws_names_them() -> None:
     op = protocol.operation("iam", "CreateRole")
     with pytest.raises(ApiError) as caught:
         protocol.parse(op, {})
@@ -138,7 +139,7 @@ def test_missing_required_members_are_named_as_aws_names_them():
     assert caught.value.message.startswith("2 validation errors detected: Value null at 'roleName'")
 
 
-def test_a_badly_typed_scalar_is_a_validation_error():
+def test_a_badly_typed_scalar_is_a_validation_error() -> None:
     with pytest.raises(ApiError) as caught:
         protocol.parse(protocol.operation("iam", "ListUsers"), {"MaxItems": "many"})
     assert caught.value.code == "ValidationError"

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -62,7 +63,7 @@ def decisions() -> Iterator[Counter[str]]:
     seen: Counter[str] = Counter()
     real = authorization.evaluate
 
-    def counting(policies, request):  # type: ignore[no-untyped-def]
+    def counting(policies: Any, request: Any) -> object:
         seen[request["action"]] += 1
         return real(policies, request)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accounts.models import AccessKey, CredentialReport, MFADevice, Principal
 from accounts.passwords import Rules
@@ -123,7 +124,7 @@ def test_a_user_without_permission_sees_the_denial_and_gets_no_file(alice_client
 
 def test_the_report_makes_a_constant_number_of_queries(
     root_actor: Actor,
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for n in range(15):
         user = services.create_user(actor=root_actor, name=f"u{n}")

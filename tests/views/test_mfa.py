@@ -209,7 +209,7 @@ def test_mfa_failures_are_throttled(root: Principal) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_the_mfa_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_mfa_page_without_a_correct_password_goes_to_sign_in(db: None) -> None:
     assert Client().get("/signin/mfa/")["Location"] == "/signin/"
 
 
@@ -295,7 +295,7 @@ def test_the_person_can_go_back_and_choose_another_device(root: Principal) -> No
     assert client.post("/signin/mfa/", {"code": pyotp.TOTP(SECRET).now()}).status_code == 302
 
 
-def test_the_device_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_device_page_without_a_correct_password_goes_to_sign_in(db: None) -> None:
     assert Client().get("/signin/mfa/device/")["Location"] == "/signin/"
 
 

@@ -58,7 +58,7 @@ def as_user(user: Principal) -> Actor:
 
 
 @pytest.fixture
-def other_root(db) -> Actor:  # type: ignore[no-untyped-def]
+def other_root(db: None) -> Actor:
     account = make_account("b@example.com", "Account B")
     return system_actor(Principal.objects.get(account=account, kind=Principal.Kind.ROOT))
 
