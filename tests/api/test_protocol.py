@@ -21,7 +21,7 @@ USER = {
     "CreateDate": NOW,
 }
 
-RESULTS = {
+RESULTS: dict[tuple[str, str], dict[str, Any]] = {
     ("iam", "GetUser"): {"User": USER | {"Tags": [{"Key": "k", "Value": "<v>"}]}},
     ("iam", "ListUsers"): {"Users": [USER, USER], "IsTruncated": True, "Marker": "m=="},
     ("iam", "CreateAccessKey"): {
@@ -73,6 +73,7 @@ RESULTS = {
 @pytest.mark.parametrize(("service", "action"), list(RESULTS))
 def test_botocore_reads_back_what_we_serialize(service: str, action: str) -> None:
     op = protocol.operation(service, action)
+    assert op is not None
     xml = protocol.serialize(service, op, RESULTS[service, action], "rid-1")
     parsed = QueryParser().parse(
         {"body": xml.encode(), "headers": {}, "status_code": 200}, op.output_shape

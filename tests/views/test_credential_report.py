@@ -76,6 +76,7 @@ def test_users_with_and_without_passwords_keys_and_mfa(root_actor: Actor, alice:
     assert a["password_enabled"] == "true"
     assert a["password_last_used"] == "no_information"
     assert ISO.fullmatch(a["password_last_changed"])
+    assert alice.password_last_changed is not None
     expected = (alice.password_last_changed + timedelta(days=90)).astimezone(UTC)
     assert a["password_next_rotation"] == expected.replace(microsecond=0).isoformat()
     assert a["mfa_active"] == "true"

@@ -215,9 +215,9 @@ def test_an_invalid_document_stays_on_the_editor(root_client: Client) -> None:
 
 
 def test_the_visual_editor_builds_the_statement(root_client: Client) -> None:
-    page = root_client.get("/policies/create/?editor=visual&service=s3", follow=True)
-    assert "Permissions management" in page.content.decode()
-    assert 'value="s3:GetObject"' in page.content.decode()
+    visual = root_client.get("/policies/create/?editor=visual&service=s3", follow=True)
+    assert "Permissions management" in visual.content.decode()
+    assert 'value="s3:GetObject"' in visual.content.decode()
     page = root_client.post(
         policy_wizard(root_client, "permissions"),
         {

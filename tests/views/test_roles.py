@@ -257,6 +257,7 @@ def test_permissions_tab_buttons_attach_detach_and_set_a_boundary(
         "/roles/details/web/action/", {"op": "set_boundary", "policy": "PowerUserAccess"}
     )
     web.refresh_from_db()
+    assert web.permissions_boundary is not None
     assert web.permissions_boundary.name == "PowerUserAccess"
     page = root_client.post(
         "/roles/details/web/action/", {"op": "attach", "policy": "NoSuchPolicy"}

@@ -43,10 +43,17 @@ def test_demo_builds_the_example_organisation(db: None) -> None:
     assert "Henry" in text and "Ava" in text
 
 
+def holder_name(attachment: PolicyAttachment) -> str:
+    """The attachment's group's name, or its user's (the demo attaches nothing else here)."""
+    holder = attachment.group or attachment.user
+    assert holder is not None
+    return holder.name
+
+
 def test_demo_groups_and_henry_carry_aws_managed_policies(db: None) -> None:
     call_command("demo", stdout=StringIO())
     attached = {
-        (a.group.name if a.group_id else a.user.name, a.policy.name)
+        (holder_name(a), a.policy.name)
         for a in PolicyAttachment.objects.filter(
             Q(group__account_id=demo.DEMO_ACCOUNT_ID) | Q(user__account_id=demo.DEMO_ACCOUNT_ID)
         ).select_related("group", "user", "policy")

@@ -33,7 +33,7 @@ ALLOW_ASSUME = json.dumps(
 
 
 def trust(
-    principal: str, *, action: object = "sts:AssumeRole", condition: dict | None = None
+    principal: str, *, action: object = "sts:AssumeRole", condition: dict[str, object] | None = None
 ) -> str:
     statement: dict[str, object] = {
         "Effect": "Allow",
