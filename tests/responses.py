@@ -9,8 +9,8 @@ from django.http import HttpResponse
 if TYPE_CHECKING:
     # django-stubs names the response the test client returns (an HttpResponse with
     # `context`, `templates`, `wsgi_request`, `json()` added); it exists only in the stubs.
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+    from django.test.client import _MonkeyPatchedWSGIResponse as ClientResponse
 else:
-    TestResponse = HttpResponse
+    ClientResponse = HttpResponse
 
-__all__ = ["TestResponse"]
+__all__ = ["ClientResponse"]

@@ -15,7 +15,7 @@ from domain.iam.policies import attach_group_policy, attach_user_policy
 from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 from tests.views.wizards import mfa_wizard
 
 
@@ -163,7 +163,7 @@ def test_resync_with_two_consecutive_codes(root_client: Client, root: Principal)
 # --- sign-in with MFA ----------------------------------------------------------------
 
 
-def sign_in_root(client: Client) -> TestResponse:
+def sign_in_root(client: Client) -> ClientResponse:
     client.post("/signin/", {"kind": "root", "email": "owner@example.com"})
     return client.post("/signin/root/", {"password": PASSWORD})
 

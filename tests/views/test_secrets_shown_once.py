@@ -20,7 +20,7 @@ from pytest_django import Settings
 from accounts import crypto
 from accounts.models import AccessKey, AuditEvent, MFADevice, Principal
 from console.flows import show_once
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 from tests.views.wizards import access_key_wizard, mfa_wizard
 
 ROOT_RETRIEVE = "/security-credentials/root-access-key/retrieve/"
@@ -29,7 +29,7 @@ ALICE_KEYS = "/users/details/alice/access-keys"
 GONE = "The secret access key can no longer be retrieved."
 
 
-def no_store(response: TestResponse) -> bool:
+def no_store(response: ClientResponse) -> bool:
     return "no-store" in response.get("Cache-Control", "")
 
 
@@ -46,7 +46,7 @@ def create_alice_key(client: Client) -> str:
     return crypto.decrypt(key.secret_encrypted)
 
 
-def messages_of(response: TestResponse) -> list[str]:
+def messages_of(response: ClientResponse) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 

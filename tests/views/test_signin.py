@@ -8,12 +8,12 @@ from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, system_actor
 from tests.conftest import PASSWORD
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 INCORRECT = "Your authentication information is incorrect."
 
 
-def post_user(client: Client, account: str, username: str, password: str) -> TestResponse:
+def post_user(client: Client, account: str, username: str, password: str) -> ClientResponse:
     return client.post(
         f"/signin/{account}/", {"account": account, "username": username, "password": password}
     )

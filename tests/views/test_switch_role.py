@@ -15,7 +15,7 @@ from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, system_actor
 from policies.models import ManagedPolicy
 from tests.conftest import make_account
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 ALLOW_ASSUME = json.dumps(
     {
@@ -49,7 +49,7 @@ def reader(root_actor: Actor, alice: Principal) -> Role:
 
 def switch(
     client: Client, account: str, role: str, color: str = "B7CA9D", **extra: str
-) -> TestResponse:
+) -> ClientResponse:
     data = {"account": account, "role_name": role, "display_name": "", "color": color} | extra
     return client.post("/switchrole/", data)
 

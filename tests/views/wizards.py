@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tests.responses import TestResponse
+from tests.responses import ClientResponse
 
 
 def start(client: Client, url: str) -> str:
@@ -35,7 +35,7 @@ def mfa_wizard(client: Client, step: str, user: str = "") -> str:
     return step_url(client, start_url, step)
 
 
-def access_key_wizard(client: Client, user: str, **data: str) -> TestResponse:
+def access_key_wizard(client: Client, user: str, **data: str) -> ClientResponse:
     """Walks the create-access-key wizard for `user` (use case "cli", confirmed) and posts
     its last step with `data`; the response of that last POST (or of a refused start)."""
     begun = client.get(f"/users/details/{user}/access-keys/create/")
