@@ -272,7 +272,7 @@ def create_access_key(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def list_access_keys(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = caller_or_user(actor, p.get("UserName"), "iam:ListAccessKeys")
-    keys = access.root_access_keys(actor) if user.is_root else access.access_keys(actor, user)
+    keys = access.root_access_keys(actor) if user.is_root else access.list_access_keys(actor, user)
     name = None if user.is_root else user.name
     return {"AccessKeyMetadata": [key_shape(k, name) for k in keys], "IsTruncated": False}
 
@@ -473,7 +473,7 @@ def create_policy_version(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def list_policy_versions(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyVersions")
-    versions = policy_listing.versions_for_policy(actor, policy)
+    versions = policy_listing.list_policy_versions(actor, policy)
     rows = [version_shape(v, with_document=False) for v in versions]
     return {"Versions": rows, "IsTruncated": False}
 
@@ -500,7 +500,7 @@ def untag_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_policy_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyTags")
-    return {"Tags": tags_of(policy_listing.policy_tags(actor, policy)), "IsTruncated": False}
+    return {"Tags": tags_of(policy_listing.list_policy_tags(actor, policy)), "IsTruncated": False}
 
 
 # --- attachments and inline policies, for users, groups and roles ----------------------
@@ -679,17 +679,17 @@ def create_account_alias(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def delete_account_alias(actor: Actor, p: dict[str, Any]) -> None:
-    if p["AccountAlias"] not in access.account_aliases(actor):
+    if p["AccountAlias"] not in access.list_account_aliases(actor):
         raise NoSuchEntity(f"The account alias {p['AccountAlias']} cannot be found.")
     iam.delete_account_alias(actor=actor)
 
 
 def list_account_aliases(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    return {"AccountAliases": access.account_aliases(actor), "IsTruncated": False}
+    return {"AccountAliases": access.list_account_aliases(actor), "IsTruncated": False}
 
 
 def get_account_password_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    rules = access.password_policy(actor)
+    rules = access.get_account_password_policy(actor)
     if not rules.custom:
         raise NoSuchEntity(
             f"The Password Policy with domain name {actor.account.id} cannot be found."
@@ -728,7 +728,7 @@ def update_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def delete_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
-    if not access.password_policy(actor).custom:
+    if not access.get_account_password_policy(actor).custom:
         raise NoSuchEntity(f"The account policy with name {actor.account.id} cannot be found.")
     iam.delete_account_password_policy(actor=actor)
 
@@ -760,7 +760,7 @@ SUMMARY_QUOTAS = {
 
 
 def get_account_summary(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    summary = access.account_summary(actor)
+    summary = access.get_account_summary(actor)
     counts = api_readers.account_key_counts(actor)
     return {
         "SummaryMap": SUMMARY_QUOTAS

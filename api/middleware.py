@@ -86,10 +86,10 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
     rid = protocol.request_id()
     service = SERVICES.get(signed.service)
     if service is None:
-        error = ApiError(
+        unavailable = ApiError(
             "InvalidAction", f"The service {signed.service} is not available on this endpoint."
         )
-        return error_response("", error, rid)
+        return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
     namespace = model.metadata.get("xmlNamespace", "")
     try:

@@ -89,7 +89,9 @@ def _parse(shape: Shape, params: Mapping[str, str], key: str) -> Any:
     return _scalar(shape, raw, key)
 
 
-def _parse_structure(shape: StructureShape, params: Mapping[str, str], prefix: str) -> dict:
+def _parse_structure(
+    shape: StructureShape, params: Mapping[str, str], prefix: str
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, member in shape.members.items():
         wire = member.serialization.get("name", name)
@@ -116,7 +118,7 @@ def _parse_list(shape: ListShape, params: Mapping[str, str], key: str) -> list[A
     return [] if params.get(key) == "" else None
 
 
-def _parse_map(shape: MapShape, params: Mapping[str, str], key: str) -> dict | None:
+def _parse_map(shape: MapShape, params: Mapping[str, str], key: str) -> dict[str, Any] | None:
     key_name = shape.key.serialization.get("name", "key")
     value_name = shape.value.serialization.get("name", "value")
     base = key if shape.serialization.get("flattened") else f"{key}.entry"

@@ -244,7 +244,7 @@ def _header(request: HttpRequest, name: str) -> str:
 
 
 def _payload_hash(signed: Signed, request: HttpRequest) -> str:
-    declared = request.META.get("HTTP_X_AMZ_CONTENT_SHA256")
+    declared: str | None = request.META.get("HTTP_X_AMZ_CONTENT_SHA256")
     if declared:
         # S3 may declare UNSIGNED-PAYLOAD; anything else must be the body's real hash.
         if declared != "UNSIGNED-PAYLOAD" and declared != _sha256(request.body):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest
@@ -28,5 +29,5 @@ class _RecentRoles:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         return iter(enumerate(switch_role.recent(self.request)))

@@ -81,6 +81,8 @@ def _role_session(request: HttpRequest) -> HttpResponse | None:
             f"Your session as {display} has expired. You are back to {request.user.display_name}.",  # type: ignore[union-attr]
         )
         return None
+    # The middleware's own attributes on the request (read back with getattr), which
+    # HttpRequest does not declare.
     request.role_session = session  # type: ignore[attr-defined]
     request.switch_role = data  # type: ignore[attr-defined]
     if request.path.startswith(_OWN_CREDENTIALS_PREFIX):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.models import Account, Principal
 from domain import iam as services
@@ -23,7 +24,7 @@ PASSWORD = "Correct-Horse-9"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _test_settings(settings: Settings) -> Iterator[None]:
     # Argon2 is measured by `make bench`; tests need hashing to be fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -47,7 +48,7 @@ def make_account(email: str, name: str, password: str = PASSWORD) -> Account:
 
 
 @pytest.fixture
-def account(db) -> Account:  # type: ignore[no-untyped-def]
+def account(db: None) -> Account:
     return make_account("owner@example.com", "Example Corp")
 
 
@@ -81,7 +82,7 @@ def bob(root_actor: Actor) -> Principal:
 
 
 @pytest.fixture
-def outsider_account(db) -> Account:  # type: ignore[no-untyped-def]
+def outsider_account(db: None) -> Account:
     return make_account("other@example.com", "Other Corp")
 
 

@@ -49,7 +49,8 @@ def start(request: HttpRequest, assumed: sts.AssumedRole, display_name: str, col
 
 
 def end(request: HttpRequest) -> dict[str, Any] | None:
-    return request.session.pop(SESSION_KEY, None)
+    switched: dict[str, Any] | None = request.session.pop(SESSION_KEY, None)
+    return switched
 
 
 def recent(request: HttpRequest) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from domain.kernel.errors import IamError
@@ -121,12 +123,12 @@ class InlinePolicyForm(forms.Form):
 class ConfirmDeleteForm(forms.Form):
     confirm = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args: object, expected: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.expected = expected
 
     def clean_confirm(self) -> str:
-        value = self.cleaned_data.get("confirm", "")
+        value: str = self.cleaned_data.get("confirm", "")
         if value.strip() != self.expected:
             raise forms.ValidationError(f"Enter {self.expected} to confirm deletion.")
         return value

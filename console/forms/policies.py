@@ -3,6 +3,8 @@ services and the engine decide the rules."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 DOCUMENT_TEMPLATE = """{
@@ -58,8 +60,8 @@ class ReviewPolicyForm(DocumentForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["document"].widget = forms.HiddenInput()
 
 
@@ -93,9 +95,12 @@ class VisualStatementForm(forms.Form):
     )
     condition_value = forms.CharField(label="Value", required=False, max_length=1024)
 
-    def __init__(self, *args: object, action_names: list[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["actions"].choices = [(a, a) for a in action_names]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, action_names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # self.fields holds per-form copies typed as Field; this one is the choice field above.
+        cast(forms.MultipleChoiceField, self.fields["actions"]).choices = [
+            (a, a) for a in action_names
+        ]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -6,7 +6,7 @@ the rules and their errors land beside the fields through add_service_error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -56,7 +56,10 @@ class MFADeviceChoiceForm(forms.Form):
     def __init__(self, *args: Any, devices: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.devices = devices
-        self.fields["device"].choices = [(device.pk, device.name) for device in devices]
+        # self.fields holds per-form copies typed as Field; this one is the TypedChoiceField above.
+        cast(forms.TypedChoiceField, self.fields["device"]).choices = [
+            (device.pk, device.name) for device in devices
+        ]
         errors = self.fields["device"].error_messages
         errors["required"] = errors["invalid_choice"] = "Choose an MFA device."
 

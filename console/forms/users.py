@@ -109,7 +109,7 @@ class ConfirmForm(forms.Form):
         self.expected = expected
 
     def clean_confirm(self) -> str:
-        value = self.cleaned_data.get("confirm", "").strip()
+        value: str = self.cleaned_data.get("confirm", "").strip()
         if value != self.expected:
             raise forms.ValidationError(f"Enter {self.expected} to confirm deletion.")
         return value

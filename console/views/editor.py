@@ -191,7 +191,7 @@ def visual_add(request: HttpRequest, template: str, base: dict[str, Any]) -> Htt
     editor (Create policy and Edit policy alike; nothing is saved yet)."""
     service = request.POST.get("service", "")
     names = [a.full_name for a in catalogue.actions_for_service(service)]
-    form = VisualStatementForm(request.POST, action_names=names)
+    form: VisualStatementForm | DocumentForm = VisualStatementForm(request.POST, action_names=names)
     current = request.POST.get("document", "")
     if not form.is_valid():
         ctx = base | {"editor": "visual", "visual_form": form}

@@ -23,6 +23,7 @@ from console.forms import (
     PickForm,
     add_service_error,
 )
+from console.http import HtmxHttpRequest
 from console.views.denial import shows_denial
 from domain import iam as services
 from domain.iam import access
@@ -52,7 +53,7 @@ def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
 
 
 @shows_denial("groups")
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: HtmxHttpRequest) -> HttpResponse:
     actor = actor_for(request)
     ctx: Ctx = {"nav": "groups", "q": _search(request.GET)}
     ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.GROUPS)

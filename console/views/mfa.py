@@ -226,7 +226,7 @@ def resync(request: HttpRequest, device_id: int, name: str | None = None) -> Htt
             add_service_error(form, error)
         else:
             messages.success(request, f"MFA device {device.name} resynchronized.")
-            return redirect(ctx["back_url"])
+            return redirect(str(ctx["back_url"]))
     return render(request, "accounts/mfa/resync.html", ctx)
 
 
@@ -248,7 +248,7 @@ def remove(request: HttpRequest, device_id: int, name: str | None = None) -> Htt
             add_service_error(form, error)
         else:
             messages.success(request, f"MFA device {device.name} removed.")
-            return redirect(ctx["back_url"])
+            return redirect(str(ctx["back_url"]))
     return render(request, "accounts/mfa/remove.html", ctx)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from console.forms.policies import ConfirmForm
+from console.http import HtmxHttpRequest
 from console.links import policy_url
 from domain.iam import access
 from domain.iam import policies as policy_services
@@ -42,7 +43,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: HtmxHttpRequest) -> HttpResponse:
     actor = actor_for(request)
     type_filter = request.GET.get("type", "all")
     type_filter = type_filter if type_filter in listing.TYPE_FILTERS else "all"
@@ -105,7 +106,7 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> d
 
 
 def render_policy(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     policy: ManagedPolicy | None,
     *,
     name: str = "",
@@ -155,7 +156,7 @@ def _denial_as_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-def policy_detail(request: HttpRequest, scope: str, name: str) -> HttpResponse:
+def policy_detail(request: HtmxHttpRequest, scope: str, name: str) -> HttpResponse:
     try:
         policy = _get(request, scope, name)
     except AccessDenied as denied:
@@ -180,7 +181,7 @@ _ATTACH_WRITERS: dict[tuple[str, bool], Callable[[Actor, Any, ManagedPolicy], No
 
 @require_POST
 @_denial_as_page
-def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
+def policy_attach(request: HtmxHttpRequest, scope: str, name: str) -> HttpResponse:
     """Attach or detach from the Entities attached tab (the button says which)."""
     actor = actor_for(request)
     policy = _get(request, scope, name)
@@ -197,7 +198,7 @@ def policy_attach(request: HttpRequest, scope: str, name: str) -> HttpResponse:
 
 @require_POST
 @_denial_as_page
-def policy_version_action(request: HttpRequest, name: str) -> HttpResponse:
+def policy_version_action(request: HtmxHttpRequest, name: str) -> HttpResponse:
     """Set as default or Delete, for the version chosen on the Policy versions tab."""
     actor = actor_for(request)
     policy = _get(request, "local", name)
@@ -218,7 +219,7 @@ def policy_version_action(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 @_denial_as_page
-def policy_tag_action(request: HttpRequest, name: str) -> HttpResponse:
+def policy_tag_action(request: HtmxHttpRequest, name: str) -> HttpResponse:
     """The Tags tab's Add tag (TagPolicy) and Remove (UntagPolicy) buttons."""
     actor = actor_for(request)
     policy = _get(request, "local", name)
@@ -243,7 +244,7 @@ def policy_tag_action(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 @_denial_as_page
-def policy_delete(request: HttpRequest, name: str) -> HttpResponse:
+def policy_delete(request: HtmxHttpRequest, name: str) -> HttpResponse:
     """The console's Delete: type the policy name; detaches it everywhere, then deletes."""
     actor = actor_for(request)
     policy = _get(request, "local", name)

@@ -17,6 +17,7 @@ from console.flows import list_preferences
 from console.forms import add_service_error
 from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
+from console.http import HtmxHttpRequest
 from console.views.denial import shows_denial
 from domain import iam as services
 from domain.iam import access, sts
@@ -45,7 +46,7 @@ def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
 # --- list and delete ----------------------------------------------------------------
 
 
-def role_list(request: HttpRequest, *, error: IamError | None = None) -> HttpResponse:
+def role_list(request: HtmxHttpRequest, *, error: IamError | None = None) -> HttpResponse:
     actor = actor_for(request)
     q = request.GET.get("q", "").strip()[:128]
     ctx: Ctx = {"nav": "roles", "q": q, "error": error, "selected": request.POST.getlist("role")}
@@ -64,7 +65,7 @@ def role_list(request: HttpRequest, *, error: IamError | None = None) -> HttpRes
 
 
 @require_POST
-def role_delete(request: HttpRequest) -> HttpResponse:
+def role_delete(request: HtmxHttpRequest) -> HttpResponse:
     """Delete the selected roles: type the role name (or "delete" for several)."""
     actor = actor_for(request)
     names = request.POST.getlist("role")
@@ -98,7 +99,7 @@ def _tab_context(actor: Actor, role: Role, tab: str) -> Ctx:
 
 
 def render_role(
-    request: HttpRequest, role: Role, tab: str, *, error: IamError | None = None
+    request: HtmxHttpRequest, role: Role, tab: str, *, error: IamError | None = None
 ) -> HttpResponse:
     ctx: Ctx = {"nav": "roles", "role": role, "tab": tab, "tabs": TABS, "error": error}
     ctx["trusted"] = trusted_entities(role.trust_policy)
@@ -110,7 +111,7 @@ def render_role(
     return render(request, template, ctx, status=400 if error else 200)
 
 
-def role_detail(request: HttpRequest, name: str) -> HttpResponse:
+def role_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     try:
         role = access.get_role(actor_for(request), name)
     except AccessDenied as denied:
@@ -163,7 +164,7 @@ def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
 
 @shows_denial("roles")
 @require_POST
-def role_action(request: HttpRequest, name: str) -> HttpResponse:
+def role_action(request: HtmxHttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
     role = access.get_role(actor, name)
     tab = request.POST.get("tab", "permissions")

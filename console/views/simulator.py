@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from accounts.models import Group, Role
+from console.http import HtmxHttpRequest
 from domain.iam import policy_listing as listing
 from domain.iam import simulator
 from domain.kernel.actors import Actor, actor_for
@@ -85,7 +86,7 @@ def _run(actor: Actor, data: QueryDict, ctx: Ctx) -> None:
         ctx["error"] = error
 
 
-def simulator_page(request: HttpRequest) -> HttpResponse:
+def simulator_page(request: HtmxHttpRequest) -> HttpResponse:
     actor = actor_for(request)
     data = request.POST if request.method == "POST" else request.GET
     ctx = _form_context(actor, data)

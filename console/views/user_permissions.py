@@ -4,9 +4,11 @@ inline policies, the permissions boundary, group membership."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +42,7 @@ def _user(request: HttpRequest, name: str) -> tuple[Actor, Principal | None, Ctx
 
 def _picker_ctx(actor: Actor, data: Any, ctx: Ctx, lists: tuple[str, ...]) -> None:
     """Filter + page of each list the page shows; a denied list read shows its message."""
-    readers = {
+    readers: dict[str, Callable[[Actor, str], QuerySet[Any]]] = {
         "groups": user_pickers.groups,
         "users": lambda a, q: user_pickers.users(a, q, exclude=ctx.get("name", "")),
         "policies": user_pickers.policies,

@@ -16,6 +16,7 @@ from accounts import arns
 from accounts.models import Principal
 from console.flows import list_preferences, show_once
 from console.forms.users import ConfirmForm
+from console.http import HtmxHttpRequest
 from domain import iam as services
 from domain.iam import access, user_listing
 from domain.kernel.actors import Actor, actor_for
@@ -34,7 +35,7 @@ def _search(request: HttpRequest) -> str:
     return request.GET.get("q", "").strip()[:128]
 
 
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: HtmxHttpRequest) -> HttpResponse:
     actor = actor_for(request)
     # Moving on to other Users pages ends a finished wizard's one-time password.
     show_once.forget(request, show_once.NEW_USER_PASSWORD)
@@ -59,7 +60,7 @@ def _selected_users(actor: Actor, names: list[str]) -> list[Principal]:
     return access.selected_users(actor, names[:100])
 
 
-def delete_users(request: HttpRequest) -> HttpResponse:
+def delete_users(request: HtmxHttpRequest) -> HttpResponse:
     """AWS's delete dialog: type the user name (one user) or "delete" (several)."""
     actor = actor_for(request)
     data = request.POST if request.method == "POST" else request.GET
@@ -122,7 +123,7 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
     return ctx
 
 
-def user_detail(request: HttpRequest, name: str) -> HttpResponse:
+def user_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     actor = actor_for(request)
     # Moving on to other Users pages ends a finished wizard's one-time password.
     show_once.forget(request, show_once.NEW_USER_PASSWORD)

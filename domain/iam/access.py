@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Manager,
     Model,
     OuterRef,
     Q,
@@ -139,7 +140,7 @@ def get_policy_by_name(
     return policy
 
 
-def _named(objects: Any, actor: Actor, name: str) -> Any:
+def _named[M: Model](objects: Manager[M] | QuerySet[M], actor: Actor, name: str) -> M | None:
     return objects.filter(account=actor.account, name__iexact=name).first()
 
 
@@ -193,7 +194,9 @@ def list_groups(
     return name_contains(under_path(groups, path_prefix), search)
 
 
-def _count(model: type[Model], fk: str) -> Any:
+def _count(
+    model: type[GroupMembership] | type[PolicyAttachment] | type[InlinePolicy], fk: str
+) -> Any:
     rows = (
         model.objects.filter(**{fk: OuterRef("pk")})
         .order_by()
@@ -235,7 +238,7 @@ def list_policies_for_picking(
 def users_named(actor: Actor, names: list[str]) -> list[Principal]:
     """The IAM users of the actor's account with these names; an unknown name raises."""
     wanted = {n.lower() for n in names}
-    found = [
+    found: list[Principal] = [
         u
         for u in Principal.objects.filter(account=actor.account, kind=Principal.Kind.USER)
         .annotate(lname=Lower("name"))
@@ -341,7 +344,7 @@ def list_roles(actor: Actor, *, search: str = "", path_prefix: str | None = None
 def roles_named(actor: Actor, names: list[str]) -> list[Role]:
     """The roles of the actor's account with these names (ignoring case); unknown raise."""
     wanted = {n.lower() for n in names}
-    found = list(
+    found: list[Role] = list(
         Role.objects.filter(account=actor.account)
         .select_related("permissions_boundary")  # authorizing their deletion reads it
         .annotate(lname=Lower("name"))

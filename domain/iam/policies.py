@@ -405,8 +405,9 @@ def _write_put_inline(actor: Actor, target: Target, name: str, document: str) ->
             f"Maximum policy size of {INLINE_QUOTA[kind]} bytes exceeded for {kind} {target.name}",
             field="document",
         )
+    owner: dict[str, Any] = {kind: target}
     policy, _created = InlinePolicy.objects.update_or_create(
-        name=name, defaults={"document": document}, **{kind: target}
+        name=name, defaults={"document": document}, **owner
     )
     audit.record(actor, f"iam:Put{_verb(kind)}Policy", target.arn, details={"policy": name})
     return policy

@@ -4,6 +4,7 @@ actor's account and authorized first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,7 @@ def entity_from_key(
 ) -> Principal | Group | Role:
     """The user, group or role a picker value ("role:web") names; Http404 when unknown."""
     kind, _, name = key.partition(":")
+    getters: dict[str, Callable[..., Principal | Group | Role]]
     getters = {"user": access.get_user, "group": access.get_group, "role": access.get_role}
     if kind not in getters or not name:
         raise Http404("Choose a user, group or role.")

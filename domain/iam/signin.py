@@ -175,7 +175,10 @@ def pending_mfa_principal(request: HttpRequest) -> Principal | None:
     if timezone.now() - started > timedelta(seconds=PENDING_MFA_SECONDS):
         request.session.pop(PENDING_MFA_KEY, None)
         return None
-    return Principal.objects.select_related("account").filter(pk=pending.get("principal")).first()
+    principal_id = pending.get("principal")
+    if principal_id is None:
+        return None
+    return Principal.objects.select_related("account").filter(pk=principal_id).first()
 
 
 def mfa_devices(principal: Principal) -> list[MFADevice]:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from accounts import crypto, ids
 from accounts.models import (
@@ -574,6 +575,7 @@ def get_access_key_info(*, actor: Actor, access_key_id: str) -> str:
         access_key_id, "accessKeyId", low=16, high=128, pattern=_ACCESS_KEY_ID, shown=r"[\w]*"
     )
     authorize(actor, "sts:GetAccessKeyInfo", "*")
+    found: QuerySet[Any, str]
     if access_key_id.startswith(ids.TEMPORARY_KEY_PREFIX):
         found = TemporaryCredential.objects.filter(access_key_id=access_key_id).values_list(
             "account_id", flat=True

@@ -4,12 +4,17 @@ resources, policies among them, case-sensitively. One implementation serves all 
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import transaction
 
+from accounts.models import Principal, Role
 from domain.kernel import audit, request_context, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import LimitExceeded
+from policies.models import ManagedPolicy
+
+# What carries tags: IAM users, roles and customer managed policies.
+Taggable = Principal | Role | ManagedPolicy
 
 
 def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:
@@ -24,17 +29,17 @@ def _fold(key: str, case_insensitive_keys: bool) -> str:
 def add_tags(
     *,
     actor: Actor,
-    obj: models.Model,
+    obj: Taggable,
     action: str,
     tags: list[tuple[str, str]],
     case_insensitive_keys: bool = True,
 ) -> None:
-    """Adds or replaces tags on `obj` (a model with `tags` and `arn`)."""
-    arn: str = obj.arn  # type: ignore[attr-defined]
-    authorize(actor, action, obj, tag_request_context(tags))  # type: ignore[arg-type]
+    """Adds or replaces tags on `obj`."""
+    arn = obj.arn
+    authorize(actor, action, obj, tag_request_context(tags))
     validators.tags(tags, case_insensitive_keys=case_insensitive_keys)
     with transaction.atomic():
-        locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
+        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
         new_keys = {_fold(key, case_insensitive_keys) for key, _ in tags}
         kept = [
             tag for tag in locked.tags if _fold(tag["Key"], case_insensitive_keys) not in new_keys
@@ -44,26 +49,26 @@ def add_tags(
             raise LimitExceeded(f"You can add up to {validators.MAX_TAGS} tags.", field="tags")
         locked.tags = merged
         locked.save(update_fields=["tags"])
-        obj.tags = merged  # type: ignore[attr-defined]
+        obj.tags = merged
         audit.record(actor, action, arn, details={"keys": [key for key, _ in tags]})
 
 
 def remove_tags(
     *,
     actor: Actor,
-    obj: models.Model,
+    obj: Taggable,
     action: str,
     keys: list[str],
     case_insensitive_keys: bool = True,
 ) -> None:
-    arn: str = obj.arn  # type: ignore[attr-defined]
-    authorize(actor, action, obj, {"aws:TagKeys": list(keys)})  # type: ignore[arg-type]
+    arn = obj.arn
+    authorize(actor, action, obj, {"aws:TagKeys": list(keys)})
     with transaction.atomic():
-        locked = type(obj).objects.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
+        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
         gone = {_fold(key, case_insensitive_keys) for key in keys}
         locked.tags = [
             tag for tag in locked.tags if _fold(tag["Key"], case_insensitive_keys) not in gone
         ]
         locked.save(update_fields=["tags"])
-        obj.tags = locked.tags  # type: ignore[attr-defined]
+        obj.tags = locked.tags
         audit.record(actor, action, arn, details={"keys": sorted(gone)})

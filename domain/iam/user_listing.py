@@ -125,7 +125,7 @@ def permission_rows(actor: Actor, user: Principal) -> list[PolicyRow]:
             key=a.policy.arn,
             name=a.policy.name,
             type_label=a.policy.type_label,
-            attached_via=f"Group {a.group.name}" if a.group_id else "Directly",
+            attached_via=f"Group {a.group.name}" if a.group is not None else "Directly",
             removable=not a.group_id,
             document=documents.get(a.policy_id, "{}"),
         )
@@ -144,6 +144,7 @@ def permission_rows(actor: Actor, user: Principal) -> list[PolicyRow]:
         )
     group_inline = InlinePolicy.objects.filter(group__groupmembership__principal=user)
     for inline in group_inline.select_related("group"):
+        assert inline.group is not None  # the filter above reaches it through its group
         rows.append(
             PolicyRow(
                 key=f"group-inline:{inline.group.name}:{inline.name}",

@@ -22,7 +22,7 @@ from policies.models import ManagedPolicy, PolicyAttachment
 PICKER_PAGE_SIZE = 10
 
 
-def _attached_policies() -> Prefetch:
+def _attached_policies() -> Prefetch[str, QuerySet[PolicyAttachment], str]:
     return Prefetch(
         "attachments",
         queryset=PolicyAttachment.objects.select_related("policy").order_by(Lower("policy__name")),

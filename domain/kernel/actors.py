@@ -145,6 +145,7 @@ def actor_for(request: HttpRequest) -> Actor:
     """
     session: Session | None = getattr(request, "role_session", None)
     if session is not None:
+        # Only signed-in requests get here: request.user is a Principal, not AnonymousUser.
         return Actor(
             principal=request.user,  # type: ignore[arg-type]
             source_ip=client_ip(request),
@@ -157,6 +158,7 @@ def actor_for(request: HttpRequest) -> Actor:
 
 def signed_in_actor(request: HttpRequest) -> Actor:
     """The Actor of the person signed in, ignoring any role they switched to."""
+    # Only signed-in requests get here: request.user is a Principal, not AnonymousUser.
     principal: Principal = request.user  # type: ignore[assignment]
     mfa_at = request.session.get(MFA_SESSION_KEY)
     return Actor(

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from json.decoder import scanstring  # type: ignore[attr-defined]  # real, but not in typeshed
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SPACE = frozenset(" \t\n\r")
@@ -137,6 +137,8 @@ def check_syntax(
 def parse_with_positions(text: str) -> Parsed:
     """Read `text`, which `check_syntax` has accepted, into positioned Nodes."""
     duplicates: list[Duplicate] = []
+    # `[ \t\n\r]*` also matches nothing, so ws_match never returns None: hence the
+    # `type: ignore[union-attr]` on each `ws_match(...).end()` below.
     ws_match = _WS.match
     number = _NUMBER.match
     # Whitespace is skipped inline (`if text[pos] in _SPACE: ...`): a function call per

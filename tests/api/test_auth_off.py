@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Account
 from tests.api.conftest import http
 
 
 @pytest.fixture
-def auth_off(settings):
+def auth_off(settings: Settings) -> None:
     settings.IAM_API_AUTH = "off"
 
 
-def test_an_unknown_key_acts_as_root_of_the_test_account(auth_off, client_for, db):
+def test_an_unknown_key_acts_as_root_of_the_test_account(
+    auth_off: None, client_for: Callable[..., Any], db: None
+) -> None:
     sts = client_for("AKIAANYTHING0000TEST", "anything", "sts")
     identity = sts.get_caller_identity()
     assert identity["Account"] == "123456789012"
@@ -25,7 +32,9 @@ def test_an_unknown_key_acts_as_root_of_the_test_account(auth_off, client_for, d
     ]
 
 
-def test_the_reset_endpoint_empties_the_test_account(auth_off, client_for, live_server, db):
+def test_the_reset_endpoint_empties_the_test_account(
+    auth_off: None, client_for: Callable[..., Any], live_server: LiveServer, db: None
+) -> None:
     iam = client_for("testing", "testing")
     iam.create_user(UserName="temp")
     status, _ = http(live_server.url + "/_api/reset", data=b"")
@@ -34,12 +43,14 @@ def test_the_reset_endpoint_empties_the_test_account(auth_off, client_for, live_
     assert iam.list_users()["Users"] == []
 
 
-def test_the_reset_endpoint_does_not_exist_when_signatures_are_enforced(live_server, db):
+def test_the_reset_endpoint_does_not_exist_when_signatures_are_enforced(
+    live_server: LiveServer, db: None
+) -> None:
     status, _ = http(live_server.url + "/_api/reset", data=b"")
     assert status in (302, 403, 404)
 
 
-def test_settings_refuse_auth_off_without_debug_or_the_opt_in():
+def test_settings_refuse_auth_off_without_debug_or_the_opt_in() -> None:
     import os
     import subprocess
     import sys

@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import Principal
+from domain.kernel.actors import Actor
+
 
 def aws(
     tmp_path: Path, endpoint: str, profile: str, *args: str
@@ -37,7 +42,9 @@ def write_profile(tmp_path: Path, name: str, key_id: str, secret: str) -> None:
         f.write(f"[{name}]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n")
 
 
-def test_the_cli_is_denied_then_allowed_with_the_engines_message(tmp_path, live_server, root_keys):
+def test_the_cli_is_denied_then_allowed_with_the_engines_message(
+    tmp_path: Path, live_server: LiveServer, root_keys: tuple[str, str]
+) -> None:
     endpoint = live_server.url
     write_profile(tmp_path, "root", *root_keys)
     assert (
@@ -91,13 +98,15 @@ def test_the_cli_is_denied_then_allowed_with_the_engines_message(tmp_path, live_
     assert json.loads(who.stdout)["Arn"].endswith(":user/cli-user")
 
 
-def test_the_cli_reports_a_wrong_secret(tmp_path, live_server, root_keys):
+def test_the_cli_reports_a_wrong_secret(
+    tmp_path: Path, live_server: LiveServer, root_keys: tuple[str, str]
+) -> None:
     write_profile(tmp_path, "wrong", root_keys[0], "w" * 40)
     result = aws(tmp_path, live_server.url, "wrong", "iam", "list-users")
     assert result.returncode != 0 and "(SignatureDoesNotMatch)" in result.stderr
 
 
-def assumable_role(root_actor, user, name: str) -> str:
+def assumable_role(root_actor: Actor, user: Principal, name: str) -> str:
     """A role trusting `user`, allowed iam:ListUsers; its ARN."""
     from domain import iam as services
     from domain.iam import policies as policy_services
@@ -119,7 +128,7 @@ def assumable_role(root_actor, user, name: str) -> str:
     return role.arn
 
 
-def user_keys(root_actor, user) -> tuple[str, str]:
+def user_keys(root_actor: Actor, user: Principal) -> tuple[str, str]:
     from domain import iam as services
 
     new = services.create_access_key(actor=root_actor, user=user)
@@ -127,8 +136,8 @@ def user_keys(root_actor, user) -> tuple[str, str]:
 
 
 def test_the_cli_assumes_a_role_and_a_profile_acts_with_the_session_token(
-    tmp_path, live_server, root_actor, alice
-):
+    tmp_path: Path, live_server: LiveServer, root_actor: Actor, alice: Principal
+) -> None:
     endpoint = live_server.url
     role_arn = assumable_role(root_actor, alice, "CliReader")
     write_profile(tmp_path, "alice", *user_keys(root_actor, alice))
@@ -166,8 +175,8 @@ def test_the_cli_assumes_a_role_and_a_profile_acts_with_the_session_token(
 
 
 def test_a_role_arn_profile_sends_assume_role_to_aws_endpoint_url(
-    tmp_path, live_server, root_actor, alice
-):
+    tmp_path: Path, live_server: LiveServer, root_actor: Actor, alice: Principal
+) -> None:
     """`role_arn` + `source_profile`: the CLI calls AssumeRole itself, at AWS_ENDPOINT_URL."""
     role_arn = assumable_role(root_actor, alice, "ProfileReader")
     write_profile(tmp_path, "alice", *user_keys(root_actor, alice))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from botocore.parsers import QueryParser
@@ -20,7 +21,7 @@ USER = {
     "CreateDate": NOW,
 }
 
-RESULTS = {
+RESULTS: dict[tuple[str, str], dict[str, Any]] = {
     ("iam", "GetUser"): {"User": USER | {"Tags": [{"Key": "k", "Value": "<v>"}]}},
     ("iam", "ListUsers"): {"Users": [USER, USER], "IsTruncated": True, "Marker": "m=="},
     ("iam", "CreateAccessKey"): {
@@ -70,8 +71,9 @@ RESULTS = {
 
 
 @pytest.mark.parametrize(("service", "action"), list(RESULTS))
-def test_botocore_reads_back_what_we_serialize(service, action):
+def test_botocore_reads_back_what_we_serialize(service: str, action: str) -> None:
     op = protocol.operation(service, action)
+    assert op is not None
     xml = protocol.serialize(service, op, RESULTS[service, action], "rid-1")
     parsed = QueryParser().parse(
         {"body": xml.encode(), "headers": {}, "status_code": 200}, op.output_shape
@@ -81,7 +83,7 @@ def test_botocore_reads_back_what_we_serialize(service, action):
         assert parsed[key] == value
 
 
-def test_an_operation_without_output_is_just_its_metadata():
+def test_an_operation_without_output_is_just_its_metadata() -> None:
     op = protocol.operation("iam", "DeleteUser")
     xml = protocol.serialize("iam", op, None, "rid-2")
     assert xml == (
@@ -124,13 +126,13 @@ def test_an_operation_without_output_is_just_its_metadata():
         ),
     ],
 )
-def test_we_parse_what_botocore_serializes(action, params):
+def test_we_parse_what_botocore_serializes(action: str, params: dict[str, Any]) -> None:
     op = protocol.operation("iam", action)
     body = QuerySerializer().serialize_to_request(params, op)["body"]
     assert protocol.parse(op, body) == params
 
 
-def test_missing_required_members_are_named_as_aws_names_them():
+def test_missing_required_members_are_named_as_aws_names_them() -> None:
     op = protocol.operation("iam", "CreateRole")
     with pytest.raises(ApiError) as caught:
         protocol.parse(op, {})
@@ -138,7 +140,7 @@ def test_missing_required_members_are_named_as_aws_names_them():
     assert caught.value.message.startswith("2 validation errors detected: Value null at 'roleName'")
 
 
-def test_a_badly_typed_scalar_is_a_validation_error():
+def test_a_badly_typed_scalar_is_a_validation_error() -> None:
     with pytest.raises(ApiError) as caught:
         protocol.parse(protocol.operation("iam", "ListUsers"), {"MaxItems": "many"})
     assert caught.value.code == "ValidationError"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import botocore.auth
 import pytest
 from botocore.exceptions import ClientError
+from pytest_django.live_server_helper import LiveServer
 
-from accounts.models import AccessKey
+from accounts.models import AccessKey, Account
 from tests.api.conftest import http
 
 READ_USERS = json.dumps(
@@ -23,7 +26,7 @@ READ_USERS = json.dumps(
 )
 
 
-def error_of(call, *args, **kwargs):
+def error_of(call: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[str, int, str]:
     with pytest.raises(ClientError) as caught:
         call(*args, **kwargs)
     response = caught.value.response
@@ -34,7 +37,9 @@ def error_of(call, *args, **kwargs):
     )
 
 
-def test_root_creates_a_user_and_keys_that_are_denied_until_a_policy_allows(root_iam, client_for):
+def test_root_creates_a_user_and_keys_that_are_denied_until_a_policy_allows(
+    root_iam: Any, client_for: Callable[..., Any]
+) -> None:
     root_iam.create_user(UserName="carol")
     keys = root_iam.create_access_key(UserName="carol")["AccessKey"]
     assert keys["AccessKeyId"].startswith("AKIA") and len(keys["SecretAccessKey"]) == 40
@@ -51,20 +56,26 @@ def test_root_creates_a_user_and_keys_that_are_denied_until_a_policy_allows(root
     assert carol.get_user()["User"]["UserName"] == "carol"
 
 
-def test_a_wrong_secret_is_refused_with_signature_does_not_match(root_keys, client_for):
+def test_a_wrong_secret_is_refused_with_signature_does_not_match(
+    root_keys: tuple[str, str], client_for: Callable[..., Any]
+) -> None:
     client = client_for(root_keys[0], "x" * 40)
     code, status, _ = error_of(client.list_users)
     assert (code, status) == ("SignatureDoesNotMatch", 403)
 
 
-def test_an_unknown_key_is_refused_with_invalid_client_token_id(client_for, db):
+def test_an_unknown_key_is_refused_with_invalid_client_token_id(
+    client_for: Callable[..., Any], db: None
+) -> None:
     client = client_for("AKIAIOSFODNN7EXAMPLE", "x" * 40)
     code, status, message = error_of(client.list_users)
     assert (code, status) == ("InvalidClientTokenId", 403)
     assert message == "The security token included in the request is invalid."
 
 
-def test_a_deactivated_key_is_refused_with_invalid_client_token_id(root_iam, client_for):
+def test_a_deactivated_key_is_refused_with_invalid_client_token_id(
+    root_iam: Any, client_for: Callable[..., Any]
+) -> None:
     root_iam.create_user(UserName="dave")
     keys = root_iam.create_access_key(UserName="dave")["AccessKey"]
     root_iam.update_access_key(UserName="dave", AccessKeyId=keys["AccessKeyId"], Status="Inactive")
@@ -73,7 +84,7 @@ def test_a_deactivated_key_is_refused_with_invalid_client_token_id(root_iam, cli
     assert (code, status) == ("InvalidClientTokenId", 403)
 
 
-def test_a_request_signed_20_minutes_ago_is_refused_with_request_expired(root_iam):
+def test_a_request_signed_20_minutes_ago_is_refused_with_request_expired(root_iam: Any) -> None:
     old = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=20)
     with mock.patch.object(botocore.auth, "get_current_datetime", return_value=old):
         code, status, message = error_of(root_iam.list_users)
@@ -81,7 +92,9 @@ def test_a_request_signed_20_minutes_ago_is_refused_with_request_expired(root_ia
     assert message.startswith("Signature expired")
 
 
-def test_get_caller_identity_names_the_key_owner(root_iam, client_for, account):
+def test_get_caller_identity_names_the_key_owner(
+    root_iam: Any, client_for: Callable[..., Any], account: Account
+) -> None:
     root_iam.create_user(UserName="erin")
     keys = root_iam.create_access_key(UserName="erin")["AccessKey"]
     sts = client_for(keys["AccessKeyId"], keys["SecretAccessKey"], "sts")
@@ -91,7 +104,9 @@ def test_get_caller_identity_names_the_key_owner(root_iam, client_for, account):
     assert identity["UserId"].startswith("AIDA")
 
 
-def test_a_presigned_get_caller_identity_url_is_accepted(root_keys, client_for, live_server):
+def test_a_presigned_get_caller_identity_url_is_accepted(
+    root_keys: tuple[str, str], client_for: Callable[..., Any], live_server: LiveServer
+) -> None:
     sts = client_for(*root_keys, "sts")
     url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=60, HttpMethod="GET")
     status, body = http(url)
@@ -99,7 +114,7 @@ def test_a_presigned_get_caller_identity_url_is_accepted(root_keys, client_for, 
     assert "<GetCallerIdentityResponse" in body and ":root</Arn>" in body
 
 
-def test_list_users_pages_with_an_opaque_marker(root_iam):
+def test_list_users_pages_with_an_opaque_marker(root_iam: Any) -> None:
     for n in range(7):
         root_iam.create_user(UserName=f"user{n}", Path="/team/" if n % 2 else "/")
     first = root_iam.list_users(MaxItems=3)
@@ -118,7 +133,7 @@ def test_list_users_pages_with_an_opaque_marker(root_iam):
     assert [u["UserName"] for p in paginated for u in p["Users"]] == ["user1", "user3", "user5"]
 
 
-def test_errors_carry_aws_codes_and_statuses(root_iam):
+def test_errors_carry_aws_codes_and_statuses(root_iam: Any) -> None:
     root_iam.create_user(UserName="frank")
     assert error_of(root_iam.get_user, UserName="nobody")[:2] == ("NoSuchEntity", 404)
     assert error_of(root_iam.create_user, UserName="frank")[:2] == ("EntityAlreadyExists", 409)
@@ -135,7 +150,9 @@ def test_errors_carry_aws_codes_and_statuses(root_iam):
     )
 
 
-def test_a_missing_required_parameter_is_a_validation_error_in_aws_words(root_keys, live_server):
+def test_a_missing_required_parameter_is_a_validation_error_in_aws_words(
+    root_keys: tuple[str, str], live_server: LiveServer
+) -> None:
     import boto3
 
     client = boto3.client(
@@ -154,7 +171,9 @@ def test_a_missing_required_parameter_is_a_validation_error_in_aws_words(root_ke
     )
 
 
-def test_an_unknown_action_is_invalid_action(root_keys, client_for, live_server):
+def test_an_unknown_action_is_invalid_action(
+    root_keys: tuple[str, str], client_for: Callable[..., Any], live_server: LiveServer
+) -> None:
     import botocore.awsrequest
     import botocore.credentials
 
@@ -173,12 +192,14 @@ def test_an_unknown_action_is_invalid_action(root_keys, client_for, live_server)
     assert "<Code>InvalidAction</Code>" in body
 
 
-def test_the_console_still_answers_browsers_on_the_same_port(live_server, db):
+def test_the_console_still_answers_browsers_on_the_same_port(
+    live_server: LiveServer, db: None
+) -> None:
     status, body = http(live_server.url + "/signin/")
     assert status == 200 and "<html" in body.lower()
 
 
-def test_a_key_remembers_its_last_use(root_iam, client_for):
+def test_a_key_remembers_its_last_use(root_iam: Any, client_for: Callable[..., Any]) -> None:
     root_iam.create_user(UserName="gina")
     keys = root_iam.create_access_key(UserName="gina")["AccessKey"]
     client_for(keys["AccessKeyId"], keys["SecretAccessKey"], "sts").get_caller_identity()
@@ -190,7 +211,9 @@ def test_a_key_remembers_its_last_use(root_iam, client_for):
     assert stored.last_used_service == "sts" and stored.last_used_at is not None
 
 
-def test_the_credential_report_shows_a_keys_last_use(root_iam, client_for):
+def test_the_credential_report_shows_a_keys_last_use(
+    root_iam: Any, client_for: Callable[..., Any]
+) -> None:
     root_iam.create_user(UserName="hank")
     keys = root_iam.create_access_key(UserName="hank")["AccessKey"]
     client_for(keys["AccessKeyId"], keys["SecretAccessKey"], "sts").get_caller_identity()

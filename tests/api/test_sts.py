@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from pytest_django.live_server_helper import LiveServer
 
 from accounts import crypto, mfa
-from accounts.models import MFADevice, Principal, TemporaryCredential
+from accounts.models import MFADevice, Principal, Role, TemporaryCredential
 from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.iam import sts
@@ -48,7 +51,7 @@ def trust(principal: str, *, actions: object = "sts:AssumeRole") -> str:
     )
 
 
-def error_of(call, *args, **kwargs):
+def error_of(call: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[str, int, str]:
     with pytest.raises(ClientError) as caught:
         call(*args, **kwargs)
     response = caught.value.response
@@ -64,13 +67,15 @@ def keys_of(actor: Actor, user: Principal) -> tuple[str, str]:
     return new.key.access_key_id, new.secret
 
 
-def reader_role(actor: Actor, name: str, trust_policy: str):
+def reader_role(actor: Actor, name: str, trust_policy: str) -> Role:
     role = services.create_role(actor=actor, name=name, trust_policy=trust_policy)
     policy_services.put_role_policy(actor=actor, role=role, name="Read", document=LIST_USERS)
     return role
 
 
-def session_client(client_for, credentials, service: str = "iam"):
+def session_client(
+    client_for: Callable[..., Any], credentials: dict[str, Any], service: str = "iam"
+) -> Any:
     return client_for(
         credentials["AccessKeyId"],
         credentials["SecretAccessKey"],
@@ -80,7 +85,7 @@ def session_client(client_for, credentials, service: str = "iam"):
 
 
 @pytest.fixture
-def alice_sts(client_for, root_actor: Actor, alice: Principal):
+def alice_sts(client_for: Callable[..., Any], root_actor: Actor, alice: Principal) -> Any:
     return client_for(*keys_of(root_actor, alice), "sts")
 
 
@@ -88,7 +93,7 @@ def alice_sts(client_for, root_actor: Actor, alice: Principal):
 
 
 def test_a_user_assumes_a_role_and_acts_with_the_roles_permissions_only(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(root_actor, "Reader", trust(alice.arn))
 
@@ -117,7 +122,7 @@ def test_a_user_assumes_a_role_and_acts_with_the_roles_permissions_only(
 
 
 def test_assuming_a_role_the_trust_policy_does_not_allow_is_access_denied(
-    root_actor: Actor, alice: Principal, alice_sts
+    root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(root_actor, "Reader", trust(f"arn:aws:iam::{alice.account_id}:user/bob"))
     code, status, message = error_of(
@@ -134,7 +139,7 @@ def test_assuming_a_role_the_trust_policy_does_not_allow_is_access_denied(
 
 
 def test_a_role_in_another_account_is_assumed_only_when_both_sides_allow(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     other = make_account("b@example.com", "Account B")
     other_root = system_actor(Principal.objects.get(account=other, kind=Principal.Kind.ROOT))
@@ -165,7 +170,7 @@ def test_a_role_in_another_account_is_assumed_only_when_both_sides_allow(
 
 
 def test_assume_role_takes_every_parameter_and_answers_as_aws(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(
         root_actor,
@@ -210,7 +215,7 @@ def test_assume_role_takes_every_parameter_and_answers_as_aws(
         assert code == "AccessDenied"
 
 
-def test_assume_role_errors_are_awss(root_actor: Actor, alice: Principal, alice_sts) -> None:
+def test_assume_role_errors_are_awss(root_actor: Actor, alice: Principal, alice_sts: Any) -> None:
     role = reader_role(root_actor, "Reader", trust(alice.arn))
     code, status, message = error_of(
         alice_sts.assume_role, RoleArn=role.arn, RoleSessionName="s1", DurationSeconds=43201
@@ -239,7 +244,7 @@ def test_assume_role_errors_are_awss(root_actor: Actor, alice: Principal, alice_
 
 
 def test_temporary_credentials_are_refused_after_expiry_with_expired_token(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(root_actor, "Reader", trust(alice.arn))
     credentials = alice_sts.assume_role(RoleArn=role.arn, RoleSessionName="short")["Credentials"]
@@ -255,7 +260,7 @@ def test_temporary_credentials_are_refused_after_expiry_with_expired_token(
 
 
 def test_a_wrong_or_missing_session_token_is_an_invalid_client_token(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(root_actor, "Reader", trust(alice.arn))
     credentials = alice_sts.assume_role(RoleArn=role.arn, RoleSessionName="tok")["Credentials"]
@@ -272,7 +277,7 @@ def test_a_wrong_or_missing_session_token_is_an_invalid_client_token(
 
 
 def test_revoking_active_sessions_denies_an_older_session_its_next_call(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = reader_role(root_actor, "Reader", trust(alice.arn))
     older = alice_sts.assume_role(RoleArn=role.arn, RoleSessionName="older")["Credentials"]
@@ -289,7 +294,7 @@ def test_revoking_active_sessions_denies_an_older_session_its_next_call(
 
 
 def test_a_role_session_has_no_user_of_its_own(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     role = services.create_role(actor=root_actor, name="Admin", trust_policy=trust(alice.arn))
     admin = json.dumps(
@@ -318,7 +323,7 @@ def test_a_role_session_has_no_user_of_its_own(
 
 
 def test_get_session_token_credentials_act_as_the_user_and_need_mfa_for_iam(
-    client_for, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any], root_actor: Actor, alice: Principal, alice_sts: Any
 ) -> None:
     policy_services.put_user_policy(actor=root_actor, user=alice, name="Read", document=LIST_USERS)
     plain = alice_sts.get_session_token(DurationSeconds=900)["Credentials"]
@@ -350,7 +355,7 @@ def test_get_session_token_credentials_act_as_the_user_and_need_mfa_for_iam(
 
 
 def test_get_access_key_info_and_decode_authorization_message(
-    root_actor: Actor, root_keys, client_for, alice: Principal
+    root_actor: Actor, root_keys: tuple[str, str], client_for: Callable[..., Any], alice: Principal
 ) -> None:
     root_sts = client_for(*root_keys, "sts")
     alice_key, _ = keys_of(root_actor, alice)
@@ -374,7 +379,9 @@ def test_get_access_key_info_and_decode_authorization_message(
     )
 
 
-def test_the_root_user_cannot_assume_a_role(root_keys, client_for, root_actor: Actor, root) -> None:
+def test_the_root_user_cannot_assume_a_role(
+    root_keys: tuple[str, str], client_for: Callable[..., Any], root_actor: Actor, root: Principal
+) -> None:
     role = reader_role(root_actor, "Reader", trust(root.arn))
     code, status, message = error_of(
         client_for(*root_keys, "sts").assume_role, RoleArn=role.arn, RoleSessionName="root"
@@ -387,7 +394,11 @@ def test_the_root_user_cannot_assume_a_role(root_keys, client_for, root_actor: A
 
 
 def test_a_role_session_is_held_to_the_roles_boundary_and_sees_the_requests_context(
-    client_for, live_server, root_actor: Actor, alice: Principal, alice_sts
+    client_for: Callable[..., Any],
+    live_server: LiveServer,
+    root_actor: Actor,
+    alice: Principal,
+    alice_sts: Any,
 ) -> None:
     role = reader_role(root_actor, "Bounded", trust(alice.arn))
     only_us_east = json.dumps(

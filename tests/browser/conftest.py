@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from policies.models import ManagedPolicy, PolicyVersion
 from policies.sync import sync_managed_policies
@@ -43,7 +44,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -52,7 +53,7 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
 
 
 @pytest.fixture
-def aws_managed_policies(transactional_db) -> None:  # type: ignore[no-untyped-def]
+def aws_managed_policies(transactional_db: None) -> None:
     """The AWS managed policy rows: the migration loads them, but live-server tests flush
     the database between tests."""
     sync_managed_policies(ManagedPolicy, PolicyVersion)

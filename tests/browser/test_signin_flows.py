@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -37,7 +38,9 @@ def test_wrong_password_shows_the_aws_message_and_stays_signed_out(
 
 
 @pytest.fixture
-def demo(transactional_db, tmp_path, monkeypatch) -> demo_data.DemoResult:  # type: ignore[no-untyped-def]
+def demo(
+    transactional_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> demo_data.DemoResult:
     monkeypatch.setattr(demo_data, "ROOT_PASSWORD_FILE", tmp_path / "pw")
     return demo_data.load()
 

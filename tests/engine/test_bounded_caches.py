@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from collections.abc import Hashable, Iterator
 
 import pytest
 
@@ -27,7 +28,9 @@ def big_document(number: int, chars: int = 20_000) -> str:
 
 
 @pytest.fixture
-def small_cache(monkeypatch: pytest.MonkeyPatch) -> BoundedCache:  # type: ignore[type-arg]
+def small_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[BoundedCache[Hashable, compiled.CompiledPolicy]]:
     """The compiled-policy cache with a 2 MiB bound, emptied before and after."""
     cache = compiled._cache
     cache.clear()

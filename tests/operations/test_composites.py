@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -17,6 +18,8 @@ from domain.iam import policies as policy_services
 from domain.kernel import authorization
 from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied
+from policies.engine import Decision, evaluate
+from policies.engine.evaluate import PolicyLike
 from policies.models import ManagedPolicy, PolicyAttachment
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +63,11 @@ def admin_denied(root_actor: Actor, *denied: str) -> Actor:
 def decisions() -> Iterator[Counter[str]]:
     """Counts the engine's decisions by action while the block runs."""
     seen: Counter[str] = Counter()
-    real = authorization.evaluate
+    real = evaluate  # what authorization calls, until patched below
 
-    def counting(policies, request):  # type: ignore[no-untyped-def]
+    def counting(
+        policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str, Any]
+    ) -> Decision:
         seen[request["action"]] += 1
         return real(policies, request)
 

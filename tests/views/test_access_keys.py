@@ -26,8 +26,8 @@ def create_key(client: Client, user: str = "alice", description: str = "") -> st
 def test_the_use_case_page_lists_six_use_cases_and_requires_the_checkbox(
     root_client: Client, alice: Principal
 ) -> None:
-    page = root_client.get("/users/details/alice/access-keys/create/", follow=True)
-    page = page.content.decode()
+    response = root_client.get("/users/details/alice/access-keys/create/", follow=True)
+    page = response.content.decode()
     for label in [
         "Command Line Interface (CLI)",
         "Local code",
@@ -38,8 +38,8 @@ def test_the_use_case_page_lists_six_use_cases_and_requires_the_checkbox(
     ]:
         assert label in page
     step = start(root_client, "/users/details/alice/access-keys/create/") + "use_case/"
-    page = root_client.post(step, {"use_case": "cli"})
-    assert "Confirm that you understand the recommendation." in page.content.decode()
+    response = root_client.post(step, {"use_case": "cli"})
+    assert "Confirm that you understand the recommendation." in response.content.decode()
     assert not AccessKey.objects.exists()
 
 

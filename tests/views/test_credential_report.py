@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accounts.models import AccessKey, CredentialReport, MFADevice, Principal
 from accounts.passwords import Rules
@@ -75,6 +76,7 @@ def test_users_with_and_without_passwords_keys_and_mfa(root_actor: Actor, alice:
     assert a["password_enabled"] == "true"
     assert a["password_last_used"] == "no_information"
     assert ISO.fullmatch(a["password_last_changed"])
+    assert alice.password_last_changed is not None
     expected = (alice.password_last_changed + timedelta(days=90)).astimezone(UTC)
     assert a["password_next_rotation"] == expected.replace(microsecond=0).isoformat()
     assert a["mfa_active"] == "true"
@@ -123,7 +125,7 @@ def test_a_user_without_permission_sees_the_denial_and_gets_no_file(alice_client
 
 def test_the_report_makes_a_constant_number_of_queries(
     root_actor: Actor,
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for n in range(15):
         user = services.create_user(actor=root_actor, name=f"u{n}")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.models import Account, AuditEvent, MFADevice, Principal
 from accounts.passwords import Rules
 from domain import iam as services
 from domain.kernel import throttle
+from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
 from tests.views.test_mfa import SECRET, give_device, sign_in_root
 
@@ -36,8 +39,8 @@ def test_wrong_current_passwords_are_audited_then_throttled(
 
 
 def test_the_current_password_throttle_lifts_after_fifteen_minutes(
-    root_client: Client, root: Principal, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client, root: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = [1_900_000_000.0]
     monkeypatch.setattr(throttle, "_now", lambda: now[0])
     for _ in range(throttle.MAX_WRONG_CURRENT_PASSWORDS):
@@ -47,7 +50,7 @@ def test_the_current_password_throttle_lifts_after_fifteen_minutes(
 
 
 def test_the_forced_new_password_page_shares_the_current_password_throttle(
-    root_actor,  # type: ignore[no-untyped-def]
+    root_actor: Actor,
 ) -> None:
     services.update_account_password_policy(
         actor=root_actor, rules=Rules(custom=True, allow_users_to_change=True)
@@ -105,7 +108,9 @@ def sign_up(n: int, address: str) -> str:
     return response.content.decode() if response.status_code == 200 else "created"
 
 
-def test_one_address_creates_at_most_the_hourly_limit_of_accounts(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_one_address_creates_at_most_the_hourly_limit_of_accounts(
+    db: None, settings: Settings
+) -> None:
     settings.SIGNUP_LIMIT_PER_ADDRESS = 5
     for n in range(5):
         assert sign_up(n, "192.0.2.10") == "created"
@@ -114,7 +119,9 @@ def test_one_address_creates_at_most_the_hourly_limit_of_accounts(db, settings) 
     assert sign_up(6, "192.0.2.11") == "created"
 
 
-def test_the_sign_up_limit_lifts_after_an_hour(db, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_up_limit_lifts_after_an_hour(
+    db: None, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.SIGNUP_LIMIT_PER_ADDRESS = 1
     now = [1_900_000_000.0]
     monkeypatch.setattr(throttle, "_now", lambda: now[0])

@@ -3,13 +3,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.models import Account
+from accounts.models import Account, Principal
 from domain import iam as services
+from domain.kernel.actors import Actor
 
 
 def test_root_sees_account_id_sign_in_url_and_counts(
-    root_client: Client, account: Account, alice, bob
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client, account: Account, alice: Principal, bob: Principal
+) -> None:
     page = root_client.get("/").content.decode()
     assert account.id in page
     assert f"/signin/{account.id}/" in page
@@ -18,8 +19,8 @@ def test_root_sees_account_id_sign_in_url_and_counts(
 
 
 def test_counts_never_include_another_account(
-    root_client: Client, outsider_account, root_actor
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client, outsider_account: Account, root_actor: Actor
+) -> None:
     from accounts.models import Principal
     from domain.kernel.actors import system_actor
 
@@ -30,8 +31,8 @@ def test_counts_never_include_another_account(
 
 
 def test_user_without_policies_sees_aws_denials_instead_of_counts(
-    alice_client: Client, alice
-) -> None:  # type: ignore[no-untyped-def]
+    alice_client: Client, alice: Principal
+) -> None:
     page = alice_client.get("/").content.decode()
     assert (
         f"User: {alice.arn} is not authorized to perform: iam:GetAccountSummary on resource: *"
@@ -83,7 +84,9 @@ def test_alias_taken_by_another_account_is_refused(
     assert "The account alias taken already exists." in page
 
 
-def test_user_without_permission_cannot_set_the_alias(alice_client: Client, alice) -> None:  # type: ignore[no-untyped-def]
+def test_user_without_permission_cannot_set_the_alias(
+    alice_client: Client, alice: Principal
+) -> None:
     page = alice_client.post("/account-alias/", {"alias": "mine"}).content.decode()
     assert "is not authorized to perform: iam:CreateAccountAlias" in page
     alice.account.refresh_from_db()
@@ -91,7 +94,7 @@ def test_user_without_permission_cannot_set_the_alias(alice_client: Client, alic
 
 
 @pytest.mark.parametrize("url", ["/", "/account-alias/"])
-def test_every_console_page_needs_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_console_page_needs_sign_in(db: None, url: str) -> None:
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
 

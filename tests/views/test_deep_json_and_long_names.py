@@ -8,6 +8,7 @@ import html
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accounts.models import Principal, Role
 from domain import iam as services
@@ -131,8 +132,11 @@ def test_a_very_long_filter_finds_nothing_and_does_not_fail(
 
 
 def test_the_readers_never_query_with_a_name_longer_than_any_iam_name(
-    root_actor: Actor, alice: Principal, web: Role, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    root_actor: Actor,
+    alice: Principal,
+    web: Role,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     from domain.iam import access
 
     with django_assert_num_queries(0):

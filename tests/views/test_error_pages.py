@@ -44,7 +44,7 @@ def test_another_accounts_object_is_the_same_404_page(
     assert "Page not found" in response.content.decode()
 
 
-def test_a_missing_page_shows_the_plain_frame_with_sign_in_to_a_visitor(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_page_shows_the_plain_frame_with_sign_in_to_a_visitor(db: None) -> None:
     response = Client().get("/no-such-page/")
     page = response.content.decode()
     assert response.status_code == 404

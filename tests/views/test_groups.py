@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accounts.models import Group, Principal
 from domain import iam as services
@@ -79,8 +80,11 @@ def test_the_policy_filter_keeps_the_form_and_the_picks(
 
 
 def test_the_list_filters_and_paginates_with_a_constant_number_of_queries(
-    root_client: Client, root_actor: Actor, alice: Principal, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client,
+    root_actor: Actor,
+    alice: Principal,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     for i in range(3):
         services.create_group_with_members(actor=root_actor, name=f"team{i}", members=[alice])
     with django_assert_max_num_queries(12) as few:
@@ -219,12 +223,12 @@ def test_another_accounts_groups_are_invisible(
 
 
 @pytest.mark.parametrize("url", ["/groups/", "/groups/create/", "/groups/details/Ops/"])
-def test_group_pages_need_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_group_pages_need_sign_in(db: None, url: str) -> None:
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
 
 
-def test_a_group_named_create_has_its_own_page(root_client, root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_named_create_has_its_own_page(root_client: Client, root_actor: Actor) -> None:
     services.create_group(actor=root_actor, name="create")
     page = root_client.get("/groups/details/create/").content.decode()
     assert f"arn:aws:iam::{root_actor.account.id}:group/create" in page

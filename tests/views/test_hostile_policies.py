@@ -4,6 +4,7 @@ minutes or years over, and documents far over AWS's size limits."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 from django.test import Client
@@ -17,7 +18,7 @@ STARS = "*a" * 12 + "*c"
 LONG = "a" * 2000
 
 
-def document(*statements: dict[str, object]) -> str:
+def document(*statements: Mapping[str, object]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 

@@ -15,6 +15,7 @@ from domain.iam.policies import attach_group_policy, attach_user_policy
 from domain.kernel.actors import MFA_SESSION_KEY, Actor
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
+from tests.responses import ClientResponse
 from tests.views.wizards import mfa_wizard
 
 
@@ -162,7 +163,7 @@ def test_resync_with_two_consecutive_codes(root_client: Client, root: Principal)
 # --- sign-in with MFA ----------------------------------------------------------------
 
 
-def sign_in_root(client: Client) -> object:
+def sign_in_root(client: Client) -> ClientResponse:
     client.post("/signin/", {"kind": "root", "email": "owner@example.com"})
     return client.post("/signin/root/", {"password": PASSWORD})
 
@@ -209,7 +210,7 @@ def test_mfa_failures_are_throttled(root: Principal) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_the_mfa_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_mfa_page_without_a_correct_password_goes_to_sign_in(db: None) -> None:
     assert Client().get("/signin/mfa/")["Location"] == "/signin/"
 
 
@@ -295,7 +296,7 @@ def test_the_person_can_go_back_and_choose_another_device(root: Principal) -> No
     assert client.post("/signin/mfa/", {"code": pyotp.TOTP(SECRET).now()}).status_code == 302
 
 
-def test_the_device_page_without_a_correct_password_goes_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_device_page_without_a_correct_password_goes_to_sign_in(db: None) -> None:
     assert Client().get("/signin/mfa/device/")["Location"] == "/signin/"
 
 

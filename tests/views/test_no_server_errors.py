@@ -110,7 +110,7 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
     return alice
 
 
-def test_the_sweep_reaches_every_named_route(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_reaches_every_named_route(db: None) -> None:
     """Each named route gets at least one URL that Django resolves back to that route."""
     reached = set()
     for _, route in ROUTES:
@@ -165,7 +165,7 @@ def test_the_create_user_wizard_survives_hostile_input(root: Principal) -> None:
         _exercise(client, base + suffix, turn=1)
 
 
-def test_signed_out_visitors_cannot_cause_server_errors(db) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_visitors_cannot_cause_server_errors(db: None) -> None:
     client = Client()
     for url in (
         "/signin/",

@@ -12,6 +12,7 @@ from accounts.passwords import Rules
 from domain import iam as services
 from domain.kernel.actors import Actor
 from tests.conftest import PASSWORD
+from tests.responses import ClientResponse
 
 CUSTOM = {
     "mode": "custom",
@@ -40,7 +41,7 @@ def hidden_fields(page: str) -> dict[str, str]:
     return {name: value for name, value in fields if name != "csrfmiddlewaretoken"}
 
 
-def save_and_confirm(client: Client, data: dict[str, str]):  # type: ignore[no-untyped-def]
+def save_and_confirm(client: Client, data: dict[str, str]) -> ClientResponse:
     """Save changes, then Set custom / Set default with what the confirm step carries."""
     confirm = client.post(URL, data)
     assert confirm.status_code == 200
@@ -168,7 +169,7 @@ def expire(user: Principal, root_actor: Actor, *, hard: bool) -> None:
     user.save(update_fields=["password_last_changed"])
 
 
-def sign_in(client: Client, user: Principal, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, user: Principal, password: str = PASSWORD) -> ClientResponse:
     return client.post(
         f"/signin/{user.account_id}/",
         {"account": user.account_id, "username": user.name, "password": password},

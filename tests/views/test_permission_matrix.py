@@ -124,24 +124,24 @@ def _role_wizard_to_review(v: Visit) -> None:
         reverse(step, args=[wizard, "trust"]), {"trust_type": "service", "service": "ec2"}
     )
     v.client.post(reverse(step, args=[wizard, "permissions"]), {"go": "next"})
-    v.wizard = wizard  # type: ignore[attr-defined]
+    v.wizard = wizard
 
 
 def _access_key_wizard_to_description(v: Visit) -> None:
     location = v.client.get(reverse("access_key_create", args=["carol"])).get("Location", "")
-    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"
     if location:
         v.client.post(location, {"use_case": "cli", "confirm": "on"})
 
 
 def _start_mfa_wizard(v: Visit, url: str) -> None:
     location = v.client.get(url).get("Location", "")
-    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"  # type: ignore[attr-defined]
+    v.wizard = location.rstrip("/").split("/")[-2] if location else "none"
 
 
 def _policy_wizard_to_review(v: Visit) -> None:
     location = v.client.get(reverse("policy_create"))["Location"]
-    v.wizard = location.rstrip("/").split("/")[-2]  # type: ignore[attr-defined]
+    v.wizard = location.rstrip("/").split("/")[-2]
     v.client.post(location, {"document": S3, "step": "review"})
 
 
@@ -285,7 +285,7 @@ ROUTES: dict[str, Door] = {
     "access_key_create": Door(("iam:CreateAccessKey",), {"name": "carol"}, audited=False),
     "access_key_create_step": Door(
         ("iam:CreateAccessKey",),
-        {"name": "carol", "wizard": lambda v: v.wizard, "step": "description"},  # type: ignore[attr-defined]
+        {"name": "carol", "wizard": lambda v: v.wizard, "step": "description"},
         data={"create": "1"},
         prepare=_access_key_wizard_to_description,
         reads=("iam:ListAccessKeys",),
@@ -308,7 +308,7 @@ ROUTES: dict[str, Door] = {
     "user_mfa_assign": Door(("iam:ListMFADevices",), BOB, audited=False),
     "user_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
-        {"name": "bob", "wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
+        {"name": "bob", "wizard": lambda v: v.wizard, "step": "device"},
         data={"name": "bob-tablet"},
         prepare=lambda v: _start_mfa_wizard(v, reverse("user_mfa_assign", args=["bob"])),
         reads=("iam:ListMFADevices", "iam:EnableMFADevice"),
@@ -337,7 +337,7 @@ ROUTES: dict[str, Door] = {
     "my_mfa_assign": Door(audited=False),
     "my_mfa_assign_step": Door(
         ("iam:CreateVirtualMFADevice",),
-        {"wizard": lambda v: v.wizard, "step": "device"},  # type: ignore[attr-defined]
+        {"wizard": lambda v: v.wizard, "step": "device"},
         data={"name": "tablet"},
         prepare=lambda v: _start_mfa_wizard(v, reverse("my_mfa_assign")),
         reads=("iam:EnableMFADevice",),
@@ -426,7 +426,7 @@ ROUTES: dict[str, Door] = {
     "role_create": Door(audited=False),
     "role_create_step": Door(
         ("iam:CreateRole",),
-        kwargs={"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
+        kwargs={"wizard": lambda v: v.wizard, "step": "review"},
         data={"name": "EC2-S3"},
         prepare=_role_wizard_to_review,
         # An EC2 role gets its same-named instance profile, as the AWS console does.
@@ -472,7 +472,7 @@ ROUTES: dict[str, Door] = {
     "policy_create": Door(audited=False),
     "policy_create_step": Door(
         ("iam:CreatePolicy",),
-        {"wizard": lambda v: v.wizard, "step": "review"},  # type: ignore[attr-defined]
+        {"wizard": lambda v: v.wizard, "step": "review"},
         data={"name": "Fresh", "step": "create"},
         prepare=_policy_wizard_to_review,
     ),

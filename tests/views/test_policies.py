@@ -4,8 +4,9 @@ import json
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import DjangoAssertNumQueries
 
-from accounts.models import Principal
+from accounts.models import Account, Principal
 from domain.iam import policies as services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy, PolicyVersion
@@ -33,7 +34,7 @@ def reports(root_actor: Actor) -> ManagedPolicy:
 @pytest.mark.parametrize(
     "url", ["/policies/", "/policies/aws/AmazonS3FullAccess/", "/policies/create/"]
 )
-def test_policy_pages_need_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_policy_pages_need_sign_in(db: None, url: str) -> None:
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
 
@@ -87,8 +88,11 @@ def test_the_type_filter_and_search_narrow_the_list(
 
 
 def test_the_list_makes_a_constant_number_of_queries(
-    root_client: Client, root_actor: Actor, django_assert_max_num_queries, alice: Principal
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client,
+    root_actor: Actor,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    alice: Principal,
+) -> None:
     for n in range(30):
         policy = services.create_policy(actor=root_actor, name=f"P{n}", document=document())
         if n < 8:
@@ -177,7 +181,7 @@ def test_the_validate_endpoint_lists_warnings_apart(root_client: Client) -> None
     assert "No errors." in page and "Warnings: 1" in page and "s3:GetObjekt" in page
 
 
-def test_creating_a_policy_through_review(root_client: Client, account) -> None:  # type: ignore[no-untyped-def]
+def test_creating_a_policy_through_review(root_client: Client, account: Account) -> None:
     review = root_client.post(
         policy_wizard(root_client, "permissions"),
         {"document": document(), "step": "review"},
@@ -211,9 +215,9 @@ def test_an_invalid_document_stays_on_the_editor(root_client: Client) -> None:
 
 
 def test_the_visual_editor_builds_the_statement(root_client: Client) -> None:
-    page = root_client.get("/policies/create/?editor=visual&service=s3", follow=True)
-    assert "Permissions management" in page.content.decode()
-    assert 'value="s3:GetObject"' in page.content.decode()
+    visual = root_client.get("/policies/create/?editor=visual&service=s3", follow=True)
+    assert "Permissions management" in visual.content.decode()
+    assert 'value="s3:GetObject"' in visual.content.decode()
     page = root_client.post(
         policy_wizard(root_client, "permissions"),
         {

@@ -32,7 +32,8 @@ def read_only(root_actor: Actor, user: Principal) -> None:
 
 
 def tags_of(policy: ManagedPolicy) -> list[dict[str, str]]:
-    return ManagedPolicy.objects.get(pk=policy.pk).tags
+    tags: list[dict[str, str]] = ManagedPolicy.objects.get(pk=policy.pk).tags
+    return tags
 
 
 # --- the Tags tab ------------------------------------------------------------------
@@ -120,8 +121,8 @@ def test_review_step_adds_tag_rows_keeping_what_was_typed_then_creates_with_tags
     page = root_client.post(review, {**base, "add_tag": "1"}).content.decode()
     assert 'id="tag-key-0"' in page and 'value="Tagged"' in page
     rows = {"tag_key": ["Team", "team", "Gone"], "tag_value": ["blue", "red", "x"]}
-    page = root_client.post(review, {**base, **rows, "remove_tag": "2"}).content
-    assert b'id="tag-key-1"' in page and b'id="tag-key-2"' not in page
+    content = root_client.post(review, {**base, **rows, "remove_tag": "2"}).content
+    assert b'id="tag-key-1"' in content and b'id="tag-key-2"' not in content
     response = root_client.post(
         review,
         {**base, "tag_key": ["Team", "team"], "tag_value": ["blue", "red"], "step": "create"},

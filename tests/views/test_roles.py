@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from accounts.models import InstanceProfile, Principal, Role
+from accounts.models import Account, InstanceProfile, Principal, Role
 from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
@@ -34,7 +34,7 @@ def s3_full_arn() -> str:
 
 
 @pytest.mark.parametrize("url", ["/roles/", "/roles/create/", "/roles/details/web/"])
-def test_role_pages_need_sign_in(db, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_role_pages_need_sign_in(db: None, url: str) -> None:
     response = Client().get(url)
     assert response.status_code == 302 and response["Location"].startswith("/signin/")
 
@@ -123,8 +123,8 @@ def test_deleting_needs_the_role_name_typed(root_client: Client, web: Role) -> N
 
 
 def test_the_wizard_creates_nothing_until_the_end_then_an_ec2_role_with_its_profile(
-    root_client: Client, account
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client, account: Account
+) -> None:
     root_client.post(role_wizard(root_client, "trust"), {"trust_type": "service", "service": "ec2"})
     root_client.post(
         role_wizard(root_client, "permissions"),
@@ -143,8 +143,8 @@ def test_the_wizard_creates_nothing_until_the_end_then_an_ec2_role_with_its_prof
 
 
 def test_the_wizard_builds_an_account_trust_with_external_id_and_mfa(
-    root_client: Client, account
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client, account: Account
+) -> None:
     root_client.post(
         role_wizard(root_client, "trust"),
         {
@@ -257,6 +257,7 @@ def test_permissions_tab_buttons_attach_detach_and_set_a_boundary(
         "/roles/details/web/action/", {"op": "set_boundary", "policy": "PowerUserAccess"}
     )
     web.refresh_from_db()
+    assert web.permissions_boundary is not None
     assert web.permissions_boundary.name == "PowerUserAccess"
     page = root_client.post(
         "/roles/details/web/action/", {"op": "attach", "policy": "NoSuchPolicy"}

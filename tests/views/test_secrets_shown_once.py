@@ -15,10 +15,12 @@ from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from accounts import crypto
 from accounts.models import AccessKey, AuditEvent, MFADevice, Principal
 from console.flows import show_once
+from tests.responses import ClientResponse
 from tests.views.wizards import access_key_wizard, mfa_wizard
 
 ROOT_RETRIEVE = "/security-credentials/root-access-key/retrieve/"
@@ -27,7 +29,7 @@ ALICE_KEYS = "/users/details/alice/access-keys"
 GONE = "The secret access key can no longer be retrieved."
 
 
-def no_store(response) -> bool:  # type: ignore[no-untyped-def]
+def no_store(response: ClientResponse) -> bool:
     return "no-store" in response.get("Cache-Control", "")
 
 
@@ -44,7 +46,7 @@ def create_alice_key(client: Client) -> str:
     return crypto.decrypt(key.secret_encrypted)
 
 
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
+def messages_of(response: ClientResponse) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
@@ -308,7 +310,7 @@ def test_no_secret_is_stored_or_logged_in_clear_after_every_flow(
 def test_a_wizard_whose_typed_password_no_key_opens_starts_over(
     root_client: Client,
     account: object,
-    settings,  # type: ignore[no-untyped-def]
+    settings: Settings,
 ) -> None:
     settings.FIELD_ENCRYPTION_KEYS = ["key-being-removed"]
     base = root_client.get("/users/create/")["Location"].rsplit("/", 2)[0]

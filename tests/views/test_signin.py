@@ -6,19 +6,20 @@ from django.test import Client
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
 from domain.iam import policies as policy_services
-from domain.kernel.actors import system_actor
+from domain.kernel.actors import Actor, system_actor
 from tests.conftest import PASSWORD
+from tests.responses import ClientResponse
 
 INCORRECT = "Your authentication information is incorrect."
 
 
-def post_user(client: Client, account: str, username: str, password: str):  # type: ignore[no-untyped-def]
+def post_user(client: Client, account: str, username: str, password: str) -> ClientResponse:
     return client.post(
         f"/signin/{account}/", {"account": account, "username": username, "password": password}
     )
 
 
-def test_anonymous_visitor_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_visitor_is_sent_to_sign_in(db: None) -> None:
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/signin/?next=/")
@@ -65,12 +66,12 @@ def test_account_id_may_be_typed_with_hyphens(alice: Principal) -> None:
     assert post_user(Client(), dashed, "alice", PASSWORD).status_code == 302
 
 
-def test_user_of_another_account_cannot_sign_in_here(alice: Principal, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_user_of_another_account_cannot_sign_in_here(alice: Principal, outsider: Principal) -> None:
     response = post_user(Client(), outsider.account_id, "alice", PASSWORD)
     assert INCORRECT in response.content.decode()
 
 
-def test_user_without_console_access_cannot_sign_in(root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_user_without_console_access_cannot_sign_in(root_actor: Actor) -> None:
     services.create_user(actor=root_actor, name="robot")
     response = post_user(Client(), root_actor.account.id, "robot", "")
     assert response.status_code == 200
@@ -111,7 +112,7 @@ def test_sign_in_and_failures_are_audited(alice: Principal) -> None:
     assert outcomes == ["failed", "allowed"]
 
 
-def test_sign_in_form_shows_missing_fields_beside_them(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_form_shows_missing_fields_beside_them(db: None) -> None:
     response = Client().post("/signin/", {"kind": "user", "account": ""})
     assert "Enter your account ID or account alias." in response.content.decode()
 
@@ -122,7 +123,7 @@ def test_sign_out_ends_the_session(root_client: Client) -> None:
 
 
 @pytest.fixture
-def reset_user(root_actor):  # type: ignore[no-untyped-def]
+def reset_user(root_actor: Actor) -> Principal:
     user = services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(
@@ -146,7 +147,9 @@ def test_user_who_must_reset_reaches_no_page_before_a_new_password(reset_user: P
     assert response["Location"] == "/signin/new-password/"
 
 
-def test_forced_reset_needs_the_old_password_and_matching_new_ones(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_forced_reset_needs_the_old_password_and_matching_new_ones(
+    reset_user: Principal, root_actor: Actor
+) -> None:
     services.delete_account_password_policy(actor=root_actor)
     client = Client()
     client.force_login(reset_user)
@@ -170,7 +173,9 @@ def test_forced_reset_needs_the_old_password_and_matching_new_ones(reset_user, r
     assert reset_user.check_password(PASSWORD)
 
 
-def test_forced_reset_applies_the_account_password_rules(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_forced_reset_applies_the_account_password_rules(
+    reset_user: Principal, root_actor: Actor
+) -> None:
     from accounts.passwords import Rules
 
     services.update_account_password_policy(
@@ -191,7 +196,7 @@ def test_forced_reset_applies_the_account_password_rules(reset_user, root_actor)
     assert reset_user.password_reset_required
 
 
-def test_without_change_permission_a_user_cannot_reset(reset_user) -> None:  # type: ignore[no-untyped-def]
+def test_without_change_permission_a_user_cannot_reset(reset_user: Principal) -> None:
     # No custom password policy, no IAMUserChangePassword: AWS refuses the change.
     client = Client()
     client.force_login(reset_user)
@@ -206,7 +211,9 @@ def test_without_change_permission_a_user_cannot_reset(reset_user) -> None:  # t
     assert "is not authorized to perform: iam:ChangePassword" in response.content.decode()
 
 
-def test_allowed_reset_clears_the_flag_and_keeps_the_session(reset_user, root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_allowed_reset_clears_the_flag_and_keeps_the_session(
+    reset_user: Principal, root_actor: Actor
+) -> None:
     from accounts.passwords import Rules
 
     services.update_account_password_policy(

@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.models import AuditEvent, Principal, ThrottleCounter
 from domain import iam as services
 from domain.kernel import throttle
-from domain.kernel.actors import system_actor
+from domain.kernel.actors import Actor, system_actor
 from tests.conftest import PASSWORD, make_account
 
 TOO_MANY = "Too many failed sign-in attempts"
@@ -41,7 +41,7 @@ def lock(account: str, username: str, address: str = STRANGER) -> None:
 
 
 @pytest.fixture
-def clock(monkeypatch):  # type: ignore[no-untyped-def]
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The throttle's clock, moved by hand instead of sleeping."""
     now = [1_900_000_000.0]
     monkeypatch.setattr(throttle, "_now", lambda: now[0])
@@ -58,7 +58,9 @@ def test_four_hundred_junk_failures_do_not_flush_a_locked_users_counter(alice: P
     assert ThrottleCounter.objects.count() > 400
 
 
-def test_the_lock_holds_for_fifteen_minutes_then_lifts(alice: Principal, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_lock_holds_for_fifteen_minutes_then_lifts(
+    alice: Principal, clock: list[float]
+) -> None:
     lock(alice.account_id, "alice")
     clock[0] += 14 * 60 + 59
     assert TOO_MANY in post_user(Client(), alice.account_id, "alice", PASSWORD)
@@ -79,7 +81,7 @@ def test_account_id_alias_and_hyphenated_id_share_one_counter(
 
 
 def test_a_non_ascii_look_alike_name_is_a_plain_failure_even_on_postgresql(
-    root_actor,  # type: ignore[no-untyped-def]
+    root_actor: Actor,
 ) -> None:
     # On PostgreSQL UPPER('ſıſı') = 'SISI': the old iexact lookup signed this in as sisi.
     services.create_user_with_access(
@@ -93,7 +95,7 @@ def test_a_non_ascii_look_alike_name_is_a_plain_failure_even_on_postgresql(
     assert INCORRECT in post_user(Client(), account, "ſıſı", PASSWORD, address=HOME)
 
 
-def test_a_look_alike_root_email_counts_against_the_same_root(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_look_alike_root_email_counts_against_the_same_root(db: None) -> None:
     make_account("root-p@sec.example", "Sec Corp")
     for _ in range(throttle.MAX_FAILURES_PER_PAIR):
         assert INCORRECT in post_root(Client(), "root-p@sec.example", "wrong-Password-1")
@@ -102,7 +104,7 @@ def test_a_look_alike_root_email_counts_against_the_same_root(db) -> None:  # ty
     assert TOO_MANY in post_root(Client(), "ROOT-P@SEC.EXAMPLE", PASSWORD)
 
 
-def test_a_look_alike_email_cannot_sign_up_as_a_second_account(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_look_alike_email_cannot_sign_up_as_a_second_account(db: None) -> None:
     make_account("root-p@sec.example", "Sec Corp")
     form = {
         "email": "Root-P@ſec.example",

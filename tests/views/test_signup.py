@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.models import Account, Principal
 
@@ -12,7 +13,7 @@ GOOD = {
 }
 
 
-def test_sign_up_creates_an_account_and_its_root_user(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_creates_an_account_and_its_root_user(db: None) -> None:
     client = Client()
     response = client.post("/signup/", GOOD)
     assert response["Location"] == "/signin/root/"
@@ -23,30 +24,30 @@ def test_sign_up_creates_an_account_and_its_root_user(db) -> None:  # type: igno
     assert client.post("/signin/root/", {"password": "Strong-Pass-42"}).status_code == 302
 
 
-def test_sign_up_refuses_a_taken_email_beside_the_field(root) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_refuses_a_taken_email_beside_the_field(root: Principal) -> None:
     response = Client().post("/signup/", GOOD | {"email": "OWNER@example.com"})
     assert "already exists" in response.content.decode()
     assert Account.objects.count() == 1
 
 
-def test_sign_up_refuses_weak_passwords_and_changes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_refuses_weak_passwords_and_changes_nothing(db: None) -> None:
     weak = GOOD | {"password": "password", "confirm_password": "password"}
     response = Client().post("/signup/", weak)
     assert "at least three of" in response.content.decode()
     assert not Account.objects.exists()
 
 
-def test_sign_up_refuses_mismatched_passwords(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_refuses_mismatched_passwords(db: None) -> None:
     response = Client().post("/signup/", GOOD | {"confirm_password": "Other-Pass-42"})
     assert "The passwords do not match." in response.content.decode()
     assert not Account.objects.exists()
 
 
-def test_sign_up_refuses_a_bad_email(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_refuses_a_bad_email(db: None) -> None:
     response = Client().post("/signup/", GOOD | {"email": "not-an-email"})
     assert "Enter a valid email address." in response.content.decode()
 
 
-def test_sign_up_can_be_turned_off(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_can_be_turned_off(db: None, settings: Settings) -> None:
     settings.SIGNUP_OPEN = False
     assert Client().get("/signup/").status_code == 404

@@ -27,7 +27,7 @@ def run(client: Client, **data: object) -> str:
     return client.post("/simulator/", {"run": "1", "resources": "*", **data}).content.decode()
 
 
-def test_the_simulator_needs_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_simulator_needs_sign_in(db: None) -> None:
     assert Client().get("/simulator/")["Location"].startswith("/signin/")
 
 

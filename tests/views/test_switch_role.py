@@ -15,6 +15,7 @@ from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, system_actor
 from policies.models import ManagedPolicy
 from tests.conftest import make_account
+from tests.responses import ClientResponse
 
 ALLOW_ASSUME = json.dumps(
     {
@@ -46,7 +47,9 @@ def reader(root_actor: Actor, alice: Principal) -> Role:
     )
 
 
-def switch(client: Client, account: str, role: str, color: str = "B7CA9D", **extra: str):  # type: ignore[no-untyped-def]
+def switch(
+    client: Client, account: str, role: str, color: str = "B7CA9D", **extra: str
+) -> ClientResponse:
     data = {"account": account, "role_name": role, "display_name": "", "color": color} | extra
     return client.post("/switchrole/", data)
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accounts.models import Account, Principal
 from domain import iam as services
@@ -102,8 +103,11 @@ def test_the_htmx_filter_returns_only_the_table(root_client: Client, bob: Princi
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_the_list_makes_a_constant_number_of_queries(
-    root_client: Client, root_actor: Actor, django_assert_max_num_queries, count: int
-) -> None:  # type: ignore[no-untyped-def]
+    root_client: Client,
+    root_actor: Actor,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    count: int,
+) -> None:
     group = services.create_group(actor=root_actor, name="Developers")
     for i in range(count):
         user = services.create_user_with_access(

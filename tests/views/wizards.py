@@ -3,8 +3,9 @@ URL (console/flows/wizard.py), so a test starts a run and then walks its steps."
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.test import Client
+
+from tests.responses import ClientResponse
 
 
 def start(client: Client, url: str) -> str:
@@ -34,7 +35,7 @@ def mfa_wizard(client: Client, step: str, user: str = "") -> str:
     return step_url(client, start_url, step)
 
 
-def access_key_wizard(client: Client, user: str, **data: str) -> HttpResponse:
+def access_key_wizard(client: Client, user: str, **data: str) -> ClientResponse:
     """Walks the create-access-key wizard for `user` (use case "cli", confirmed) and posts
     its last step with `data`; the response of that last POST (or of a refused start)."""
     begun = client.get(f"/users/details/{user}/access-keys/create/")

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.backends import normalize_email, user_identity, user_name_key
-from accounts.models import ThrottleCounter
+from accounts.models import Principal, ThrottleCounter
 from domain import iam as services
 from domain.kernel import throttle, validators
-from domain.kernel.actors import system_actor
+from domain.kernel.actors import Actor, system_actor
 from domain.kernel.errors import ValidationError
 from tests.conftest import PASSWORD
 
@@ -26,13 +27,15 @@ WINDOW = throttle.WINDOW_SECONDS
 
 
 @pytest.fixture
-def clock(monkeypatch):  # type: ignore[no-untyped-def]
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1_900_000_000.0]
     monkeypatch.setattr(throttle, "_now", lambda: now[0])
     return now
 
 
-def test_a_counter_counts_up_and_restarts_when_its_window_has_passed(db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_counter_counts_up_and_restarts_when_its_window_has_passed(
+    db: None, clock: list[float]
+) -> None:
     store = throttle.DatabaseStore()
     assert [store.hit("k", WINDOW) for _ in range(3)] == [1, 2, 3]
     clock[0] += WINDOW - 1
@@ -44,7 +47,7 @@ def test_a_counter_counts_up_and_restarts_when_its_window_has_passed(db, clock) 
     assert store.counts(["k"]) == [0]
 
 
-def test_a_new_window_prunes_a_bounded_batch_of_expired_rows(db, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_window_prunes_a_bounded_batch_of_expired_rows(db: None, clock: list[float]) -> None:
     store = throttle.DatabaseStore()
     for i in range(250):
         store.hit(f"old{i}", WINDOW)
@@ -108,7 +111,7 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_store(redis_url: str, settings) -> throttle.RedisStore:  # type: ignore[no-untyped-def]
+def redis_store(redis_url: str, settings: Settings) -> throttle.RedisStore:
     settings.REDIS_URL = redis_url
     store = throttle.store()
     assert isinstance(store, throttle.RedisStore)
@@ -130,7 +133,9 @@ def test_redis_counts_atomically_and_every_counter_expires_on_the_window(
     assert redis_store.counts(["k"]) == [0]
 
 
-def test_with_redis_a_locked_user_stays_locked(redis_store, alice) -> None:  # type: ignore[no-untyped-def]
+def test_with_redis_a_locked_user_stays_locked(
+    redis_store: throttle.RedisStore, alice: Principal
+) -> None:
     form = {"account": alice.account_id, "username": "alice"}
     for _ in range(throttle.MAX_FAILURES_PER_PAIR):
         Client().post(f"/signin/{alice.account_id}/", form | {"password": "wrong-Password-1"})
@@ -155,7 +160,7 @@ def test_user_names_outside_ascii_belong_to_nobody() -> None:
         validators.user_name("ſıſı")
 
 
-def test_a_user_is_one_identity_whichever_way_the_account_is_typed(root_actor) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_is_one_identity_whichever_way_the_account_is_typed(root_actor: Actor) -> None:
     services.create_account_alias(actor=system_actor(root_actor.principal), alias="example-corp")
     acct = root_actor.account.id
     spellings = {

@@ -93,6 +93,7 @@ def test_the_warning_starts_fifteen_days_before_expiry(root_actor: Actor, alice:
     services.update_account_password_policy(actor=root_actor, rules=custom(max_age_days=90))
     alice.refresh_from_db()
     changed = alice.password_last_changed
+    assert changed is not None
     assert password_history.days_left(alice, now=changed + timedelta(days=74)) is None
     assert password_history.days_left(alice, now=changed + timedelta(days=76)) == 14
     assert password_history.days_left(alice, now=changed + timedelta(days=91)) is None

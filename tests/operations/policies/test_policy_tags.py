@@ -24,7 +24,8 @@ def reports(root_actor: Actor) -> ManagedPolicy:
 
 
 def stored_tags(policy: ManagedPolicy) -> list[dict[str, str]]:
-    return ManagedPolicy.objects.get(pk=policy.pk).tags
+    tags: list[dict[str, str]] = ManagedPolicy.objects.get(pk=policy.pk).tags
+    return tags
 
 
 def test_policy_tag_keys_are_case_sensitive(root_actor: Actor, reports: ManagedPolicy) -> None:

@@ -28,7 +28,9 @@ def reader(root_actor: Actor, alice: Principal) -> Principal:
     return alice
 
 
-def test_an_allowed_action_names_the_allowing_statement(root_actor: Actor, reader) -> None:  # type: ignore[no-untyped-def]
+def test_an_allowed_action_names_the_allowing_statement(
+    root_actor: Actor, reader: Principal
+) -> None:
     subject = simulator.for_user(root_actor, reader)
     [result] = simulator.simulate(subject, ["s3:GetObject"], ["arn:aws:s3:::reports/a.csv"])
     assert result.decision == "allowed"
@@ -38,8 +40,8 @@ def test_an_allowed_action_names_the_allowing_statement(root_actor: Actor, reade
 
 
 def test_an_explicit_deny_names_the_denying_statement_and_aws_message(
-    root_actor: Actor, reader
-) -> None:  # type: ignore[no-untyped-def]
+    root_actor: Actor, reader: Principal
+) -> None:
     [result] = simulator.simulate(
         simulator.for_user(root_actor, reader), ["s3:DeleteObject"], ["*"]
     )
@@ -48,7 +50,7 @@ def test_an_explicit_deny_names_the_denying_statement_and_aws_message(
     assert result.message.endswith("with an explicit deny in an identity-based policy")
 
 
-def test_an_implicit_deny_says_why_nothing_applied(root_actor: Actor, reader) -> None:  # type: ignore[no-untyped-def]
+def test_an_implicit_deny_says_why_nothing_applied(root_actor: Actor, reader: Principal) -> None:
     [result] = simulator.simulate(simulator.for_user(root_actor, reader), ["iam:CreateUser"], ["*"])
     assert result.decision == "implicitly denied"
     assert result.statements == ()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -154,8 +155,8 @@ def test_a_user_without_policies_cannot_create_a_role_and_the_denial_is_audited(
 
 
 def test_the_demo_has_an_ec2_role_with_its_profile_and_a_two_version_policy(
-    db, tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from domain.iam import demo
 
     monkeypatch.setattr(demo, "ROOT_PASSWORD_FILE", tmp_path / "pw")

@@ -8,6 +8,7 @@ import io
 import pytest
 from cryptography.fernet import InvalidToken
 from django.core.management import CommandError, call_command
+from pytest_django import Settings
 
 from accounts import crypto
 from accounts.models import AccessKey, MFADevice, Principal
@@ -19,7 +20,7 @@ NEW_SECRET_KEY = "new-secret-key-" + "y" * 40
 
 
 @pytest.fixture
-def no_field_keys(settings):  # type: ignore[no-untyped-def]
+def no_field_keys(settings: Settings) -> Settings:
     settings.FIELD_ENCRYPTION_KEYS = []
     settings.FIELD_ENCRYPTION_KEY = ""
     settings.SECRET_KEY_FALLBACKS = []
@@ -32,7 +33,9 @@ def rotate() -> str:
     return out.getvalue()
 
 
-def test_a_secret_key_rotated_the_django_way_keeps_secrets_readable(no_field_keys) -> None:  # type: ignore[no-untyped-def]
+def test_a_secret_key_rotated_the_django_way_keeps_secrets_readable(
+    no_field_keys: Settings,
+) -> None:
     no_field_keys.SECRET_KEY = OLD_SECRET_KEY
     token = crypto.encrypt("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
     no_field_keys.SECRET_KEY = NEW_SECRET_KEY
@@ -44,7 +47,9 @@ def test_a_secret_key_rotated_the_django_way_keeps_secrets_readable(no_field_key
     assert crypto.is_current(crypto.encrypt("new"))
 
 
-def test_the_first_field_encryption_key_encrypts_and_every_key_decrypts(no_field_keys) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_field_encryption_key_encrypts_and_every_key_decrypts(
+    no_field_keys: Settings,
+) -> None:
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["key-one"]
     old = crypto.encrypt("seed-one")
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["key-two", "key-one"]
@@ -56,7 +61,9 @@ def test_the_first_field_encryption_key_encrypts_and_every_key_decrypts(no_field
         crypto.decrypt(old)
 
 
-def test_the_single_field_encryption_key_setting_is_still_accepted(no_field_keys) -> None:  # type: ignore[no-untyped-def]
+def test_the_single_field_encryption_key_setting_is_still_accepted(
+    no_field_keys: Settings,
+) -> None:
     no_field_keys.FIELD_ENCRYPTION_KEY = "legacy-key"
     token = crypto.encrypt("secret")
     no_field_keys.FIELD_ENCRYPTION_KEY = ""
@@ -65,16 +72,18 @@ def test_the_single_field_encryption_key_setting_is_still_accepted(no_field_keys
     assert not crypto.is_current(token)
 
 
-def test_secrets_made_before_field_keys_were_set_still_decrypt(no_field_keys) -> None:  # type: ignore[no-untyped-def]
+def test_secrets_made_before_field_keys_were_set_still_decrypt(
+    no_field_keys: Settings,
+) -> None:
     token = crypto.encrypt("made-with-secret-key")
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["first-field-key"]
     assert crypto.decrypt(token) == "made-with-secret-key"
 
 
 def test_the_rotate_command_re_encrypts_every_stored_secret_so_the_old_key_can_go(
-    no_field_keys,
+    no_field_keys: Settings,
     root_actor: Actor,
-    alice: Principal,  # type: ignore[no-untyped-def]
+    alice: Principal,
 ) -> None:
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["key-one"]
     new_key = services.create_access_key(actor=root_actor, user=alice)
@@ -100,9 +109,9 @@ def test_the_rotate_command_re_encrypts_every_stored_secret_so_the_old_key_can_g
 
 
 def test_running_the_rotate_command_again_changes_nothing(
-    no_field_keys,
+    no_field_keys: Settings,
     root_actor: Actor,
-    alice: Principal,  # type: ignore[no-untyped-def]
+    alice: Principal,
 ) -> None:
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["key-one"]
     services.create_access_key(actor=root_actor, user=alice)
@@ -114,9 +123,9 @@ def test_running_the_rotate_command_again_changes_nothing(
 
 
 def test_a_secret_no_key_opens_is_reported_and_left_unchanged(
-    no_field_keys,
+    no_field_keys: Settings,
     root_actor: Actor,
-    alice: Principal,  # type: ignore[no-untyped-def]
+    alice: Principal,
 ) -> None:
     no_field_keys.FIELD_ENCRYPTION_KEYS = ["lost-key"]
     services.create_access_key(actor=root_actor, user=alice)

@@ -30,7 +30,7 @@ def usual_umask() -> Iterator[None]:
     os.umask(old)
 
 
-def test_a_new_sqlite_database_and_its_wal_are_private(tmp_path: Path, usual_umask) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_sqlite_database_and_its_wal_are_private(tmp_path: Path, usual_umask: None) -> None:
     db = tmp_path / "db.sqlite3"
     private_files.protect_sqlite(db)
     connection = sqlite3.connect(db)
@@ -94,7 +94,7 @@ def test_django_opening_the_configured_database_leaves_it_private(tmp_path: Path
     assert result.stdout.split() == ["0o600", "0o600"]
 
 
-def test_a_generated_key_file_is_created_private(tmp_path: Path, usual_umask) -> None:  # type: ignore[no-untyped-def]
+def test_a_generated_key_file_is_created_private(tmp_path: Path, usual_umask: None) -> None:
     path = tmp_path / ".secret_key"
     assert private_files.read_or_create(path, lambda: "generated") == "generated"
     assert mode(path) == 0o600

@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.utils import timezone
+from pytest_django import Settings
 
 from console.flows import show_once
 
@@ -19,7 +20,7 @@ KIND = show_once.ACCESS_KEY
 
 
 @pytest.fixture
-def request_(db) -> HttpRequest:  # type: ignore[no-untyped-def]
+def request_(db: None) -> HttpRequest:
     request = RequestFactory().get("/")
     request.session = SessionStore()
     return request
@@ -107,7 +108,9 @@ def test_a_session_holds_a_bounded_number_of_secrets(request_: HttpRequest) -> N
     }
 
 
-def test_a_secret_under_a_removed_key_is_simply_gone(request_: HttpRequest, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_secret_under_a_removed_key_is_simply_gone(
+    request_: HttpRequest, settings: Settings
+) -> None:
     settings.FIELD_ENCRYPTION_KEYS = ["removed-key"]
     stash(request_)
     settings.FIELD_ENCRYPTION_KEYS = ["other-key"]

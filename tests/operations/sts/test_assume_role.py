@@ -33,7 +33,7 @@ ALLOW_ASSUME = json.dumps(
 
 
 def trust(
-    principal: str, *, action: object = "sts:AssumeRole", condition: dict | None = None
+    principal: str, *, action: object = "sts:AssumeRole", condition: dict[str, object] | None = None
 ) -> str:
     statement: dict[str, object] = {
         "Effect": "Allow",
@@ -58,7 +58,7 @@ def as_user(user: Principal) -> Actor:
 
 
 @pytest.fixture
-def other_root(db) -> Actor:  # type: ignore[no-untyped-def]
+def other_root(db: None) -> Actor:
     account = make_account("b@example.com", "Account B")
     return system_actor(Principal.objects.get(account=account, kind=Principal.Kind.ROOT))
 

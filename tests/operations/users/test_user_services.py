@@ -133,7 +133,9 @@ def test_a_bad_tag_creates_no_user(root_actor: Actor) -> None:
     assert not Principal.objects.filter(name="Mia").exists()
 
 
-def test_the_wizard_refuses_a_name_taken_in_another_case(root_actor: Actor, alice) -> None:  # type: ignore[no-untyped-def]
+def test_the_wizard_refuses_a_name_taken_in_another_case(
+    root_actor: Actor, alice: Principal
+) -> None:
     with pytest.raises(EntityAlreadyExists):
         services.create_user_with_access(actor=root_actor, new=services.NewUser(name="ALICE"))
 
