@@ -22,7 +22,7 @@ from domain.iam.policies import (
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from domain.kernel.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from domain.kernel.registry import aws_action
 from policies.models import InlinePolicy, ManagedPolicy
 
@@ -145,12 +145,28 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
 
 @aws_action("iam:DeleteGroup")
 def delete_group(*, actor: Actor, group: Group) -> None:
-    """Deletes a group the way the console does.
+    """DeleteGroup, as AWS's API does it: refused (DeleteConflict) while the group still
+    has members or policies. The console's Delete is `delete_group_with_dependents`."""
+    arn = group.arn
+    authorize(actor, "iam:DeleteGroup", arn)
+    with transaction.atomic():
+        locked = Group.objects.select_for_update().filter(pk=group.pk).first()
+        if locked is None:
+            raise NoSuchEntity.group(group.name)
+        if GroupMembership.objects.filter(group=locked).exists():
+            raise DeleteConflict.must_first("remove users from group")
+        if InlinePolicy.objects.filter(group=locked).exists():
+            raise DeleteConflict.must_first("delete policies")
+        if ManagedPolicy.objects.filter(attachments__group=locked).exists():
+            raise DeleteConflict.must_first("detach all policies")
+        locked.delete()
+        audit.record(actor, "iam:DeleteGroup", arn)
 
-    The API refuses a group that still has members or policies (DeleteConflict); the
-    console first removes its users, detaches its managed policies and deletes its
-    inline policies. Each of those calls is authorized up front, then all of it runs
-    in one transaction.
+
+def delete_group_with_dependents(*, actor: Actor, group: Group) -> None:
+    """Deletes a group the way the console does: it first removes its users, detaches its
+    managed policies and deletes its inline policies. Each of those calls is authorized
+    up front, then all of it runs in one transaction.
     """
     arn = group.arn
     authorize(actor, "iam:DeleteGroup", arn)

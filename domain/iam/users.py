@@ -23,6 +23,7 @@ from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, decide
 from domain.kernel.errors import (
+    DeleteConflict,
     EntityAlreadyExists,
     InvalidUserType,
     LimitExceeded,
@@ -153,6 +154,41 @@ def _root_email(account: Account) -> str:
 
 @aws_action("iam:DeleteUser")
 def delete_user(*, actor: Actor, user: Principal) -> None:
+    """DeleteUser, as AWS's API does it: refused (DeleteConflict) while the user still has
+    a password, access keys, group memberships, MFA devices or policies. The console's
+    Delete, which removes those first, is `delete_user_with_dependents`."""
+    arn = user.arn
+    authorize(actor, "iam:DeleteUser", user)
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None:
+            raise NoSuchEntity.user(user.name)
+        what = _what_user_still_has(locked)
+        if what:
+            raise DeleteConflict.must_first(what)
+        PasswordHistory.objects.filter(principal=locked).delete()
+        locked.delete()
+        audit.record(actor, "iam:DeleteUser", arn)
+
+
+def _what_user_still_has(user: Principal) -> str | None:
+    """What AWS names in DeleteUser's DeleteConflict, in the order it checks."""
+    if user.has_usable_password():
+        return "delete login profile"
+    if AccessKey.objects.filter(principal=user).exists():
+        return "delete access keys"
+    if GroupMembership.objects.filter(principal=user).exists():
+        return "remove users from group"
+    if MFADevice.objects.filter(principal=user).exists():
+        return "delete MFA device"
+    if InlinePolicy.objects.filter(user=user).exists():
+        return "delete policies"
+    if PolicyAttachment.objects.filter(user=user).exists():
+        return "detach all policies"
+    return None
+
+
+def delete_user_with_dependents(*, actor: Actor, user: Principal) -> None:
     """Deletes a user the way the console does: first its group memberships, password,
     access keys, MFA devices and inline policies, then detaches its managed policies and
     clears its boundary (the policies themselves stay), all in one transaction.

@@ -143,6 +143,10 @@ class DeleteConflict(IamError):
         return cls("Cannot delete a policy attached to entities.")
 
     @classmethod
+    def non_default_versions(cls) -> DeleteConflict:
+        return cls("Cannot delete a policy with non-default versions.")
+
+    @classmethod
     def default_version(cls) -> DeleteConflict:
         return cls("Cannot delete the default version of a policy.")
 

@@ -59,7 +59,7 @@ def test_deleting_a_role_deletes_its_instance_profile_attachments_and_inline_pol
         name="logs",
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}',
     )
-    services.delete_role(actor=root_actor, role=role)
+    services.delete_role_with_dependents(actor=root_actor, role=role)
     assert not Role.objects.filter(name="web").exists()
     assert not InstanceProfile.objects.exists()
     assert not PolicyAttachment.objects.filter(policy=s3_full()).exists()

@@ -54,7 +54,7 @@ def test_deleting_a_user_removes_everything_it_owns_and_keeps_the_policies(
         account=user.account, principal=user, name="Mia", secret_encrypted=crypto.encrypt("s")
     )
 
-    services.delete_user(actor=root_actor, user=user)
+    services.delete_user_with_dependents(actor=root_actor, user=user)
 
     assert not Principal.objects.filter(name="Mia").exists()
     assert not GroupMembership.objects.exists()
@@ -81,7 +81,7 @@ def test_a_user_allowed_only_delete_user_cannot_delete_a_user_with_a_password(
 ) -> None:
     allow(root_actor, alice, "iam:DeleteUser")
     with pytest.raises(AccessDenied, match="iam:DeleteLoginProfile"):
-        services.delete_user(actor=Actor(principal=alice), user=bob)
+        services.delete_user_with_dependents(actor=Actor(principal=alice), user=bob)
     assert Principal.objects.filter(pk=bob.pk).exists()
     bob.refresh_from_db()
     assert bob.has_usable_password()
