@@ -152,6 +152,12 @@ def paged(page: Page, name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {name: rows, "IsTruncated": page.is_truncated, "Marker": page.marker}
 
 
+def paged_list(p: dict[str, Any], name: str, rows: list[Any]) -> dict[str, Any]:
+    """A short list already in AWS's order, paged with the call's Marker and MaxItems."""
+    page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
+    return paged(page, name, page.items)
+
+
 def attached_shape(policies: list[ManagedPolicy]) -> list[dict[str, str]]:
     return [{"PolicyName": p.name, "PolicyArn": p.arn} for p in policies]
 
@@ -246,7 +252,14 @@ def untag_user(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_user_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = access.get_user(actor, p["UserName"], action="iam:ListUserTags")
-    return {"Tags": tags_of(user.tags), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(user.tags))
+
+
+def update_user(actor: Actor, p: dict[str, Any]) -> None:
+    user = access.get_user(actor, p["UserName"], action="iam:UpdateUser")
+    iam.update_user(
+        actor=actor, user=user, new_name=p.get("NewUserName"), new_path=p.get("NewPath")
+    )
 
 
 def put_user_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
@@ -272,9 +285,9 @@ def create_access_key(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def list_access_keys(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = caller_or_user(actor, p.get("UserName"), "iam:ListAccessKeys")
-    keys = access.root_access_keys(actor) if user.is_root else access.access_keys(actor, user)
+    keys = access.root_access_keys(actor) if user.is_root else access.list_access_keys(actor, user)
     name = None if user.is_root else user.name
-    return {"AccessKeyMetadata": [key_shape(k, name) for k in keys], "IsTruncated": False}
+    return paged_list(p, "AccessKeyMetadata", [key_shape(k, name) for k in keys])
 
 
 def update_access_key(actor: Actor, p: dict[str, Any]) -> None:
@@ -473,9 +486,51 @@ def create_policy_version(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def list_policy_versions(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyVersions")
-    versions = policy_listing.versions_for_policy(actor, policy)
-    rows = [version_shape(v, with_document=False) for v in versions]
-    return {"Versions": rows, "IsTruncated": False}
+    versions = policy_listing.list_policy_versions(actor, policy)
+    return paged_list(p, "Versions", [version_shape(v, with_document=False) for v in versions])
+
+
+# ListEntitiesForPolicy's EntityFilter: which kinds of entity it lists.
+ENTITY_KINDS = {
+    "User": ("User",),
+    "Group": ("Group",),
+    "Role": ("Role",),
+    "LocalManagedPolicy": (),
+    "AWSManagedPolicy": (),
+}
+
+
+def list_entities_for_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
+    """PolicyGroups, PolicyUsers and PolicyRoles in one list (groups, users, roles, each in
+    name order), paged together as AWS pages them; PolicyUsageFilter picks attachments
+    (PermissionsPolicy) or boundaries (PermissionsBoundary)."""
+    policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListEntitiesForPolicy")
+    found = policy_listing.list_entities_for_policy(actor, policy)
+    usage = p.get("PolicyUsageFilter")
+    kinds = ENTITY_KINDS.get(p.get("EntityFilter", ""), ("Group", "User", "Role"))
+    prefix = p.get("PathPrefix") or "/"
+    by_kind: dict[str, list[Any]] = {"Group": [], "User": [], "Role": []}
+    if usage != "PermissionsBoundary":
+        by_kind["Group"] += found.groups
+        by_kind["User"] += found.users
+        by_kind["Role"] += found.roles
+    if usage != "PermissionsPolicy":
+        by_kind["User"] += [u for u in found.bounded_users if u not in by_kind["User"]]
+        by_kind["Role"] += [r for r in found.bounded_roles if r not in by_kind["Role"]]
+    rows: list[tuple[str, Any]] = []
+    for kind in ("Group", "User", "Role"):
+        if kind in kinds:
+            entities = sorted(by_kind[kind], key=lambda e: e.name.lower())
+            rows += [(kind, e) for e in entities if e.path.startswith(prefix)]
+    page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
+    result: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": []}
+    for kind, entity in page.items:
+        result[f"Policy{kind}s"].append(
+            {f"{kind}Name": entity.name, f"{kind}Id": entity.unique_id}
+        )
+    result["IsTruncated"] = page.is_truncated
+    result["Marker"] = page.marker
+    return result
 
 
 def set_default_policy_version(actor: Actor, p: dict[str, Any]) -> None:
@@ -500,7 +555,7 @@ def untag_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_policy_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyTags")
-    return {"Tags": tags_of(policy_listing.policy_tags(actor, policy)), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(policy_listing.list_policy_tags(actor, policy)))
 
 
 # --- attachments and inline policies, for users, groups and roles ----------------------
@@ -553,7 +608,7 @@ def list_attached(kind: str) -> Handler:
         prefix = p.get("PathPrefix")
         if prefix:
             policies = [x for x in policies if x.path.startswith(prefix)]
-        return {"AttachedPolicies": attached_shape(policies), "IsTruncated": False}
+        return paged_list(p, "AttachedPolicies", attached_shape(policies))
 
     return handler
 
@@ -592,7 +647,7 @@ def list_inline(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         names = [x.name for x in api_readers.inline_policies(actor, target)]
-        return {"PolicyNames": names, "IsTruncated": False}
+        return paged_list(p, "PolicyNames", names)
 
     return handler
 
@@ -658,7 +713,7 @@ def untag_role(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_role_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     role = access.get_role(actor, p["RoleName"], action="iam:ListRoleTags")
-    return {"Tags": tags_of(role.tags), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(role.tags))
 
 
 def put_role_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
@@ -679,17 +734,17 @@ def create_account_alias(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def delete_account_alias(actor: Actor, p: dict[str, Any]) -> None:
-    if p["AccountAlias"] not in access.account_aliases(actor):
+    if p["AccountAlias"] not in access.list_account_aliases(actor):
         raise NoSuchEntity(f"The account alias {p['AccountAlias']} cannot be found.")
     iam.delete_account_alias(actor=actor)
 
 
 def list_account_aliases(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    return {"AccountAliases": access.account_aliases(actor), "IsTruncated": False}
+    return {"AccountAliases": access.list_account_aliases(actor), "IsTruncated": False}
 
 
 def get_account_password_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    rules = access.password_policy(actor)
+    rules = access.get_account_password_policy(actor)
     if not rules.custom:
         raise NoSuchEntity(
             f"The Password Policy with domain name {actor.account.id} cannot be found."
@@ -728,7 +783,7 @@ def update_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 
 def delete_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
-    if not access.password_policy(actor).custom:
+    if not access.get_account_password_policy(actor).custom:
         raise NoSuchEntity(f"The account policy with name {actor.account.id} cannot be found.")
     iam.delete_account_password_policy(actor=actor)
 
@@ -760,7 +815,7 @@ SUMMARY_QUOTAS = {
 
 
 def get_account_summary(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    summary = access.account_summary(actor)
+    summary = access.get_account_summary(actor)
     counts = api_readers.account_key_counts(actor)
     return {
         "SummaryMap": SUMMARY_QUOTAS
@@ -863,6 +918,7 @@ ACTIONS: dict[str, Handler] = {
     "TagUser": tag_user,
     "UntagUser": untag_user,
     "ListUserTags": list_user_tags,
+    "UpdateUser": update_user,
     "PutUserPermissionsBoundary": put_user_permissions_boundary,
     "DeleteUserPermissionsBoundary": delete_user_permissions_boundary,
     "CreateAccessKey": create_access_key,
@@ -890,6 +946,7 @@ ACTIONS: dict[str, Handler] = {
     "GetPolicyVersion": get_policy_version,
     "CreatePolicyVersion": create_policy_version,
     "ListPolicyVersions": list_policy_versions,
+    "ListEntitiesForPolicy": list_entities_for_policy,
     "SetDefaultPolicyVersion": set_default_policy_version,
     "DeletePolicyVersion": delete_policy_version,
     "TagPolicy": tag_policy,

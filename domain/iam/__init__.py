@@ -78,6 +78,7 @@ from domain.iam.users import (
     delete_user_with_dependents,
     tag_user,
     untag_user,
+    update_user,
 )
 from domain.kernel.registry import Entry, entries
 
@@ -135,6 +136,7 @@ __all__ = [
     "tag_user",
     "untag_role",
     "untag_user",
+    "update_user",
     "update_access_key",
     "update_account_password_policy",
     "update_assume_role_policy",

@@ -152,6 +152,37 @@ def _root_email(account: Account) -> str:
     return root.email or "" if root else ""
 
 
+@aws_action("iam:UpdateUser")
+def update_user(
+    *, actor: Actor, user: Principal, new_name: str | None = None, new_path: str | None = None
+) -> Principal:
+    """UpdateUser: renames a user or moves it to another path; its ID, keys, groups and
+    policies stay. Only the API renames users (the console's user page does not)."""
+    name = user.name if new_name is None else new_name
+    path = user.path if new_path is None else new_path
+    validators.user_name(name)
+    validators.path(path)
+    new_arn = arns.user_arn(user.account_id, name, path)
+    # AWS requires permission on both the old and the new name.
+    authorize(actor, "iam:UpdateUser", user)
+    if new_arn != user.arn:
+        authorize(actor, "iam:UpdateUser", Target(new_arn))
+    if name.lower() != user.name.lower() and _user_exists(user.account, name):
+        raise EntityAlreadyExists.user(name)
+    old_arn, old_name, old_path = user.arn, user.name, user.path
+    try:
+        with transaction.atomic():
+            user.name, user.path = name, path
+            user.save(update_fields=["name", "path"])
+            audit.record(
+                actor, "iam:UpdateUser", old_arn, details={"new_name": name, "new_path": path}
+            )
+    except IntegrityError:
+        user.name, user.path = old_name, old_path  # the caller's object keeps what was kept
+        raise EntityAlreadyExists.user(name) from None
+    return user
+
+
 @aws_action("iam:DeleteUser")
 def delete_user(*, actor: Actor, user: Principal) -> None:
     """DeleteUser, as AWS's API does it: refused (DeleteConflict) while the user still has
