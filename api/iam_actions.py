@@ -525,9 +525,7 @@ def list_entities_for_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     result: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": []}
     for kind, entity in page.items:
-        result[f"Policy{kind}s"].append(
-            {f"{kind}Name": entity.name, f"{kind}Id": entity.unique_id}
-        )
+        result[f"Policy{kind}s"].append({f"{kind}Name": entity.name, f"{kind}Id": entity.unique_id})
     result["IsTruncated"] = page.is_truncated
     result["Marker"] = page.marker
     return result

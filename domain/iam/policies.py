@@ -257,7 +257,8 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy) -> None:
 
 def delete_policy_with_dependents(*, actor: Actor, policy: ManagedPolicy) -> None:
     """What the console's Delete does: detaches the policy from every user, group and role
-    and deletes its non-default versions, all in one transaction. A policy used as a permissions boundary is still refused."""
+    and deletes its non-default versions, all in one transaction. A policy used as a
+    permissions boundary is still refused."""
     attachments = list(
         PolicyAttachment.objects.filter(policy=policy).select_related(
             "user__permissions_boundary", "group", "role__permissions_boundary"
