@@ -104,7 +104,12 @@ def role_shape(role: Role, *, detail: bool = False) -> dict[str, Any]:
 
 
 def policy_shape(
-    policy: ManagedPolicy, default_version: str | None, attachments: int, *, detail: bool = False
+    policy: ManagedPolicy,
+    default_version: str | None,
+    attachments: int,
+    *,
+    boundaries: int = 0,
+    detail: bool = False,
 ) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "PolicyName": policy.name,
@@ -113,7 +118,7 @@ def policy_shape(
         "Path": policy.path,
         "DefaultVersionId": default_version,
         "AttachmentCount": attachments,
-        "PermissionsBoundaryUsageCount": 0,
+        "PermissionsBoundaryUsageCount": boundaries,
         "IsAttachable": True,
         "CreateDate": policy.created_at,
         "UpdateDate": policy.updated_at,
@@ -127,7 +132,14 @@ def policy_shape(
 def one_policy(actor: Actor, policy: ManagedPolicy) -> dict[str, Any]:
     versions = api_readers.default_version_ids([policy])
     counts = api_readers.attachment_counts(actor, [policy])
-    return policy_shape(policy, versions.get(policy.pk), counts[policy.pk], detail=True)
+    bounded = api_readers.boundary_counts(actor, [policy])
+    return policy_shape(
+        policy,
+        versions.get(policy.pk),
+        counts[policy.pk],
+        boundaries=bounded[policy.pk],
+        detail=True,
+    )
 
 
 def version_shape(version: PolicyVersion, *, with_document: bool) -> dict[str, Any]:
@@ -397,7 +409,12 @@ def list_groups(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def update_group(actor: Actor, p: dict[str, Any]) -> None:
     group = access.get_group(actor, p["GroupName"], action="iam:UpdateGroup")
-    iam.update_group(actor=actor, group=group, new_name=p.get("NewGroupName") or group.name)
+    iam.update_group(
+        actor=actor,
+        group=group,
+        new_name=p.get("NewGroupName") or group.name,
+        new_path=p.get("NewPath"),
+    )
 
 
 def delete_group(actor: Actor, p: dict[str, Any]) -> None:
@@ -456,7 +473,11 @@ def list_policies(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     page = api_readers.page(policies, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     versions = api_readers.default_version_ids(page.items)
     counts = api_readers.attachment_counts(actor, page.items)
-    rows = [policy_shape(x, versions.get(x.pk), counts[x.pk]) for x in page.items]
+    bounded = api_readers.boundary_counts(actor, page.items)
+    rows = [
+        policy_shape(x, versions.get(x.pk), counts[x.pk], boundaries=bounded[x.pk])
+        for x in page.items
+    ]
     return paged(page, "Policies", rows)
 
 

@@ -116,6 +116,20 @@ def attachment_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, 
     return counts
 
 
+def boundary_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, int]:
+    """How many of the actor's account's users and roles use each policy as their
+    permissions boundary (PermissionsBoundaryUsageCount)."""
+    counts = dict.fromkeys((p.pk for p in policies), 0)
+    wanted = [p.pk for p in policies]
+    for model in (Principal, Role):
+        rows = model.objects.filter(
+            account=actor.account, permissions_boundary__in=wanted
+        ).values_list("permissions_boundary_id", flat=True)
+        for policy_id in rows:
+            counts[policy_id] += 1
+    return counts
+
+
 def default_version_ids(policies: list[ManagedPolicy]) -> dict[int, str]:
     rows = PolicyVersion.objects.filter(policy__in=policies, is_default=True).values_list(
         "policy_id", "version_id"

@@ -118,10 +118,15 @@ def _check_picks(
 
 
 @aws_action("iam:UpdateGroup")
-def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
-    """UpdateGroup: renames a group; its ID, members and policies stay."""
+def update_group(
+    *, actor: Actor, group: Group, new_name: str, new_path: str | None = None
+) -> Group:
+    """UpdateGroup: renames a group or moves it to another path; its ID, members and
+    policies stay."""
     validators.group_name(new_name)
-    new_arn = arns.group_arn(group.account_id, new_name, group.path)
+    path = group.path if new_path is None else new_path
+    validators.path(path)
+    new_arn = arns.group_arn(group.account_id, new_name, path)
     # AWS requires permission on both the old and the new name.
     authorize(actor, "iam:UpdateGroup", group.arn)
     if new_arn != group.arn:
@@ -131,14 +136,17 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
     )
     if taken.exists():
         raise EntityAlreadyExists.group(new_name)
-    old_arn, old_name = group.arn, group.name
+    old_arn, old_name, old_path = group.arn, group.name, group.path
     try:
         with transaction.atomic():
-            group.name = new_name
-            group.save(update_fields=["name"])
-            audit.record(actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name})
+            group.name, group.path = new_name, path
+            group.save(update_fields=["name", "path"])
+            audit.record(
+                actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name, "new_path": path}
+            )
     except IntegrityError:
-        group.name = old_name  # the caller's object keeps the name the database kept
+        # the caller's object keeps what the database kept
+        group.name, group.path = old_name, old_path
         raise EntityAlreadyExists.group(new_name) from None
     return group
 

@@ -389,3 +389,24 @@ def test_policy_documents_travel_url_encoded(iam: Any) -> None:
     encoded = seen[0].split("<PolicyDocument>")[1].split("</PolicyDocument>")[0]
     assert "%22Version%22" in encoded
     assert unquote(encoded) == POLICY
+
+
+def test_update_group_renames_and_moves_a_group(iam: Any) -> None:
+    iam.create_group(GroupName="before")
+    iam.update_group(GroupName="before", NewGroupName="after", NewPath="/ops/")
+    group = iam.get_group(GroupName="after")["Group"]
+    assert group["Arn"] == f"arn:aws:iam::{ACCOUNT}:group/ops/after"
+    assert group["Path"] == "/ops/"
+
+
+def test_a_policy_counts_the_entities_it_bounds(iam: Any) -> None:
+    arn = iam.create_policy(PolicyName="Fence", PolicyDocument=POLICY)["Policy"]["Arn"]
+    iam.create_user(UserName="fenced")
+    iam.put_user_permissions_boundary(UserName="fenced", PermissionsBoundary=arn)
+    policy = iam.get_policy(PolicyArn=arn)["Policy"]
+    assert policy["PermissionsBoundaryUsageCount"] == 1
+    assert policy["AttachmentCount"] == 0
+    assert iam.get_user(UserName="fenced")["User"]["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "Policy",
+        "PermissionsBoundaryArn": arn,
+    }
