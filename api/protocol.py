@@ -96,15 +96,15 @@ def _check(shape: Shape, value: Any, where: str, problems: list[str]) -> None:
         return
     if kind == "list":
         assert isinstance(shape, ListShape)
-        _check_size(meta, len(value), value, where, problems, what="length")
+        _check_size(shape, len(value), value, where, problems, what="length")
         for index, item in enumerate(value, start=1):
             _check(shape.member, item, f"{where}.{index}.member", problems)
         return
     if kind == "map":
-        _check_size(meta, len(value), value, where, problems, what="length")
+        _check_size(shape, len(value), value, where, problems, what="length")
         return
     if kind == "string":
-        _check_size(meta, len(value), value, where, problems, what="length")
+        _check_size(shape, len(value), value, where, problems, what="length")
         pattern = meta.get("pattern")
         if pattern is not None and not _matcher(pattern)(value):
             problems.append(
@@ -124,40 +124,33 @@ def _check(shape: Shape, value: Any, where: str, problems: list[str]) -> None:
             )
         return
     if kind in ("integer", "long"):
-        _check_size(meta, value, value, where, problems, what="value")
+        _check_size(shape, value, value, where, problems, what="value")
 
 
 def _check_size(
-    meta: Mapping[str, Any], size: int, value: Any, where: str, problems: list[str], *, what: str
+    shape: Shape, size: int, value: Any, where: str, problems: list[str], *, what: str
 ) -> None:
-    shown = _shown(value)
+    meta = shape.metadata
     if "min" in meta and size < meta["min"]:
         problems.append(
-            f"Value {shown} at '{where}' failed to satisfy constraint: "
-            f"Member must have {what} greater than or equal to {meta['min']}"
+            _broken(
+                value,
+                where,
+                shape,
+                f"Member must have {what} greater than or equal to {meta['min']}",
+            )
         )
     if "max" in meta and size > meta["max"]:
         problems.append(
-            f"Value {shown} at '{where}' failed to satisfy constraint: "
-            f"Member must have {what} less than or equal to {meta['max']}"
+            _broken(
+                value, where, shape, f"Member must have {what} less than or equal to {meta['max']}"
+            )
         )
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return f"'{value}'"
-
-
-def _broken(value: str, where: str, shape: Shape, rule: str) -> str:
+def _broken(value: Any, where: str, shape: Shape, rule: str) -> str:
     # A sensitive value (a password) is never echoed back.
-    shown = (
-        ""
-        if shape.serialization.get("sensitive") or shape.metadata.get("sensitive")
-        else (f" '{value}'")
-    )
+    shown = "" if shape.metadata.get("sensitive") else f" '{value}'"
     return f"Value{shown} at '{where}' failed to satisfy constraint: {rule}"
 
 

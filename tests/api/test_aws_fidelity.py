@@ -410,3 +410,14 @@ def test_a_policy_counts_the_entities_it_bounds(iam: Any) -> None:
         "PermissionsBoundaryType": "Policy",
         "PermissionsBoundaryArn": arn,
     }
+
+
+def test_a_password_is_never_echoed_in_a_validation_error(iam: Any) -> None:
+    iam.create_user(UserName="secretive")
+    password = "Sup3r-secret-" + "x" * 120
+    code, message, _ = error_of(iam.create_login_profile, UserName="secretive", Password=password)
+    assert code == "ValidationError"
+    assert message == (
+        "1 validation error detected: Value at 'password' failed to satisfy constraint: "
+        "Member must have length less than or equal to 128"
+    )
