@@ -104,7 +104,12 @@ def role_shape(role: Role, *, detail: bool = False) -> dict[str, Any]:
 
 
 def policy_shape(
-    policy: ManagedPolicy, default_version: str | None, attachments: int, *, detail: bool = False
+    policy: ManagedPolicy,
+    default_version: str | None,
+    attachments: int,
+    *,
+    boundaries: int = 0,
+    detail: bool = False,
 ) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "PolicyName": policy.name,
@@ -113,7 +118,7 @@ def policy_shape(
         "Path": policy.path,
         "DefaultVersionId": default_version,
         "AttachmentCount": attachments,
-        "PermissionsBoundaryUsageCount": 0,
+        "PermissionsBoundaryUsageCount": boundaries,
         "IsAttachable": True,
         "CreateDate": policy.created_at,
         "UpdateDate": policy.updated_at,
@@ -127,7 +132,14 @@ def policy_shape(
 def one_policy(actor: Actor, policy: ManagedPolicy) -> dict[str, Any]:
     versions = api_readers.default_version_ids([policy])
     counts = api_readers.attachment_counts(actor, [policy])
-    return policy_shape(policy, versions.get(policy.pk), counts[policy.pk], detail=True)
+    bounded = api_readers.boundary_counts(actor, [policy])
+    return policy_shape(
+        policy,
+        versions.get(policy.pk),
+        counts[policy.pk],
+        boundaries=bounded[policy.pk],
+        detail=True,
+    )
 
 
 def version_shape(version: PolicyVersion, *, with_document: bool) -> dict[str, Any]:
@@ -150,6 +162,12 @@ def key_shape(key: AccessKey, user_name: str | None) -> dict[str, Any]:
 
 def paged(page: Page, name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {name: rows, "IsTruncated": page.is_truncated, "Marker": page.marker}
+
+
+def paged_list(p: dict[str, Any], name: str, rows: list[Any]) -> dict[str, Any]:
+    """A short list already in AWS's order, paged with the call's Marker and MaxItems."""
+    page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
+    return paged(page, name, page.items)
 
 
 def attached_shape(policies: list[ManagedPolicy]) -> list[dict[str, str]]:
@@ -246,7 +264,14 @@ def untag_user(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_user_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = access.get_user(actor, p["UserName"], action="iam:ListUserTags")
-    return {"Tags": tags_of(user.tags), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(user.tags))
+
+
+def update_user(actor: Actor, p: dict[str, Any]) -> None:
+    user = access.get_user(actor, p["UserName"], action="iam:UpdateUser")
+    iam.update_user(
+        actor=actor, user=user, new_name=p.get("NewUserName"), new_path=p.get("NewPath")
+    )
 
 
 def put_user_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
@@ -274,7 +299,7 @@ def list_access_keys(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = caller_or_user(actor, p.get("UserName"), "iam:ListAccessKeys")
     keys = access.root_access_keys(actor) if user.is_root else access.list_access_keys(actor, user)
     name = None if user.is_root else user.name
-    return {"AccessKeyMetadata": [key_shape(k, name) for k in keys], "IsTruncated": False}
+    return paged_list(p, "AccessKeyMetadata", [key_shape(k, name) for k in keys])
 
 
 def update_access_key(actor: Actor, p: dict[str, Any]) -> None:
@@ -384,7 +409,12 @@ def list_groups(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def update_group(actor: Actor, p: dict[str, Any]) -> None:
     group = access.get_group(actor, p["GroupName"], action="iam:UpdateGroup")
-    iam.update_group(actor=actor, group=group, new_name=p.get("NewGroupName") or group.name)
+    iam.update_group(
+        actor=actor,
+        group=group,
+        new_name=p.get("NewGroupName") or group.name,
+        new_path=p.get("NewPath"),
+    )
 
 
 def delete_group(actor: Actor, p: dict[str, Any]) -> None:
@@ -443,7 +473,11 @@ def list_policies(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     page = api_readers.page(policies, marker=p.get("Marker"), max_items=p.get("MaxItems"))
     versions = api_readers.default_version_ids(page.items)
     counts = api_readers.attachment_counts(actor, page.items)
-    rows = [policy_shape(x, versions.get(x.pk), counts[x.pk]) for x in page.items]
+    bounded = api_readers.boundary_counts(actor, page.items)
+    rows = [
+        policy_shape(x, versions.get(x.pk), counts[x.pk], boundaries=bounded[x.pk])
+        for x in page.items
+    ]
     return paged(page, "Policies", rows)
 
 
@@ -474,8 +508,48 @@ def create_policy_version(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 def list_policy_versions(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyVersions")
     versions = policy_listing.list_policy_versions(actor, policy)
-    rows = [version_shape(v, with_document=False) for v in versions]
-    return {"Versions": rows, "IsTruncated": False}
+    return paged_list(p, "Versions", [version_shape(v, with_document=False) for v in versions])
+
+
+# ListEntitiesForPolicy's EntityFilter: which kinds of entity it lists.
+ENTITY_KINDS = {
+    "User": ("User",),
+    "Group": ("Group",),
+    "Role": ("Role",),
+    "LocalManagedPolicy": (),
+    "AWSManagedPolicy": (),
+}
+
+
+def list_entities_for_policy(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
+    """PolicyGroups, PolicyUsers and PolicyRoles in one list (groups, users, roles, each in
+    name order), paged together as AWS pages them; PolicyUsageFilter picks attachments
+    (PermissionsPolicy) or boundaries (PermissionsBoundary)."""
+    policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListEntitiesForPolicy")
+    found = policy_listing.list_entities_for_policy(actor, policy)
+    usage = p.get("PolicyUsageFilter")
+    kinds = ENTITY_KINDS.get(p.get("EntityFilter", ""), ("Group", "User", "Role"))
+    prefix = p.get("PathPrefix") or "/"
+    by_kind: dict[str, list[Any]] = {"Group": [], "User": [], "Role": []}
+    if usage != "PermissionsBoundary":
+        by_kind["Group"] += found.groups
+        by_kind["User"] += found.users
+        by_kind["Role"] += found.roles
+    if usage != "PermissionsPolicy":
+        by_kind["User"] += [u for u in found.bounded_users if u not in by_kind["User"]]
+        by_kind["Role"] += [r for r in found.bounded_roles if r not in by_kind["Role"]]
+    rows: list[tuple[str, Any]] = []
+    for kind in ("Group", "User", "Role"):
+        if kind in kinds:
+            entities = sorted(by_kind[kind], key=lambda e: e.name.lower())
+            rows += [(kind, e) for e in entities if e.path.startswith(prefix)]
+    page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
+    result: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": []}
+    for kind, entity in page.items:
+        result[f"Policy{kind}s"].append({f"{kind}Name": entity.name, f"{kind}Id": entity.unique_id})
+    result["IsTruncated"] = page.is_truncated
+    result["Marker"] = page.marker
+    return result
 
 
 def set_default_policy_version(actor: Actor, p: dict[str, Any]) -> None:
@@ -500,7 +574,7 @@ def untag_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_policy_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyTags")
-    return {"Tags": tags_of(policy_listing.list_policy_tags(actor, policy)), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(policy_listing.list_policy_tags(actor, policy)))
 
 
 # --- attachments and inline policies, for users, groups and roles ----------------------
@@ -553,7 +627,7 @@ def list_attached(kind: str) -> Handler:
         prefix = p.get("PathPrefix")
         if prefix:
             policies = [x for x in policies if x.path.startswith(prefix)]
-        return {"AttachedPolicies": attached_shape(policies), "IsTruncated": False}
+        return paged_list(p, "AttachedPolicies", attached_shape(policies))
 
     return handler
 
@@ -592,7 +666,7 @@ def list_inline(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         names = [x.name for x in api_readers.inline_policies(actor, target)]
-        return {"PolicyNames": names, "IsTruncated": False}
+        return paged_list(p, "PolicyNames", names)
 
     return handler
 
@@ -658,7 +732,7 @@ def untag_role(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_role_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     role = access.get_role(actor, p["RoleName"], action="iam:ListRoleTags")
-    return {"Tags": tags_of(role.tags), "IsTruncated": False}
+    return paged_list(p, "Tags", tags_of(role.tags))
 
 
 def put_role_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:
@@ -863,6 +937,7 @@ ACTIONS: dict[str, Handler] = {
     "TagUser": tag_user,
     "UntagUser": untag_user,
     "ListUserTags": list_user_tags,
+    "UpdateUser": update_user,
     "PutUserPermissionsBoundary": put_user_permissions_boundary,
     "DeleteUserPermissionsBoundary": delete_user_permissions_boundary,
     "CreateAccessKey": create_access_key,
@@ -890,6 +965,7 @@ ACTIONS: dict[str, Handler] = {
     "GetPolicyVersion": get_policy_version,
     "CreatePolicyVersion": create_policy_version,
     "ListPolicyVersions": list_policy_versions,
+    "ListEntitiesForPolicy": list_entities_for_policy,
     "SetDefaultPolicyVersion": set_default_policy_version,
     "DeletePolicyVersion": delete_policy_version,
     "TagPolicy": tag_policy,

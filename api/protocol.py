@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
+import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -45,30 +47,137 @@ def request_id() -> str:
 
 
 def parse(op: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
-    """The operation's input from the request's parameters; missing required members raise
-    ValidationError the way AWS words it (all of them in one message)."""
+    """The operation's input from the request's parameters, checked against the model's
+    constraints (required members, length, pattern, range, enum) the way AWS checks them:
+    every broken constraint in one ValidationError, worded as AWS words it."""
     shape = op.input_shape
     if shape is None:
         return {}
     value = _parse_structure(shape, params, "")
-    missing = [name for name in shape.required_members if name not in value]
-    if missing:
-        raise _null_members(missing)
+    problems: list[str] = []
+    _check_structure(shape, value, "", problems)
+    if problems:
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        raise ApiError(
+            "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
+        )
     return value
-
-
-def _null_members(names: list[str]) -> ApiError:
-    count = len(names)
-    noun = "error" if count == 1 else "errors"
-    parts = [
-        f"Value null at '{_camel(n)}' failed to satisfy constraint: Member must not be null"
-        for n in names
-    ]
-    return ApiError("ValidationError", f"{count} validation {noun} detected: " + "; ".join(parts))
 
 
 def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
+
+
+# --- the model's constraints -----------------------------------------------------------
+
+
+def _check_structure(
+    shape: StructureShape, value: Mapping[str, Any], prefix: str, problems: list[str]
+) -> None:
+    required = set(shape.required_members)
+    for name, member in shape.members.items():
+        where = prefix + _camel(name)
+        if name not in value or value[name] is None:
+            if name in required:
+                problems.append(
+                    f"Value null at '{where}' failed to satisfy constraint: Member must not be null"
+                )
+            continue
+        _check(member, value[name], where, problems)
+
+
+def _check(shape: Shape, value: Any, where: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        _check_structure(shape, value, where + ".", problems)
+        return
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        _check_size(shape, len(value), value, where, problems, what="length")
+        for index, item in enumerate(value, start=1):
+            _check(shape.member, item, f"{where}.{index}.member", problems)
+        return
+    if kind == "map":
+        _check_size(shape, len(value), value, where, problems, what="length")
+        return
+    if kind == "string":
+        _check_size(shape, len(value), value, where, problems, what="length")
+        pattern = meta.get("pattern")
+        if pattern is not None and not _matcher(pattern)(value):
+            problems.append(
+                _broken(
+                    value,
+                    where,
+                    shape,
+                    f"Member must satisfy regular expression pattern: {pattern}",
+                )
+            )
+        enum = shape.enum
+        if enum and value not in enum:
+            problems.append(
+                _broken(
+                    value, where, shape, f"Member must satisfy enum value set: [{', '.join(enum)}]"
+                )
+            )
+        return
+    if kind in ("integer", "long"):
+        _check_size(shape, value, value, where, problems, what="value")
+
+
+def _check_size(
+    shape: Shape, size: int, value: Any, where: str, problems: list[str], *, what: str
+) -> None:
+    meta = shape.metadata
+    if "min" in meta and size < meta["min"]:
+        problems.append(
+            _broken(
+                value,
+                where,
+                shape,
+                f"Member must have {what} greater than or equal to {meta['min']}",
+            )
+        )
+    if "max" in meta and size > meta["max"]:
+        problems.append(
+            _broken(
+                value, where, shape, f"Member must have {what} less than or equal to {meta['max']}"
+            )
+        )
+
+
+def _broken(value: Any, where: str, shape: Shape, rule: str) -> str:
+    # A sensitive value (a password) is never echoed back.
+    shown = "" if shape.metadata.get("sensitive") else f" '{value}'"
+    return f"Value{shown} at '{where}' failed to satisfy constraint: {rule}"
+
+
+# Java's Unicode classes in the model's tag patterns (\p{L} letters, \p{Z} separators,
+# \p{N} numbers), which Python's re lacks.
+_UNICODE_CLASS = re.compile(r"\\p\{(\w)\}")
+_CHAR_CLASS = re.compile(r"\[(.*)\]([+*])", re.S)
+
+
+@functools.cache
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    """A full-match test for one of the model's (Java) regular expressions."""
+    categories = frozenset(_UNICODE_CLASS.findall(pattern))
+    if not categories:
+        compiled = re.compile(pattern)
+        return lambda text: compiled.fullmatch(text) is not None
+    found = _CHAR_CLASS.fullmatch(_UNICODE_CLASS.sub("", pattern))
+    assert found is not None, pattern  # the model's \p patterns are one repeated class
+    others = re.compile(f"[{found.group(1)}]")
+    least = 1 if found.group(2) == "+" else 0
+
+    def matches(text: str) -> bool:
+        return len(text) >= least and all(
+            unicodedata.category(c)[0] in categories or others.fullmatch(c) for c in text
+        )
+
+    return matches
 
 
 def _parse(shape: Shape, params: Mapping[str, str], key: str) -> Any:

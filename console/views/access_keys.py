@@ -241,7 +241,7 @@ def access_key_delete(request: HttpRequest, name: str, key_id: str) -> HttpRespo
     ctx["back_url"] = back_url(user)
     if key is not None and request.method == "POST" and form.is_valid():
         try:
-            services.delete_access_key(actor=actor, user=user, access_key_id=key_id)
+            services.delete_inactive_access_key(actor=actor, user=user, access_key_id=key_id)
         except IamError as error:
             _show(ctx, form, error)
         else:

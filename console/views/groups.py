@@ -209,7 +209,7 @@ def group_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             for group in groups:
-                services.delete_group(actor=actor, group=group)
+                services.delete_group_with_dependents(actor=actor, group=group)
         except IamError as error:
             _fail(ctx, form, error)
         else:

@@ -252,7 +252,7 @@ def policy_delete(request: HtmxHttpRequest, name: str) -> HttpResponse:
         error = IamError(f"To confirm deletion, enter {policy.name}.", field="confirm")
         return render_policy(request, policy, name=policy.name, error=error, status=400)
     try:
-        policy_services.delete_policy(actor=actor, policy=policy, detach=True)
+        policy_services.delete_policy_with_dependents(actor=actor, policy=policy)
     except IamError as error:
         return render_policy(request, policy, name=policy.name, error=error)
     messages.success(request, f"Policy {policy.name} deleted.")

@@ -76,7 +76,7 @@ def role_delete(request: HtmxHttpRequest) -> HttpResponse:
         return role_list(request, error=ValidationError(f"To confirm deletion, enter {expected}."))
     try:
         for role in access.roles_named(actor, names):
-            services.delete_role(actor=actor, role=role)
+            services.delete_role_with_dependents(actor=actor, role=role)
     except IamError as error:
         return role_list(request, error=error)
     messages.success(request, f"{len(names)} role(s) deleted: {', '.join(names)}.")

@@ -154,7 +154,7 @@ def update_root_access_key(request: HttpRequest, access_key_id: str) -> HttpResp
     operation = request.POST.get("operation", "")
     try:
         if operation == "delete":
-            services.delete_access_key(
+            services.delete_inactive_access_key(
                 actor=actor, user=actor.principal, access_key_id=access_key_id
             )
         else:

@@ -92,7 +92,7 @@ def _delete_each(actor: Actor, users: list[Principal]) -> list[tuple[str, str]]:
     failures = []
     for user in users:
         try:
-            services.delete_user(actor=actor, user=user)
+            services.delete_user_with_dependents(actor=actor, user=user)
         except IamError as error:
             failures.append((user.name, error.message))
     return failures

@@ -17,6 +17,7 @@ from domain.iam.access_keys import (
     NewAccessKey,
     create_access_key,
     delete_access_key,
+    delete_inactive_access_key,
     update_access_key,
 )
 from domain.iam.account import (
@@ -32,6 +33,7 @@ from domain.iam.groups import (
     create_group,
     create_group_with_members,
     delete_group,
+    delete_group_with_dependents,
     remove_user_from_group,
     update_group,
 )
@@ -54,6 +56,7 @@ from domain.iam.roles import (
     create_role,
     create_role_with_permissions,
     delete_role,
+    delete_role_with_dependents,
     service_trust_policy,
     tag_role,
     untag_role,
@@ -72,8 +75,10 @@ from domain.iam.users import (
     check_user_name_is_free,
     create_user,
     delete_user,
+    delete_user_with_dependents,
     tag_user,
     untag_user,
+    update_user,
 )
 from domain.kernel.registry import Entry, entries
 
@@ -109,12 +114,16 @@ __all__ = [
     "create_user_with_access",
     "deactivate_mfa_device",
     "delete_access_key",
+    "delete_inactive_access_key",
     "delete_account_alias",
     "delete_account_password_policy",
     "delete_group",
+    "delete_group_with_dependents",
     "delete_login_profile",
     "delete_role",
+    "delete_role_with_dependents",
     "delete_user",
+    "delete_user_with_dependents",
     "enable_virtual_mfa_device",
     "generate_credential_report",
     "prepare_virtual_mfa_device",
@@ -127,6 +136,7 @@ __all__ = [
     "tag_user",
     "untag_role",
     "untag_user",
+    "update_user",
     "update_access_key",
     "update_account_password_policy",
     "update_assume_role_policy",

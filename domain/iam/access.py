@@ -120,7 +120,7 @@ def get_policy(actor: Actor, arn: str, *, action: str = "iam:GetPolicy") -> Mana
     )
     policy = next((p for p in candidates if p.arn == arn), None)
     if policy is None:
-        raise Http404(NoSuchEntity.policy_named(arn).message)
+        raise Http404(NoSuchEntity.policy_not_found(arn).message)
     authorize(actor, action, policy)
     return policy
 

@@ -125,10 +125,8 @@ def update_access_key(
 
 @aws_action("iam:DeleteAccessKey")
 def delete_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> None:
-    """DeleteAccessKey, as the console allows it: only an inactive key.
-
-    The key's description tag goes with it (the console's UntagUser call).
-    """
+    """DeleteAccessKey (active or not, as AWS's API allows). The key's description tag
+    goes with it (the console's UntagUser call)."""
     authorize(actor, "iam:DeleteAccessKey", user)
     tagged = any(t["Key"].lower() == access_key_id.lower() for t in user.tags)
     if tagged:
@@ -136,11 +134,6 @@ def delete_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> N
     with transaction.atomic():
         locked = Principal.objects.select_for_update().get(pk=user.pk)
         key = _key_of(locked, access_key_id)
-        if key.status == AccessKey.Status.ACTIVE:
-            raise DeleteConflict(
-                f"Access key {access_key_id} is active. Deactivate it before you delete it.",
-                field="confirm",
-            )
         key.delete()
         audit.record(
             actor, "iam:DeleteAccessKey", user.arn, details={"access_key_id": access_key_id}
@@ -150,6 +143,18 @@ def delete_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> N
             locked.save(update_fields=["tags"])
             audit.record(actor, "iam:UntagUser", user.arn, details={"keys": [access_key_id]})
     user.tags = locked.tags
+
+
+def delete_inactive_access_key(*, actor: Actor, user: Principal, access_key_id: str) -> None:
+    """The console's Delete: it asks for the key to be deactivated first (AWS's console
+    does), then calls DeleteAccessKey."""
+    key = AccessKey.objects.filter(principal=user, access_key_id=access_key_id).first()
+    if key is not None and key.status == AccessKey.Status.ACTIVE:
+        raise DeleteConflict(
+            f"Access key {access_key_id} is active. Deactivate it before you delete it.",
+            field="confirm",
+        )
+    delete_access_key(actor=actor, user=user, access_key_id=access_key_id)
 
 
 def secret_of(key: AccessKey) -> str:

@@ -50,8 +50,7 @@ def _decode(marker: str) -> tuple[str, int]:
     return lname, pk
 
 
-def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> Page:
-    """One page of `rows` in name order (ignoring case), from `marker`."""
+def _page_size(max_items: int | None) -> int:
     size = DEFAULT_MAX_ITEMS if max_items is None else max_items
     if not 1 <= size <= MAX_MAX_ITEMS:
         raise ValidationError(
@@ -59,6 +58,12 @@ def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> P
             f"constraint: Member must have value {'greater' if size < 1 else 'less'} than or "
             f"equal to {1 if size < 1 else MAX_MAX_ITEMS}"
         )
+    return size
+
+
+def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> Page:
+    """One page of `rows` in name order (ignoring case), from `marker`."""
+    size = _page_size(max_items)
     ordered = rows.annotate(lname=Lower("name")).order_by("lname", "id")
     if marker:
         lname, pk = _decode(marker)
@@ -68,6 +73,19 @@ def page(rows: QuerySet[Any], *, marker: str | None, max_items: int | None) -> P
         last = items[size - 1]
         return Page(items[:size], _encode(last.lname, last.pk))
     return Page(items, None)
+
+
+def page_items(items: list[Any], *, marker: str | None, max_items: int | None) -> Page:
+    """One page of a short list already in AWS's order (an entity's keys, tags, inline or
+    attached policies, a policy's versions), with a marker of the same opaque shape."""
+    size = _page_size(max_items)
+    start = 0
+    if marker:
+        _, start = _decode(marker)
+        if start < 0:
+            raise ValidationError("Invalid Marker.")
+    end = start + size
+    return Page(items[start:end], _encode("", end) if end < len(items) else None)
 
 
 def groups_for_user(
@@ -95,6 +113,20 @@ def attachment_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, 
     ).values_list("policy_id", flat=True)
     for policy_id in rows:
         counts[policy_id] += 1
+    return counts
+
+
+def boundary_counts(actor: Actor, policies: list[ManagedPolicy]) -> dict[int, int]:
+    """How many of the actor's account's users and roles use each policy as their
+    permissions boundary (PermissionsBoundaryUsageCount)."""
+    counts = dict.fromkeys((p.pk for p in policies), 0)
+    wanted = [p.pk for p in policies]
+    for model in (Principal, Role):
+        rows = model.objects.filter(
+            account=actor.account, permissions_boundary__in=wanted
+        ).values_list("permissions_boundary_id", flat=True)
+        for policy_id in rows:
+            counts[policy_id] += 1
     return counts
 
 

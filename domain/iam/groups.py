@@ -22,7 +22,7 @@ from domain.iam.policies import (
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from domain.kernel.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from domain.kernel.registry import aws_action
 from policies.models import InlinePolicy, ManagedPolicy
 
@@ -118,10 +118,15 @@ def _check_picks(
 
 
 @aws_action("iam:UpdateGroup")
-def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
-    """UpdateGroup: renames a group; its ID, members and policies stay."""
+def update_group(
+    *, actor: Actor, group: Group, new_name: str, new_path: str | None = None
+) -> Group:
+    """UpdateGroup: renames a group or moves it to another path; its ID, members and
+    policies stay."""
     validators.group_name(new_name)
-    new_arn = arns.group_arn(group.account_id, new_name, group.path)
+    path = group.path if new_path is None else new_path
+    validators.path(path)
+    new_arn = arns.group_arn(group.account_id, new_name, path)
     # AWS requires permission on both the old and the new name.
     authorize(actor, "iam:UpdateGroup", group.arn)
     if new_arn != group.arn:
@@ -131,26 +136,45 @@ def update_group(*, actor: Actor, group: Group, new_name: str) -> Group:
     )
     if taken.exists():
         raise EntityAlreadyExists.group(new_name)
-    old_arn, old_name = group.arn, group.name
+    old_arn, old_name, old_path = group.arn, group.name, group.path
     try:
         with transaction.atomic():
-            group.name = new_name
-            group.save(update_fields=["name"])
-            audit.record(actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name})
+            group.name, group.path = new_name, path
+            group.save(update_fields=["name", "path"])
+            audit.record(
+                actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name, "new_path": path}
+            )
     except IntegrityError:
-        group.name = old_name  # the caller's object keeps the name the database kept
+        # the caller's object keeps what the database kept
+        group.name, group.path = old_name, old_path
         raise EntityAlreadyExists.group(new_name) from None
     return group
 
 
 @aws_action("iam:DeleteGroup")
 def delete_group(*, actor: Actor, group: Group) -> None:
-    """Deletes a group the way the console does.
+    """DeleteGroup, as AWS's API does it: refused (DeleteConflict) while the group still
+    has members or policies. The console's Delete is `delete_group_with_dependents`."""
+    arn = group.arn
+    authorize(actor, "iam:DeleteGroup", arn)
+    with transaction.atomic():
+        locked = Group.objects.select_for_update().filter(pk=group.pk).first()
+        if locked is None:
+            raise NoSuchEntity.group(group.name)
+        if GroupMembership.objects.filter(group=locked).exists():
+            raise DeleteConflict.must_first("remove users from group")
+        if InlinePolicy.objects.filter(group=locked).exists():
+            raise DeleteConflict.must_first("delete policies")
+        if ManagedPolicy.objects.filter(attachments__group=locked).exists():
+            raise DeleteConflict.must_first("detach all policies")
+        locked.delete()
+        audit.record(actor, "iam:DeleteGroup", arn)
 
-    The API refuses a group that still has members or policies (DeleteConflict); the
-    console first removes its users, detaches its managed policies and deletes its
-    inline policies. Each of those calls is authorized up front, then all of it runs
-    in one transaction.
+
+def delete_group_with_dependents(*, actor: Actor, group: Group) -> None:
+    """Deletes a group the way the console does: it first removes its users, detaches its
+    managed policies and deletes its inline policies. Each of those calls is authorized
+    up front, then all of it runs in one transaction.
     """
     arn = group.arn
     authorize(actor, "iam:DeleteGroup", arn)

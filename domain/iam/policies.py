@@ -233,26 +233,49 @@ def delete_policy_version(*, actor: Actor, policy: ManagedPolicy, version_id: st
 
 
 @aws_action("iam:DeletePolicy")
-def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) -> None:
-    """Deletes a customer managed policy that is attached to nothing (and is no boundary).
+def delete_policy(*, actor: Actor, policy: ManagedPolicy) -> None:
+    """DeletePolicy, as AWS's API does it: refused (DeleteConflict) while the policy is
+    attached to anything, is a permissions boundary, or has versions besides the default.
+    The console's Delete is `delete_policy_with_dependents`."""
+    authorize(actor, "iam:DeletePolicy", policy)
+    _customer_policy(policy)
+    with transaction.atomic():
+        locked = ManagedPolicy.objects.select_for_update().filter(pk=policy.pk).first()
+        if locked is None:
+            raise NoSuchEntity.policy(policy.arn)
+        if (
+            PolicyAttachment.objects.filter(policy=locked).exists()
+            or Principal.objects.filter(permissions_boundary=locked).exists()
+            or Role.objects.filter(permissions_boundary=locked).exists()
+        ):
+            raise DeleteConflict.policy_attached()
+        if PolicyVersion.objects.filter(policy=locked, is_default=False).exists():
+            raise DeleteConflict.non_default_versions()
+        locked.delete()
+        audit.record(actor, "iam:DeletePolicy", policy.arn)
 
-    With `detach`, does what the console's Delete does first: detaches the policy from
-    every user, group and role and deletes its non-default versions, all in one
-    transaction. A policy used as a permissions boundary is still refused."""
+
+def delete_policy_with_dependents(*, actor: Actor, policy: ManagedPolicy) -> None:
+    """What the console's Delete does: detaches the policy from every user, group and role
+    and deletes its non-default versions, all in one transaction. A policy used as a
+    permissions boundary is still refused."""
     attachments = list(
         PolicyAttachment.objects.filter(policy=policy).select_related(
             "user__permissions_boundary", "group", "role__permissions_boundary"
         )
-        if detach
-        else []
     )
     targets: list[Target] = [
         a.user or a.group or a.role  # type: ignore[misc]
         for a in attachments
     ]
+    older_versions = list(
+        PolicyVersion.objects.filter(policy=policy, is_default=False).values_list(
+            "version_id", flat=True
+        )
+    )
     for target in targets:
         _authorize_detach(actor, target, policy)
-    if detach:
+    if older_versions:
         authorize(actor, "iam:DeletePolicyVersion", policy)
     authorize(actor, "iam:DeletePolicy", policy)
     _customer_policy(policy)
@@ -266,13 +289,10 @@ def delete_policy(*, actor: Actor, policy: ManagedPolicy, detach: bool = False) 
             _write_detach(actor, target, policy)
         if PolicyAttachment.objects.filter(policy=policy).exists():
             raise DeleteConflict.policy_attached()
-        if detach:
-            for version_id in PolicyVersion.objects.filter(
-                policy=policy, is_default=False
-            ).values_list("version_id", flat=True):
-                audit.record(
-                    actor, "iam:DeletePolicyVersion", policy.arn, details={"version": version_id}
-                )
+        for version_id in older_versions:
+            audit.record(
+                actor, "iam:DeletePolicyVersion", policy.arn, details={"version": version_id}
+            )
         policy.delete()
         audit.record(actor, "iam:DeletePolicy", policy.arn)
 

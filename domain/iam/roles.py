@@ -25,7 +25,13 @@ from domain.iam.policies import (
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
+from domain.kernel.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    LimitExceeded,
+    NoSuchEntity,
+    ValidationError,
+)
 from domain.kernel.registry import aws_action
 from domain.kernel.request_context import Resource, Target, new_entity, tag_request
 from policies.models import InlinePolicy, PolicyAttachment
@@ -383,6 +389,25 @@ def update_assume_role_policy(*, actor: Actor, role: Role, document: str) -> Non
 
 @aws_action("iam:DeleteRole")
 def delete_role(*, actor: Actor, role: Role) -> None:
+    """DeleteRole, as AWS's API does it: refused (DeleteConflict) while the role is in an
+    instance profile or has policies. The console's Delete is `delete_role_with_dependents`."""
+    arn = role.arn
+    authorize(actor, "iam:DeleteRole", role)
+    with transaction.atomic():
+        locked = Role.objects.select_for_update().filter(pk=role.pk).first()
+        if locked is None:
+            raise NoSuchEntity.role(role.name)
+        if InstanceProfile.objects.filter(role=locked).exists():
+            raise DeleteConflict.must_first("remove roles from instance profile")
+        if InlinePolicy.objects.filter(role=locked).exists():
+            raise DeleteConflict.must_first("delete policies")
+        if PolicyAttachment.objects.filter(role=locked).exists():
+            raise DeleteConflict.must_first("detach all policies")
+        locked.delete()
+        audit.record(actor, "iam:DeleteRole", arn)
+
+
+def delete_role_with_dependents(*, actor: Actor, role: Role) -> None:
     """What the console's Delete does: removes the role from its instance profiles and
     deletes them, detaches managed policies, deletes inline policies, then the role."""
     arn = role.arn

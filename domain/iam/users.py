@@ -23,6 +23,7 @@ from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize, decide
 from domain.kernel.errors import (
+    DeleteConflict,
     EntityAlreadyExists,
     InvalidUserType,
     LimitExceeded,
@@ -151,8 +152,74 @@ def _root_email(account: Account) -> str:
     return root.email or "" if root else ""
 
 
+@aws_action("iam:UpdateUser")
+def update_user(
+    *, actor: Actor, user: Principal, new_name: str | None = None, new_path: str | None = None
+) -> Principal:
+    """UpdateUser: renames a user or moves it to another path; its ID, keys, groups and
+    policies stay. Only the API renames users (the console's user page does not)."""
+    name = user.name if new_name is None else new_name
+    path = user.path if new_path is None else new_path
+    validators.user_name(name)
+    validators.path(path)
+    new_arn = arns.user_arn(user.account_id, name, path)
+    # AWS requires permission on both the old and the new name.
+    authorize(actor, "iam:UpdateUser", user)
+    if new_arn != user.arn:
+        authorize(actor, "iam:UpdateUser", Target(new_arn))
+    if name.lower() != user.name.lower() and _user_exists(user.account, name):
+        raise EntityAlreadyExists.user(name)
+    old_arn, old_name, old_path = user.arn, user.name, user.path
+    try:
+        with transaction.atomic():
+            user.name, user.path = name, path
+            user.save(update_fields=["name", "path"])
+            audit.record(
+                actor, "iam:UpdateUser", old_arn, details={"new_name": name, "new_path": path}
+            )
+    except IntegrityError:
+        user.name, user.path = old_name, old_path  # the caller's object keeps what was kept
+        raise EntityAlreadyExists.user(name) from None
+    return user
+
+
 @aws_action("iam:DeleteUser")
 def delete_user(*, actor: Actor, user: Principal) -> None:
+    """DeleteUser, as AWS's API does it: refused (DeleteConflict) while the user still has
+    a password, access keys, group memberships, MFA devices or policies. The console's
+    Delete, which removes those first, is `delete_user_with_dependents`."""
+    arn = user.arn
+    authorize(actor, "iam:DeleteUser", user)
+    with transaction.atomic():
+        locked = Principal.objects.select_for_update().filter(pk=user.pk).first()
+        if locked is None:
+            raise NoSuchEntity.user(user.name)
+        what = _what_user_still_has(locked)
+        if what:
+            raise DeleteConflict.must_first(what)
+        PasswordHistory.objects.filter(principal=locked).delete()
+        locked.delete()
+        audit.record(actor, "iam:DeleteUser", arn)
+
+
+def _what_user_still_has(user: Principal) -> str | None:
+    """What AWS names in DeleteUser's DeleteConflict, in the order it checks."""
+    if user.has_usable_password():
+        return "delete login profile"
+    if AccessKey.objects.filter(principal=user).exists():
+        return "delete access keys"
+    if GroupMembership.objects.filter(principal=user).exists():
+        return "remove users from group"
+    if MFADevice.objects.filter(principal=user).exists():
+        return "delete MFA device"
+    if InlinePolicy.objects.filter(user=user).exists():
+        return "delete policies"
+    if PolicyAttachment.objects.filter(user=user).exists():
+        return "detach all policies"
+    return None
+
+
+def delete_user_with_dependents(*, actor: Actor, user: Principal) -> None:
     """Deletes a user the way the console does: first its group memberships, password,
     access keys, MFA devices and inline policies, then detaches its managed policies and
     clears its boundary (the policies themselves stay), all in one transaction.

@@ -55,6 +55,11 @@ class NoSuchEntity(IamError):
         return cls(f"Policy {name_or_arn} does not exist.")
 
     @classmethod
+    def policy_not_found(cls, arn: str) -> NoSuchEntity:
+        """GetPolicy and the other calls that name a policy by ARN, as AWS words it."""
+        return cls(f"Policy {arn} was not found.")
+
+    @classmethod
     def policy_not_attached(cls, arn: str) -> NoSuchEntity:
         return cls(f"Policy {arn} was not found.")
 
@@ -141,6 +146,10 @@ class DeleteConflict(IamError):
     @classmethod
     def policy_attached(cls) -> DeleteConflict:
         return cls("Cannot delete a policy attached to entities.")
+
+    @classmethod
+    def non_default_versions(cls) -> DeleteConflict:
+        return cls("Cannot delete a policy with non-default versions.")
 
     @classmethod
     def default_version(cls) -> DeleteConflict:

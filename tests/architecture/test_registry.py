@@ -27,8 +27,8 @@ NOT_YET_ONE_FUNCTION = {
     "iam:EnableMFADevice": "domain.iam.mfa.enable_virtual_mfa_device",
     "iam:DeactivateMFADevice": "domain.iam.mfa.deactivate_mfa_device",
     "iam:DeleteVirtualMFADevice": "domain.iam.mfa.deactivate_mfa_device",
-    "iam:RemoveRoleFromInstanceProfile": "domain.iam.roles.delete_role",
-    "iam:DeleteInstanceProfile": "domain.iam.roles.delete_role",
+    "iam:RemoveRoleFromInstanceProfile": "domain.iam.roles.delete_role_with_dependents",
+    "iam:DeleteInstanceProfile": "domain.iam.roles.delete_role_with_dependents",
     "iam:PassRole": "a permission checked by AddRoleToInstanceProfile",
 }
 

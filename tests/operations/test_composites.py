@@ -253,7 +253,7 @@ def test_deleting_a_group_the_console_way_writes_nothing_when_a_detach_is_refuse
     )
     actor = admin_denied(root_actor, "iam:DetachGroupPolicy")
     with decisions() as seen, pytest.raises(AccessDenied):
-        services.delete_group(actor=actor, group=group)
+        services.delete_group_with_dependents(actor=actor, group=group)
     assert max(seen.values()) == 1
     assert Group.objects.filter(pk=group.pk).exists()
     assert alice.iam_groups.filter(pk=group.pk).exists()
@@ -279,7 +279,7 @@ def test_deleting_a_role_the_console_way_writes_nothing_when_an_inline_delete_is
     )
     actor = admin_denied(root_actor, "iam:DeleteRolePolicy")
     with decisions() as seen, pytest.raises(AccessDenied):
-        services.delete_role(actor=actor, role=role)
+        services.delete_role_with_dependents(actor=actor, role=role)
     assert max(seen.values()) == 1
     assert Role.objects.filter(pk=role.pk).exists()
     assert InstanceProfile.objects.filter(role=role).exists()
@@ -296,7 +296,7 @@ def test_deleting_a_user_the_console_way_writes_nothing_when_a_detach_is_refused
     services.create_access_key(actor=root_actor, user=alice)
     actor = admin_denied(root_actor, "iam:DetachUserPolicy")
     with decisions() as seen, pytest.raises(AccessDenied):
-        services.delete_user(actor=actor, user=alice)
+        services.delete_user_with_dependents(actor=actor, user=alice)
     assert max(seen.values()) == 1
     assert Principal.objects.filter(pk=alice.pk).exists()
     assert alice.access_keys.count() == 1

@@ -57,13 +57,23 @@ def test_a_bad_description_creates_nothing(
     assert not AccessKey.objects.exists()
 
 
-def test_an_active_key_cannot_be_deleted(root_actor: Actor, alice: Principal) -> None:
+def test_the_console_asks_to_deactivate_an_active_key_before_deleting_it(
+    root_actor: Actor, alice: Principal
+) -> None:
     new = services.create_access_key(actor=root_actor, user=alice)
     with pytest.raises(DeleteConflict, match="Deactivate it before you delete it"):
-        services.delete_access_key(
+        services.delete_inactive_access_key(
             actor=root_actor, user=alice, access_key_id=new.key.access_key_id
         )
     assert AccessKey.objects.filter(principal=alice).count() == 1
+
+
+def test_delete_access_key_deletes_an_active_key_as_aws_does(
+    root_actor: Actor, alice: Principal
+) -> None:
+    new = services.create_access_key(actor=root_actor, user=alice)
+    services.delete_access_key(actor=root_actor, user=alice, access_key_id=new.key.access_key_id)
+    assert not AccessKey.objects.filter(principal=alice).exists()
 
 
 def test_deleting_an_inactive_key_removes_it_and_its_description(

@@ -115,7 +115,7 @@ def test_deleting_a_group_removes_members_policies_and_inline_policies(
         actor=root_actor, name="Doomed", members=[alice], policies=[aws_policy("IAMReadOnlyAccess")]
     )
     policy_services.put_group_policy(actor=root_actor, group=group, name="s3", document=DOC)
-    services.delete_group(actor=root_actor, group=group)
+    services.delete_group_with_dependents(actor=root_actor, group=group)
     assert not Group.objects.filter(name="Doomed").exists()
     assert not GroupMembership.objects.exists()
     assert not PolicyAttachment.objects.filter(group_id=group.pk).exists()
@@ -142,7 +142,7 @@ def test_deleting_a_group_needs_permission_for_every_cleanup_step(
     )
     policy_services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with pytest.raises(AccessDenied, match="iam:RemoveUserFromGroup"):
-        services.delete_group(actor=Actor(principal=alice), group=group)
+        services.delete_group_with_dependents(actor=Actor(principal=alice), group=group)
     assert list(Group.objects.get(pk=group.pk).members.all()) == [bob]
 
 

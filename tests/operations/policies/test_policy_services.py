@@ -96,7 +96,7 @@ def test_aws_managed_policies_cannot_be_edited_or_deleted(root_actor: Actor) -> 
     with pytest.raises(InvalidInput):
         services.create_policy_version(actor=root_actor, policy=aws, document=document())
     with pytest.raises(InvalidInput):
-        services.delete_policy(actor=root_actor, policy=aws, detach=True)
+        services.delete_policy_with_dependents(actor=root_actor, policy=aws)
 
 
 def test_deleting_as_the_console_does_detaches_everywhere_first(
@@ -105,7 +105,7 @@ def test_deleting_as_the_console_does_detaches_everywhere_first(
     services.attach_user_policy(actor=root_actor, user=alice, policy=policy)
     with pytest.raises(DeleteConflict):
         services.delete_policy(actor=root_actor, policy=policy)
-    services.delete_policy(actor=root_actor, policy=policy, detach=True)
+    services.delete_policy_with_dependents(actor=root_actor, policy=policy)
     assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
     assert not PolicyAttachment.objects.filter(user=alice).exists()
 

@@ -12,6 +12,7 @@ from domain.iam import roles as role_services
 from domain.kernel.actors import Actor
 from domain.kernel.errors import (
     AccessDenied,
+    DeleteConflict,
     EntityAlreadyExists,
     LimitExceeded,
     MalformedPolicyDocument,
@@ -60,7 +61,7 @@ def test_deleting_a_role_deletes_its_instance_profile_attachments_and_inline_pol
         name="logs",
         document='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"*"}]}',
     )
-    services.delete_role(actor=root_actor, role=role)
+    services.delete_role_with_dependents(actor=root_actor, role=role)
     assert not Role.objects.filter(name="web").exists()
     assert not InstanceProfile.objects.exists()
     assert not PolicyAttachment.objects.filter(policy=s3_full()).exists()
@@ -167,3 +168,17 @@ def test_the_demo_has_an_ec2_role_with_its_profile_and_a_two_version_policy(
     policy = ManagedPolicy.objects.get(account=account, name="S3BucketReadOnly")
     versions = dict(policy.versions.values_list("version_id", "is_default"))
     assert versions == {"v1": False, "v2": True}
+
+
+def test_delete_role_refuses_a_role_in_an_instance_profile_as_aws_does(
+    root_actor: Actor,
+) -> None:
+    role = services.create_role_with_permissions(
+        actor=root_actor, name="box", trust_policy=EC2_TRUST, policies=[], instance_profile=True
+    )
+    with pytest.raises(DeleteConflict) as error:
+        services.delete_role(actor=root_actor, role=role)
+    assert error.value.message == (
+        "Cannot delete entity, must remove roles from instance profile first."
+    )
+    assert Role.objects.filter(pk=role.pk).exists()

@@ -9,7 +9,12 @@ from accounts.models import AccessKey, AuditEvent, GroupMembership, MFADevice, P
 from domain import iam as services
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
-from domain.kernel.errors import AccessDenied, EntityAlreadyExists, PasswordPolicyViolation
+from domain.kernel.errors import (
+    AccessDenied,
+    DeleteConflict,
+    EntityAlreadyExists,
+    PasswordPolicyViolation,
+)
 from policies.models import InlinePolicy, ManagedPolicy, PolicyAttachment
 from tests.conftest import PASSWORD
 
@@ -54,7 +59,7 @@ def test_deleting_a_user_removes_everything_it_owns_and_keeps_the_policies(
         account=user.account, principal=user, name="Mia", secret_encrypted=crypto.encrypt("s")
     )
 
-    services.delete_user(actor=root_actor, user=user)
+    services.delete_user_with_dependents(actor=root_actor, user=user)
 
     assert not Principal.objects.filter(name="Mia").exists()
     assert not GroupMembership.objects.exists()
@@ -81,7 +86,7 @@ def test_a_user_allowed_only_delete_user_cannot_delete_a_user_with_a_password(
 ) -> None:
     allow(root_actor, alice, "iam:DeleteUser")
     with pytest.raises(AccessDenied, match="iam:DeleteLoginProfile"):
-        services.delete_user(actor=Actor(principal=alice), user=bob)
+        services.delete_user_with_dependents(actor=Actor(principal=alice), user=bob)
     assert Principal.objects.filter(pk=bob.pk).exists()
     bob.refresh_from_db()
     assert bob.has_usable_password()
@@ -227,3 +232,23 @@ def test_user_tag_keys_are_case_insensitive_and_at_most_fifty(
     services.untag_user(actor=root_actor, user=bob, keys=["DEPARTMENT"])
     bob.refresh_from_db()
     assert bob.tags == []
+
+
+def test_delete_user_refuses_a_user_with_an_mfa_device_as_aws_does(
+    root_actor: Actor, root: Principal
+) -> None:
+    user = services.create_user(actor=root_actor, name="Moe")
+    MFADevice.objects.create(
+        account=user.account, principal=user, name="Moe", secret_encrypted=crypto.encrypt("s")
+    )
+    with pytest.raises(DeleteConflict) as error:
+        services.delete_user(actor=root_actor, user=user)
+    assert error.value.message == "Cannot delete entity, must delete MFA device first."
+    assert Principal.objects.filter(pk=user.pk).exists()
+
+
+def test_delete_user_deletes_a_user_with_nothing_left(root_actor: Actor) -> None:
+    user = services.create_user(actor=root_actor, name="Bare")
+    services.delete_user(actor=root_actor, user=user)
+    assert not Principal.objects.filter(name="Bare").exists()
+    assert AuditEvent.objects.filter(action="iam:DeleteUser").exists()
