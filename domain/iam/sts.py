@@ -306,6 +306,10 @@ def _authorize_assume(
     actor: Actor, action: str, role: Role | None, role_arn: str, context: dict[str, Any]
 ) -> None:
     decision = None if role is None else _assume_decision(actor, action, role, context)
+    if decision is not None and actor.test_mode_root and not _trust_allows(decision):
+        # IAM_API_AUTH=off's root may assume a role only when the trust policy itself
+        # allows it (a root's own permissions would allow anything).
+        decision = None
     if decision is not None and decision.allowed:
         return
     audit.record(
