@@ -67,14 +67,15 @@ ROOT_TRUST = (
 def test_the_test_accounts_root_may_assume_a_role_in_this_mode_only(auth_off, client_for, db):
     iam = client_for("testing", "testing")
     arn = iam.create_role(RoleName="ci-role", AssumeRolePolicyDocument=ROOT_TRUST)["Role"]["Arn"]
-    assumed = client_for("testing", "testing", "sts").assume_role(
-        RoleArn=arn, RoleSessionName="ci"
-    )
+    assumed = client_for("testing", "testing", "sts").assume_role(RoleArn=arn, RoleSessionName="ci")
     creds = assumed["Credentials"]
     assert assumed["AssumedRoleUser"]["Arn"] == (
         "arn:aws:sts::123456789012:assumed-role/ci-role/ci"
     )
     session = client_for(
-        creds["AccessKeyId"], creds["SecretAccessKey"], "sts", aws_session_token=creds["SessionToken"]
+        creds["AccessKeyId"],
+        creds["SecretAccessKey"],
+        "sts",
+        aws_session_token=creds["SessionToken"],
     )
     assert session.get_caller_identity()["Arn"] == assumed["AssumedRoleUser"]["Arn"]

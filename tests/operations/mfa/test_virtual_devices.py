@@ -123,9 +123,7 @@ def test_a_serial_number_finds_only_the_actors_accounts_device(
         mfa.device_by_serial(system_actor(outsider), new.device.arn)
 
 
-def test_listing_virtual_devices_filters_by_assignment(
-    root_actor: Actor, alice: Principal
-) -> None:
+def test_listing_virtual_devices_filters_by_assignment(root_actor: Actor, alice: Principal) -> None:
     assigned = services.create_virtual_mfa_device(actor=root_actor, name="a")
     enable(root_actor, alice, assigned)
     services.create_virtual_mfa_device(actor=root_actor, name="b")

@@ -76,9 +76,7 @@ def test_adding_a_role_needs_pass_role_to_ec2(root_actor: Actor, alice: Principa
         ),
     )
     with pytest.raises(AccessDenied) as caught:
-        services.add_role_to_instance_profile(
-            actor=system_actor(alice), profile=profile, role=role
-        )
+        services.add_role_to_instance_profile(actor=system_actor(alice), profile=profile, role=role)
     assert "iam:PassRole" in caught.value.message
     assert InstanceProfile.objects.get(pk=profile.pk).role is None
 
