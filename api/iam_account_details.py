@@ -52,6 +52,7 @@ SUMMARY_QUOTAS = {
 def get_account_summary(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     summary = access.get_account_summary(actor)
     counts = api_readers.account_key_counts(actor)
+    extras = api_readers.account_summary_extras(actor)
     return {
         "SummaryMap": SUMMARY_QUOTAS
         | counts
@@ -60,11 +61,11 @@ def get_account_summary(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
             "Groups": summary.groups,
             "Roles": summary.roles,
             "Policies": summary.policies,
-            "InstanceProfiles": summary.instance_profiles,
-            "MFADevices": summary.mfa_devices,
-            "MFADevicesInUse": summary.mfa_devices_in_use,
-            "AccountMFAEnabled": int(summary.root_mfa_enabled),
-            "AccountPasswordPresent": int(summary.root_password_present),
+            "InstanceProfiles": extras.instance_profiles,
+            "MFADevices": extras.mfa_devices,
+            "MFADevicesInUse": extras.mfa_devices_in_use,
+            "AccountMFAEnabled": int(extras.root_mfa_enabled),
+            "AccountPasswordPresent": int(extras.root_password_present),
             "AccountSigningCertificatesPresent": 0,
             "ServerCertificates": 0,
             "Providers": 0,

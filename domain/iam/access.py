@@ -46,11 +46,6 @@ class AccountSummary:
     groups: int
     roles: int
     policies: int
-    instance_profiles: int = 0
-    mfa_devices: int = 0  # virtual devices, assigned or not
-    mfa_devices_in_use: int = 0
-    root_mfa_enabled: bool = False
-    root_password_present: bool = False
 
 
 @aws_read("iam:GetAccountSummary")
@@ -63,18 +58,6 @@ def get_account_summary(actor: Actor) -> AccountSummary:
         groups=Group.objects.filter(account=account).count(),
         roles=Role.objects.filter(account=account).count(),
         policies=ManagedPolicy.objects.filter(account=account).count(),
-        instance_profiles=InstanceProfile.objects.filter(account=account).count(),
-        mfa_devices=MFADevice.objects.filter(account=account).count(),
-        mfa_devices_in_use=MFADevice.objects.filter(
-            account=account, principal__isnull=False
-        ).count(),
-        root_mfa_enabled=MFADevice.objects.filter(
-            account=account, principal__kind=Principal.Kind.ROOT
-        ).exists(),
-        # Django marks an unusable password with a leading "!".
-        root_password_present=Principal.objects.filter(account=account, kind=Principal.Kind.ROOT)
-        .exclude(password__startswith="!")
-        .exists(),
     )
 
 
