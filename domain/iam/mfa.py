@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from qrcode.image.pil import PilImage
 
 from accounts import arns, crypto, mfa
 from accounts.models import MFADevice, Principal
@@ -126,7 +127,7 @@ def _qr_code_png(actor: Actor, device: MFADevice, secret: str) -> bytes:
         issuer=settings.MFA_ISSUER,
     )
     buffer = io.BytesIO()
-    qrcode.make(uri, border=2).save(buffer, format="PNG")  # Pillow writes the PNG
+    qrcode.make(uri, border=2, image_factory=PilImage).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
