@@ -298,9 +298,8 @@ def resync_mfa_device(
     secret = crypto.decrypt(device.secret_encrypted)
     step = mfa.consecutive_step(secret, code1, code2, now=now, after=device.last_used_step)
     if step is None or not _claim_step(device, step, now):
-        raise InvalidAuthenticationCode(
-            f"{INVALID_CODES} Enter two new consecutive codes from your app.", field="code2"
-        )
+        # AWS's words exactly (the API returns them; the resync page explains the rest).
+        raise InvalidAuthenticationCode(INVALID_CODES, field="code2")
     audit.record(actor, "iam:ResyncMFADevice", owner.arn, details={"serial": device.arn})
 
 

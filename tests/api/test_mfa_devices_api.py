@@ -104,3 +104,24 @@ def test_device_tags_and_pagination(iam: Any) -> None:
     assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [
         {"Key": "team", "Value": "blue"}
     ]
+
+
+def test_resync_with_wrong_codes_is_invalid_authentication_code(iam: Any) -> None:
+    iam.create_user(UserName="carol")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="carol")["VirtualMFADevice"]
+    code1, code2 = two_codes(device["Base32StringSeed"])
+    serial = device["SerialNumber"]
+    iam.enable_mfa_device(
+        UserName="carol", SerialNumber=serial, AuthenticationCode1=code1, AuthenticationCode2=code2
+    )
+    with pytest.raises(ClientError) as caught:
+        iam.resync_mfa_device(
+            UserName="carol",
+            SerialNumber=serial,
+            AuthenticationCode1="000000",
+            AuthenticationCode2="111111",
+        )
+    assert caught.value.response["Error"]["Message"] == (
+        "Authentication code for device is not valid."
+    )
+    assert iam.get_mfa_device(SerialNumber=serial)["UserName"] == "carol"
