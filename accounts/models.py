@@ -254,6 +254,7 @@ class InstanceProfile(models.Model):
         Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="instance_profiles"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    tags = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -298,22 +299,30 @@ class AccessKey(models.Model):
 
 
 class MFADevice(models.Model):
-    """A virtual (TOTP) MFA device. `last_used_step` stops a code being replayed."""
+    """A virtual (TOTP) MFA device. `last_used_step` stops a code being replayed.
+
+    As in AWS, a device exists unassigned after CreateVirtualMFADevice (`principal` and
+    `enabled_at` empty) until EnableMFADevice assigns it to a user with two codes.
+    """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mfa_devices")
-    principal = models.ForeignKey(Principal, on_delete=models.CASCADE, related_name="mfa_devices")
+    principal = models.ForeignKey(
+        Principal, on_delete=models.CASCADE, null=True, blank=True, related_name="mfa_devices"
+    )
     name = models.CharField(max_length=128)
     path = models.CharField(max_length=512, default="/")
     secret_encrypted = models.TextField()
-    enabled_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enabled_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint("account", "path", "name", name="mfa_device_unique_per_account")
         ]
-        ordering = ["enabled_at", "id"]
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.name

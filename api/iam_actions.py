@@ -807,51 +807,6 @@ def delete_account_password_policy(actor: Actor, p: dict[str, Any]) -> None:
     iam.delete_account_password_policy(actor=actor)
 
 
-# AWS's default quotas, as GetAccountSummary reports them.
-SUMMARY_QUOTAS = {
-    "UsersQuota": 5000,
-    "GroupsQuota": 300,
-    "RolesQuota": 1000,
-    "PoliciesQuota": 1500,
-    "InstanceProfilesQuota": 1000,
-    "ServerCertificatesQuota": 20,
-    "AccessKeysPerUserQuota": 2,
-    "GroupsPerUserQuota": 10,
-    "SigningCertificatesPerUserQuota": 2,
-    "AttachedPoliciesPerUserQuota": 10,
-    "AttachedPoliciesPerGroupQuota": 10,
-    "AttachedPoliciesPerRoleQuota": 10,
-    "PolicySizeQuota": 6144,
-    "PolicyVersionsInUseQuota": 10000,
-    "VersionsPerPolicyQuota": 5,
-    "UserPolicySizeQuota": 2048,
-    "GroupPolicySizeQuota": 5120,
-    "RolePolicySizeQuota": 10240,
-    "AssumeRolePolicySizeQuota": 2048,
-    "MFADevicesInUse": 0,
-    "GlobalEndpointTokenVersion": 1,
-}
-
-
-def get_account_summary(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
-    summary = access.get_account_summary(actor)
-    counts = api_readers.account_key_counts(actor)
-    return {
-        "SummaryMap": SUMMARY_QUOTAS
-        | counts
-        | {
-            "Users": summary.users,
-            "Groups": summary.groups,
-            "Roles": summary.roles,
-            "Policies": summary.policies,
-            "AccountMFAEnabled": 0,
-            "AccountSigningCertificatesPresent": 0,
-            "ServerCertificates": 0,
-            "Providers": 0,
-        }
-    }
-
-
 def generate_credential_report(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     credential_report.generate_credential_report(actor=actor)
     return {"State": "COMPLETE", "Description": "The credential report is complete."}
@@ -988,7 +943,6 @@ ACTIONS: dict[str, Handler] = {
     "GetAccountPasswordPolicy": get_account_password_policy,
     "UpdateAccountPasswordPolicy": update_account_password_policy,
     "DeleteAccountPasswordPolicy": delete_account_password_policy,
-    "GetAccountSummary": get_account_summary,
     "GenerateCredentialReport": generate_credential_report,
     "GetCredentialReport": get_credential_report,
     "SimulatePrincipalPolicy": simulate_principal_policy,

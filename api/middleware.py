@@ -17,7 +17,15 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from api import iam_actions, protocol, sigv4, sts_actions
+from api import (
+    iam_account_details,
+    iam_actions,
+    iam_instance_profiles,
+    iam_mfa,
+    protocol,
+    sigv4,
+    sts_actions,
+)
 from api.errors import INVALID_CLIENT_TOKEN, ApiError, document, from_exception
 from api.iam_actions import Handler
 from domain.iam import test_account
@@ -41,7 +49,13 @@ class Service:
 
 # The router: the credential scope's service -> its door. S3 and EC2 join here.
 SERVICES: dict[str, Service] = {
-    "iam": Service("iam", iam_actions.ACTIONS),
+    "iam": Service(
+        "iam",
+        iam_actions.ACTIONS
+        | iam_mfa.ACTIONS
+        | iam_instance_profiles.ACTIONS
+        | iam_account_details.ACTIONS,
+    ),
     "sts": Service("sts", sts_actions.ACTIONS),
 }
 
@@ -127,7 +141,7 @@ def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
     }
     if auth_is_off():
         if credential is None:
-            return Actor(principal=test_account.test_root(), via="api", **facts)  # type: ignore[arg-type]
+            return test_account.test_root_actor(**facts)
         return credential.actor(**facts)  # type: ignore[arg-type]
     if credential is None or not credential.accepted_by(signed.service):
         raise ApiError("InvalidClientTokenId", INVALID_CLIENT_TOKEN)

@@ -211,7 +211,7 @@ def _setup(
 def resync(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
     actor = actor_for(request)
     owner = _owner(actor, name)
-    device = access.get_mfa_device(actor, owner, device_id)
+    device = access.owned_mfa_device(actor, owner, device_id)
     form = MFACodesForm(request.POST or None)
     ctx = _ctx(request, owner, form=form, device=device)
     if request.method == "POST" and form.is_valid():
@@ -234,12 +234,12 @@ def resync(request: HttpRequest, device_id: int, name: str | None = None) -> Htt
 def remove(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
     actor = actor_for(request)
     owner = _owner(actor, name)
-    device = access.get_mfa_device(actor, owner, device_id)
+    device = access.owned_mfa_device(actor, owner, device_id)
     form = ConfirmPasswordForm(request.POST or None)
     ctx = _ctx(request, owner, form=form, device=device)
     if request.method == "POST" and form.is_valid():
         try:
-            services.deactivate_mfa_device(
+            services.remove_mfa_device(
                 actor=actor, device=device, password=form.cleaned_data["password"]
             )
         except AccessDenied as denied:

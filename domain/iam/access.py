@@ -154,7 +154,7 @@ def list_mfa_devices(actor: Actor, owner: Principal) -> list[MFADevice]:
     return list(MFADevice.objects.filter(principal=owner))
 
 
-def get_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
+def owned_mfa_device(actor: Actor, owner: Principal, device_id: int) -> MFADevice:
     """One of `owner`'s devices by its row id; anything else is a 404."""
     device = (
         MFADevice.objects.select_related("principal__account")
@@ -371,7 +371,7 @@ def list_role_policies(actor: Actor, role: Role) -> list[InlinePolicy]:
 @aws_read("iam:ListInstanceProfilesForRole")
 def list_instance_profiles_for_role(actor: Actor, role: Role) -> list[InstanceProfile]:
     authorize(actor, "iam:ListInstanceProfilesForRole", role)
-    return list(InstanceProfile.objects.filter(role=role))
+    return list(InstanceProfile.objects.filter(role=role).select_related("role"))
 
 
 # Readers the console pages use around a call that already authorized (a list page's count,

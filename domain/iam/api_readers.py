@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
-from accounts.models import AccessKey, Group, Principal, Role
+from accounts.models import AccessKey, Group, InstanceProfile, MFADevice, Principal, Role
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import NoSuchEntity, ValidationError
@@ -192,3 +192,34 @@ def account_key_counts(actor: Actor) -> dict[str, int]:
         "Policies": ManagedPolicy.objects.filter(account=account).count(),
         "PolicyVersionsInUse": PolicyVersion.objects.filter(policy__account=account).count(),
     }
+
+
+@dataclass(frozen=True)
+class SummaryExtras:
+    """GetAccountSummary's counts of instance profiles, MFA devices and the root's
+    credentials (the dashboard shows none of them, so they are read only for the API)."""
+
+    instance_profiles: int
+    mfa_devices: int  # virtual devices, assigned or not
+    mfa_devices_in_use: int
+    root_mfa_enabled: bool
+    root_password_present: bool
+
+
+def account_summary_extras(actor: Actor) -> SummaryExtras:
+    """The caller checked iam:GetAccountSummary (through access.get_account_summary)."""
+    account = actor.account
+    devices = MFADevice.objects.filter(account=account).aggregate(
+        total=Count("id"),
+        in_use=Count("id", filter=Q(principal__isnull=False)),
+        root=Count("id", filter=Q(principal__kind=Principal.Kind.ROOT)),
+    )
+    root = Principal.objects.filter(account=account, kind=Principal.Kind.ROOT)
+    return SummaryExtras(
+        instance_profiles=InstanceProfile.objects.filter(account=account).count(),
+        mfa_devices=devices["total"],
+        mfa_devices_in_use=devices["in_use"],
+        root_mfa_enabled=devices["root"] > 0,
+        # Django marks an unusable password with a leading "!".
+        root_password_present=root.exclude(password__startswith="!").exists(),
+    )

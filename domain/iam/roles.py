@@ -32,7 +32,7 @@ from domain.kernel.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from domain.kernel.registry import aws_action
+from domain.kernel.registry import aws_action, aws_read
 from domain.kernel.request_context import Resource, Target, new_entity, tag_request
 from policies.models import InlinePolicy, PolicyAttachment
 
@@ -305,11 +305,15 @@ def create_role_with_permissions(
 # --- instance profiles -------------------------------------------------------------
 
 
-def _authorize_create_instance_profile(actor: Actor, profile_arn: str) -> None:
-    authorize(actor, "iam:CreateInstanceProfile", Target(profile_arn))
+def _authorize_create_instance_profile(
+    actor: Actor, profile_arn: str, tags: Sequence[tuple[str, str]] = ()
+) -> None:
+    authorize(actor, "iam:CreateInstanceProfile", Target(profile_arn), tag_request(list(tags)))
 
 
-def _write_create_instance_profile(actor: Actor, *, name: str, path: str) -> InstanceProfile:
+def _write_create_instance_profile(
+    actor: Actor, *, name: str, path: str, tags: Sequence[tuple[str, str]] = ()
+) -> InstanceProfile:
     account = actor.account
     _lock_account(account)
     if InstanceProfile.objects.filter(account=account, name__iexact=name).exists():
@@ -319,21 +323,28 @@ def _write_create_instance_profile(actor: Actor, *, name: str, path: str) -> Ins
     ):
         raise LimitExceeded.quota("InstanceProfilesPerAccount", MAX_INSTANCE_PROFILES_PER_ACCOUNT)
     profile = InstanceProfile.objects.create(
-        account=account, name=name, path=path, unique_id=ids.unique_id(ids.INSTANCE_PROFILE_PREFIX)
+        account=account,
+        name=name,
+        path=path,
+        unique_id=ids.unique_id(ids.INSTANCE_PROFILE_PREFIX),
+        tags=[{"Key": k, "Value": v} for k, v in tags],
     )
     audit.record(actor, "iam:CreateInstanceProfile", profile.arn)
     return profile
 
 
 @aws_action("iam:CreateInstanceProfile")
-def create_instance_profile(*, actor: Actor, name: str, path: str = "/") -> InstanceProfile:
-    validators.role_name(name)  # instance profile names follow the role name rules
+def create_instance_profile(
+    *, actor: Actor, name: str, path: str = "/", tags: Sequence[tuple[str, str]] = ()
+) -> InstanceProfile:
+    validators.instance_profile_name(name)
     validators.path(path)
+    validators.tags(list(tags), case_insensitive_keys=False)
     _authorize_create_instance_profile(
-        actor, arns.iam_arn(actor.account.id, "instance-profile", path, name)
+        actor, arns.iam_arn(actor.account.id, "instance-profile", path, name), tags
     )
     with transaction.atomic():
-        return _write_create_instance_profile(actor, name=name, path=path)
+        return _write_create_instance_profile(actor, name=name, path=path, tags=tags)
 
 
 def _authorize_add_role_to_instance_profile(
@@ -347,9 +358,10 @@ def _authorize_add_role_to_instance_profile(
 
 def _write_add_role_to_instance_profile(actor: Actor, profile: InstanceProfile, role: Role) -> None:
     locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
-    if locked.role_id is not None and locked.role_id != role.pk:
-        # An instance profile holds one role (AWS's quota InstanceSessionsPerInstanceProfile).
-        raise LimitExceeded.quota("RolesPerInstanceProfile", 1)
+    if locked.role_id is not None:
+        # An instance profile holds one role, and AWS names the quota so (checked against
+        # AWS: "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1").
+        raise LimitExceeded.quota("InstanceSessionsPerInstanceProfile", 1)
     locked.role = role
     locked.save(update_fields=["role"])
     profile.role = role
@@ -361,6 +373,127 @@ def add_role_to_instance_profile(*, actor: Actor, profile: InstanceProfile, role
     _authorize_add_role_to_instance_profile(actor, profile, role)
     with transaction.atomic():
         _write_add_role_to_instance_profile(actor, profile, role)
+
+
+def _authorize_remove_role_from_instance_profile(actor: Actor, profile: InstanceProfile) -> None:
+    authorize(actor, "iam:RemoveRoleFromInstanceProfile", profile)
+
+
+def _write_remove_role_from_instance_profile(
+    actor: Actor, profile: InstanceProfile, role: Role
+) -> None:
+    locked = InstanceProfile.objects.select_for_update().get(pk=profile.pk)
+    if locked.role_id != role.pk:
+        raise NoSuchEntity.role(role.name)
+    locked.role = None
+    locked.save(update_fields=["role"])
+    profile.role = None
+    audit.record(
+        actor, "iam:RemoveRoleFromInstanceProfile", profile.arn, details={"role": role.name}
+    )
+
+
+@aws_action("iam:RemoveRoleFromInstanceProfile")
+def remove_role_from_instance_profile(
+    *, actor: Actor, profile: InstanceProfile, role: Role
+) -> None:
+    """Takes `role` out of `profile` (NoSuchEntity if the profile does not hold it)."""
+    _authorize_remove_role_from_instance_profile(actor, profile)
+    if profile.role_id != role.pk:
+        raise NoSuchEntity.role(role.name)
+    with transaction.atomic():
+        _write_remove_role_from_instance_profile(actor, profile, role)
+
+
+def _authorize_delete_instance_profile(actor: Actor, profile: InstanceProfile) -> None:
+    authorize(actor, "iam:DeleteInstanceProfile", profile)
+
+
+def _write_delete_instance_profile(actor: Actor, profile: InstanceProfile) -> None:
+    arn = profile.arn
+    locked = InstanceProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    if locked is None:
+        raise NoSuchEntity.instance_profile(profile.name)
+    if locked.role_id is not None:
+        raise DeleteConflict.must_first("remove roles from instance profile")
+    locked.delete()
+    audit.record(actor, "iam:DeleteInstanceProfile", arn)
+
+
+@aws_action("iam:DeleteInstanceProfile")
+def delete_instance_profile(*, actor: Actor, profile: InstanceProfile) -> None:
+    """Deletes an empty instance profile (DeleteConflict while it holds a role)."""
+    _authorize_delete_instance_profile(actor, profile)
+    with transaction.atomic():
+        _write_delete_instance_profile(actor, profile)
+
+
+@aws_action("iam:TagInstanceProfile")
+def tag_instance_profile(
+    *, actor: Actor, profile: InstanceProfile, tags: list[tuple[str, str]]
+) -> None:
+    tagging.add_tags(
+        actor=actor,
+        obj=profile,
+        action="iam:TagInstanceProfile",
+        tags=tags,
+        case_insensitive_keys=False,
+    )
+
+
+@aws_action("iam:UntagInstanceProfile")
+def untag_instance_profile(*, actor: Actor, profile: InstanceProfile, keys: list[str]) -> None:
+    tagging.remove_tags(
+        actor=actor,
+        obj=profile,
+        action="iam:UntagInstanceProfile",
+        keys=keys,
+        case_insensitive_keys=False,
+    )
+
+
+def instance_profile_named(actor: Actor, name: str) -> InstanceProfile:
+    """The actor's account's instance profile `name` (ignoring case), unauthorized: each
+    action authorizes with its own context. NoSuchEntity as AWS."""
+    profile = (
+        InstanceProfile.objects.select_related("role__permissions_boundary")
+        .filter(account=actor.account, name__iexact=name)
+        .first()
+    )
+    if profile is None:
+        raise NoSuchEntity.instance_profile(name)
+    return profile
+
+
+@aws_read("iam:GetInstanceProfile")
+def get_instance_profile(actor: Actor, name: str) -> InstanceProfile:
+    profile = instance_profile_named(actor, name)
+    authorize(actor, "iam:GetInstanceProfile", profile)
+    return profile
+
+
+@aws_read("iam:ListInstanceProfiles")
+def list_instance_profiles(
+    actor: Actor, *, path_prefix: str | None = None
+) -> list[InstanceProfile]:
+    """The account's instance profiles with their roles, by path then name, as AWS lists."""
+    authorize(
+        actor,
+        "iam:ListInstanceProfiles",
+        arns.account_wildcard(actor.account.id, "instance-profile"),
+    )
+    profiles = InstanceProfile.objects.filter(account=actor.account).select_related(
+        "role__permissions_boundary"
+    )
+    if path_prefix:
+        profiles = profiles.filter(path__startswith=path_prefix)
+    return sorted(profiles, key=lambda p: (p.path, p.name.lower()))
+
+
+@aws_read("iam:ListInstanceProfileTags")
+def list_instance_profile_tags(actor: Actor, profile: InstanceProfile) -> list[dict[str, str]]:
+    authorize(actor, "iam:ListInstanceProfileTags", profile)
+    return list(profile.tags)
 
 
 @aws_action("iam:UpdateRole")
@@ -416,23 +549,20 @@ def delete_role_with_dependents(*, actor: Actor, role: Role) -> None:
     inline = list(InlinePolicy.objects.filter(role=role).values_list("name", flat=True))
     authorize(actor, "iam:DeleteRole", role)
     for profile in profiles:
-        authorize(actor, "iam:RemoveRoleFromInstanceProfile", profile)
-        authorize(actor, "iam:DeleteInstanceProfile", profile)
+        _authorize_remove_role_from_instance_profile(actor, profile)
+        if profile.name.lower() == role.name.lower():
+            _authorize_delete_instance_profile(actor, profile)
     for attachment in attached:
         _authorize_detach(actor, role, attachment.policy)
     if inline:
         _authorize_delete_inline(actor, role)
     with transaction.atomic():
         for profile in profiles:
-            audit.record(actor, "iam:RemoveRoleFromInstanceProfile", profile.arn)
+            _write_remove_role_from_instance_profile(actor, profile, role)
             # The console deletes only the same-named profile it created with the role;
             # any other profile just loses its role.
             if profile.name.lower() == role.name.lower():
-                profile.delete()
-                audit.record(actor, "iam:DeleteInstanceProfile", profile.arn)
-            else:
-                profile.role = None
-                profile.save(update_fields=["role"])
+                _write_delete_instance_profile(actor, profile)
         for attachment in attached:
             _write_detach(actor, role, attachment.policy)
         for name in inline:

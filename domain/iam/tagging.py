@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import Principal, Role
+from accounts.models import InstanceProfile, MFADevice, Principal, Role
 from domain.kernel import audit, request_context, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -14,7 +14,7 @@ from domain.kernel.errors import LimitExceeded
 from policies.models import ManagedPolicy
 
 # What carries tags: IAM users, roles and customer managed policies.
-Taggable = Principal | Role | ManagedPolicy
+Taggable = Principal | Role | ManagedPolicy | InstanceProfile | MFADevice
 
 
 def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:

@@ -7,10 +7,13 @@ Only the API door calls these, and only in that mode.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Principal, Role
 from domain.kernel import audit
+from domain.kernel.actors import Actor
 
 TEST_ACCOUNT_ID = "123456789012"
 TEST_ROOT_EMAIL = "root@123456789012.invalid"
@@ -43,6 +46,13 @@ def test_root() -> Principal:
     return Principal.objects.select_related("account").get(
         account_id=TEST_ACCOUNT_ID, kind=Principal.Kind.ROOT
     )
+
+
+def test_root_actor(**facts: Any) -> Actor:
+    """The Actor of a request with an unknown key under IAM_API_AUTH=off: the test account's
+    root, marked so that it may assume roles whose trust policy allows it (a documented
+    test-mode deviation: AWS refuses root, and so does this server with signatures on)."""
+    return Actor(principal=test_root(), via="api", test_mode_root=True, **facts)
 
 
 def reset_test_account() -> None:

@@ -76,6 +76,11 @@ class Actor:
     policy_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Temporary credentials (a role session, or GetSessionToken's); None for long-term ones.
     session: Session | None = None
+    # Set only by the API door under IAM_API_AUTH=off, for the test account's root (see
+    # domain.iam.test_account.test_root_actor): that root may assume roles, as moto and
+    # LocalStack allow, so a public test suite's AssumeRole calls work. AWS itself refuses
+    # root ("Roles may not be assumed by root accounts."), and so does every other Actor.
+    test_mode_root: bool = False
 
     @property
     def role_session(self) -> Session | None:

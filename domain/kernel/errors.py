@@ -84,6 +84,14 @@ class NoSuchEntity(IamError):
     def mfa_device(cls) -> NoSuchEntity:
         return cls("The MFA device cannot be found.")
 
+    @classmethod
+    def mfa_serial(cls, serial: str) -> NoSuchEntity:
+        return cls(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+
+    @classmethod
+    def instance_profile(cls, name: str) -> NoSuchEntity:
+        return cls(f"Instance Profile {name} cannot be found.")
+
 
 class EntityAlreadyExists(IamError):
     code = "EntityAlreadyExists"
@@ -121,6 +129,10 @@ class EntityAlreadyExists(IamError):
         return cls("MFADevice entity at the same path and name already exists.", field="name")
 
     @classmethod
+    def mfa_device_in_use(cls) -> EntityAlreadyExists:
+        return cls("MFA Device is already in use.")
+
+    @classmethod
     def account_alias(cls, alias: str) -> EntityAlreadyExists:
         return cls(f"The account alias {alias} already exists.", field="alias")
 
@@ -154,6 +166,10 @@ class DeleteConflict(IamError):
     @classmethod
     def default_version(cls) -> DeleteConflict:
         return cls("Cannot delete the default version of a policy.")
+
+    @classmethod
+    def mfa_device_in_use(cls) -> DeleteConflict:
+        return cls("MFA VirtualDevice in use. Must deactivate first.")
 
     @classmethod
     def must_first(cls, what: str) -> DeleteConflict:

@@ -42,6 +42,10 @@ def role_name(value: str, field: str = "name") -> str:
     return _check_name(value, what="role", field=field, max_length=64)
 
 
+def instance_profile_name(value: str, field: str = "name") -> str:
+    return _check_name(value, what="instance profile", field=field, max_length=128)
+
+
 def policy_name(value: str, field: str = "name") -> str:
     return _check_name(value, what="policy", field=field, max_length=128)
 

@@ -67,3 +67,28 @@ def test_settings_refuse_auth_off_without_debug_or_the_opt_in() -> None:
     env["IAM_API_AUTH_OFF_I_UNDERSTAND"] = "true"
     allowed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert allowed.returncode == 0, allowed.stderr
+
+
+ROOT_TRUST = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}'
+)
+
+
+def test_the_test_accounts_root_may_assume_a_role_in_this_mode_only(
+    auth_off: None, client_for: Callable[..., Any], db: None
+) -> None:
+    iam = client_for("testing", "testing")
+    arn = iam.create_role(RoleName="ci-role", AssumeRolePolicyDocument=ROOT_TRUST)["Role"]["Arn"]
+    assumed = client_for("testing", "testing", "sts").assume_role(RoleArn=arn, RoleSessionName="ci")
+    creds = assumed["Credentials"]
+    assert assumed["AssumedRoleUser"]["Arn"] == (
+        "arn:aws:sts::123456789012:assumed-role/ci-role/ci"
+    )
+    session = client_for(
+        creds["AccessKeyId"],
+        creds["SecretAccessKey"],
+        "sts",
+        aws_session_token=creds["SessionToken"],
+    )
+    assert session.get_caller_identity()["Arn"] == assumed["AssumedRoleUser"]["Arn"]

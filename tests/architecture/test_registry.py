@@ -17,18 +17,9 @@ from policies.engine import actions
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_IAM = ROOT / "domain" / "iam"
 
-# AWS actions the console performs only as one step with another, because the data model has
-# no state between them: a virtual MFA device exists only once it is enabled (so
-# CreateVirtualMFADevice + EnableMFADevice are one call, and DeactivateMFADevice +
-# DeleteVirtualMFADevice another), and a role's instance profile is removed with the role.
-# iam:PassRole is a permission, never a call.
+# iam:PassRole is a permission, never a call: AddRoleToInstanceProfile (and the services
+# that take a role) check it.
 NOT_YET_ONE_FUNCTION = {
-    "iam:CreateVirtualMFADevice": "domain.iam.mfa.enable_virtual_mfa_device",
-    "iam:EnableMFADevice": "domain.iam.mfa.enable_virtual_mfa_device",
-    "iam:DeactivateMFADevice": "domain.iam.mfa.deactivate_mfa_device",
-    "iam:DeleteVirtualMFADevice": "domain.iam.mfa.deactivate_mfa_device",
-    "iam:RemoveRoleFromInstanceProfile": "domain.iam.roles.delete_role_with_dependents",
-    "iam:DeleteInstanceProfile": "domain.iam.roles.delete_role_with_dependents",
     "iam:PassRole": "a permission checked by AddRoleToInstanceProfile",
 }
 

@@ -163,9 +163,9 @@ def test_resync_needs_two_new_consecutive_codes(root_actor: Actor, alice: Princi
 def test_removing_a_device_needs_the_actors_password(root_actor: Actor, alice: Principal) -> None:
     device, _ = assign(root_actor, alice)
     with pytest.raises(ValidationError) as caught:
-        services.deactivate_mfa_device(actor=root_actor, device=device, password="wrong")
+        services.remove_mfa_device(actor=root_actor, device=device, password="wrong")
     assert caught.value.field == "password"
     assert MFADevice.objects.filter(pk=device.pk).exists()
-    services.deactivate_mfa_device(actor=root_actor, device=device, password=PASSWORD)
+    services.remove_mfa_device(actor=root_actor, device=device, password=PASSWORD)
     assert not MFADevice.objects.filter(pk=device.pk).exists()
     assert AuditEvent.objects.filter(action="iam:DeleteVirtualMFADevice").exists()
