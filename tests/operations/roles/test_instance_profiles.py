@@ -90,7 +90,7 @@ def test_the_console_delete_role_runs_the_profile_writers(root_actor: Actor) -> 
     )
     other = services.create_instance_profile(actor=root_actor, name="other")
     services.add_role_to_instance_profile(actor=root_actor, profile=other, role=role)
-    services.delete_role(actor=root_actor, role=role)
+    services.delete_role_with_dependents(actor=root_actor, role=role)
     # The same-named profile goes with the role; the other one only loses it.
     assert [(p.name, p.role) for p in InstanceProfile.objects.all()] == [("other", None)]
 
