@@ -84,16 +84,19 @@ def _default_versions(q: Q) -> Any:
         PolicyVersion.objects.filter(q, is_default=True)
         .select_related("policy")
         .only("id", "document", "policy__name", "policy__path", "policy__account_id")
-        .distinct()
         .order_by("policy__name")
     )
 
 
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
     """The policies the engine weighs for an IAM user's requests."""
+    # Two IN subqueries rather than joins through the attachments: with an OR across the
+    # joins SQLite scans every default version (AWS's ~1,400 managed policies included) on
+    # every decision; with the subqueries it reads only the user's and their groups' rows.
+    attached = PolicyAttachment.objects.values("policy_id")
     managed = _default_versions(
-        Q(policy__attachments__user=principal)
-        | Q(policy__attachments__group__groupmembership__principal=principal)
+        Q(policy_id__in=attached.filter(user=principal))
+        | Q(policy_id__in=attached.filter(group__groupmembership__principal=principal))
     )
     inline = (
         InlinePolicy.objects.filter(
