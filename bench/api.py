@@ -324,9 +324,10 @@ def main() -> None:
                 },
             ),
         ]
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
             f"AWS API through boto3, gunicorn --workers {args.workers} (sync, as `make run`), "
-            "SQLite, SigV4 verified, policies enforced"
+            f"SQLite, SigV4 verified, policies enforced; {os.cpu_count()} cores, load {load}"
         )
         print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
         for label, service, key, boto_call, _ in operations:
