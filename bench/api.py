@@ -8,14 +8,22 @@ managed policy allows iam:* and sts:*, so the engine decides each call); account
 CreateUser runs (A is at its 5,000-user quota), with its own `bencher`; a role `BenchRole` in A
 whose trust policy names A's `bencher`, which AssumeRole assumes (each call issues and stores
 new temporary credentials, as AWS's does). gunicorn serves
-iamconsole.wsgi with --workers sync processes. Each operation runs with 1 client, then with
-16 threads (one boto3 client each); the script prints ops/s and p50 latency.
+iamconsole.wsgi with --workers sync processes: 3 by default, what `make run` serves with.
+Each operation runs with 1 client, then with 16 threads (one boto3 client each); the script
+prints ops/s and p50 latency.
+
+The client shares the machine's cores with the server, so two more tables say where the
+ceiling is: the same calls from a light client (each request signed with botocore's SigV4
+signer and sent with http.client, no boto3 parsing), and boto3's GetUser against a no-op
+WSGI app (bench/noop_wsgi.py: a canned GetUser response, no Django) under the same gunicorn,
+which is as fast as boto3 can go on these cores whatever the server does.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import itertools
 import json
 import os
@@ -29,6 +37,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,7 +50,10 @@ os.environ["IAM_API_AUTH"] = "enforce"
 
 import boto3  # noqa: E402
 import django  # noqa: E402
+from botocore.auth import SigV4Auth  # noqa: E402
+from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.config import Config  # noqa: E402
+from botocore.credentials import Credentials  # noqa: E402
 
 django.setup()
 
@@ -59,6 +71,10 @@ ALLOW_ALL = json.dumps(
         "Statement": [{"Effect": "Allow", "Action": ["iam:*", "sts:*"], "Resource": "*"}],
     }
 )
+
+
+IAM = "2010-05-08"
+STS = "2011-06-15"
 
 
 def make_account(email: str, users: int) -> tuple[str, str, str]:
@@ -118,6 +134,74 @@ def client(url: str, key: tuple[str, str], service: str = "iam") -> Any:
     )
 
 
+class RawClient:
+    """A light client: botocore's SigV4 signer and one keep-alive http.client connection."""
+
+    def __init__(self, url: str, key: tuple[str, str], service: str) -> None:
+        self.host = url.removeprefix("http://")
+        self.signer = SigV4Auth(Credentials(*key), service, "us-east-1")
+        self.connection = http.client.HTTPConnection(self.host)
+        self.url = url + "/"
+
+    def call(self, params: dict[str, str]) -> None:
+        body = urlencode(params)
+        request = AWSRequest(
+            method="POST",
+            url=self.url,
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+        self.signer.add_auth(request)
+        try:
+            self.connection.request("POST", "/", body=body, headers=dict(request.headers))
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn's sync workers close the connection after each response.
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(self.host)
+            self.connection.request("POST", "/", body=body, headers=dict(request.headers))
+            response = self.connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{params['Action']}: HTTP {response.status}")
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+
+
+def start_server(app: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost"},
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def row(label: str, one: tuple[float, float], many: tuple[float, float]) -> str:
+    return (
+        f"{label:38} {one[0]:7.0f} ops/s p50 {one[1]:5.1f} ms"
+        f" {many[0]:7.0f} ops/s p50 {many[1]:6.1f} ms"
+    )
+
+
 def run(
     calls: int,
     threads: int,
@@ -154,7 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--calls", type=int, default=320)
-    parser.add_argument("--workers", type=int, default=2)
+    # `make run` serves with 3 sync workers (WORKERS in the Makefile): measure what it serves.
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--boto3-only", action="store_true", help="only the boto3 table")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -164,31 +250,8 @@ def main() -> None:
     account_a = bencher_a.account_id
     role_arn = make_role(bencher_a)
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "iamconsole.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost"},
-    )
+    server, url = start_server("iamconsole.wsgi", args.workers)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         key_a_t = (key_a[0], key_a[1])
         key_b_t = (key_b[0], key_b[1])
         names = itertools.count()
@@ -204,51 +267,125 @@ def main() -> None:
         cycle = itertools.cycle(markers)
         source = f"arn:aws:iam::{account_a}:user/bencher"
 
-        def list_users(c: Any) -> Callable[[], Any]:
-            def call() -> Any:
-                m = next(cycle)
-                return c.list_users(MaxItems=100, **({"Marker": m} if m else {}))
+        def next_marker() -> dict[str, str]:
+            m = next(cycle)
+            return {"Marker": m} if m else {}
 
-            return call
-
-        operations: list[tuple[str, Callable[[Any], Callable[[], Any]], tuple[str, str]]] = [
-            ("GetUser", lambda c: lambda: c.get_user(UserName="user00042"), key_a_t),
-            ("ListUsers (page of 100 of 5,000)", list_users, key_a_t),
-            ("CreateUser", lambda c: lambda: c.create_user(UserName=f"new{next(names)}"), key_b_t),
+        # label, signing service, key, the boto3 call, the same call's Query parameters.
+        operations: list[
+            tuple[str, str, tuple[str, str], Callable[[Any], Any], Callable[[], dict[str, str]]]
+        ] = [
+            (
+                "GetUser",
+                "iam",
+                key_a_t,
+                lambda c: c.get_user(UserName="user00042"),
+                lambda: {"Action": "GetUser", "Version": IAM, "UserName": "user00042"},
+            ),
+            (
+                "ListUsers (page of 100 of 5,000)",
+                "iam",
+                key_a_t,
+                lambda c: c.list_users(MaxItems=100, **next_marker()),
+                lambda: {"Action": "ListUsers", "Version": IAM, "MaxItems": "100"} | next_marker(),
+            ),
+            (
+                "CreateUser",
+                "iam",
+                key_b_t,
+                lambda c: c.create_user(UserName=f"new{next(names)}"),
+                lambda: {"Action": "CreateUser", "Version": IAM, "UserName": f"new{next(names)}"},
+            ),
             (
                 "SimulatePrincipalPolicy",
-                lambda c: (
-                    lambda: c.simulate_principal_policy(
-                        PolicySourceArn=source, ActionNames=["iam:GetUser", "s3:GetObject"]
-                    )
-                ),
+                "iam",
                 key_a_t,
+                lambda c: c.simulate_principal_policy(
+                    PolicySourceArn=source, ActionNames=["iam:GetUser", "s3:GetObject"]
+                ),
+                lambda: {
+                    "Action": "SimulatePrincipalPolicy",
+                    "Version": IAM,
+                    "PolicySourceArn": source,
+                    "ActionNames.member.1": "iam:GetUser",
+                    "ActionNames.member.2": "s3:GetObject",
+                },
             ),
             (
                 "AssumeRole",
-                lambda c: (
-                    lambda: c.assume_role(RoleArn=role_arn, RoleSessionName=f"s{next(names)}")
-                ),
+                "sts",
                 key_a_t,
+                lambda c: c.assume_role(RoleArn=role_arn, RoleSessionName=f"s{next(names)}"),
+                lambda: {
+                    "Action": "AssumeRole",
+                    "Version": STS,
+                    "RoleArn": role_arn,
+                    "RoleSessionName": f"s{next(names)}",
+                },
             ),
         ]
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
-            f"AWS API through boto3, gunicorn --workers {args.workers} (sync), SQLite, "
-            "SigV4 verified, policies enforced"
+            f"AWS API through boto3, gunicorn --workers {args.workers} (sync, as `make run`), "
+            f"SQLite, SigV4 verified, policies enforced; {os.cpu_count()} cores, load {load}"
         )
         print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
-        for label, make_call, key in operations:
-            service = "sts" if label == "AssumeRole" else "iam"
+        for label, service, key, boto_call, _ in operations:
             factory = functools.partial(client, url, key, service)
+            make_call = functools.partial(bind, boto_call)
             one = run(args.calls // 4, 1, make_call, factory)
             many = run(args.calls, 16, make_call, factory)
-            print(
-                f"{label:38} {one[0]:7.0f} ops/s p50 {one[1]:5.1f} ms"
-                f" {many[0]:7.0f} ops/s p50 {many[1]:6.1f} ms"
-            )
+            print(row(label, one, many))
+        if args.boto3_only:
+            return
+        print()
+        print("The same calls from a light client (botocore's signer + http.client, no boto3)")
+        for label, service, key, _, params in operations:
+            factory = functools.partial(RawClient, url, key, service)
+            make_raw = functools.partial(bind_raw, params)
+            one = run(args.calls // 4, 1, make_raw, factory)
+            many = run(args.calls, 16, make_raw, factory)
+            print(row(label, one, many))
     finally:
         server.terminate()
         server.wait(timeout=10)
+    if args.boto3_only:
+        return
+    # The client's ceiling: a server that costs (almost) nothing, on the same cores.
+    noop, noop_url = start_server("bench.noop_wsgi:application", args.workers)
+    try:
+        print()
+        print("Client ceiling: GetUser against a no-op WSGI app under the same gunicorn")
+        get_user = operations[0]
+        factory = functools.partial(client, noop_url, key_a_t, "iam")
+        make_call = functools.partial(bind, get_user[3])
+        print(
+            row(
+                "boto3",
+                run(args.calls // 4, 1, make_call, factory),
+                run(args.calls, 16, make_call, factory),
+            )
+        )
+        factory = functools.partial(RawClient, noop_url, key_a_t, "iam")
+        make_raw = functools.partial(bind_raw, get_user[4])
+        print(
+            row(
+                "light client",
+                run(args.calls // 4, 1, make_raw, factory),
+                run(args.calls, 16, make_raw, factory),
+            )
+        )
+    finally:
+        noop.terminate()
+        noop.wait(timeout=10)
+
+
+def bind(call: Callable[[Any], Any], client: Any) -> Callable[[], Any]:
+    return lambda: call(client)
+
+
+def bind_raw(params: Callable[[], dict[str, str]], client: RawClient) -> Callable[[], None]:
+    return lambda: client.call(params())
 
 
 if __name__ == "__main__":

@@ -134,7 +134,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (CONN_MAX_AGE 60, as for PostgreSQL): opening one costs ~1.5 ms
+    # (Django registers its SQL functions and runs the PRAGMAs), a third of an API call.
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock up
     # front so two concurrent transactions queue instead of failing on upgrade.
     DATABASES["default"]["OPTIONS"] = {

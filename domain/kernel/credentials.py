@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
 
 from accounts import crypto
-from accounts.models import AccessKey, Principal
+from accounts.models import AccessKey, Account, Principal
 from domain.kernel import sessions
 from domain.kernel.actors import Actor
 
@@ -87,11 +91,7 @@ def resolve_access_key(
     if session_token:
         # A session token with a long-term key is not a credential AWS accepts.
         return None
-    key = (
-        AccessKey.objects.select_related("principal__account")
-        .filter(access_key_id=access_key_id, status=AccessKey.Status.ACTIVE)
-        .first()
-    )
+    key = _active_key(access_key_id)
     if key is None:
         return None
     try:
@@ -101,6 +101,63 @@ def resolve_access_key(
     return SigningCredential(
         access_key_id=access_key_id, secret=secret, principal=key.principal, access_key=key
     )
+
+
+# The active key with its principal and account, in one SQL statement written once.
+# Every signed API call starts here, and building the equivalent ORM query
+# (select_related through two joins) cost ~0.7 ms of CPU per call, several times what
+# the database spends answering it. Rows become model instances the way the ORM makes
+# them: the backend's and the fields' converters, then Model.from_db.
+_KEY_MODELS: tuple[tuple[type[Model], str], ...] = (
+    (AccessKey, "k"),
+    (Principal, "p"),
+    (Account, "a"),
+)
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+# The column lists come from the models' fields (so a new field is loaded too), never from input.
+_ACTIVE_KEY_SQL = (
+    "SELECT "  # noqa: S608
+    + ", ".join(_columns(model, alias) for model, alias in _KEY_MODELS)
+    + " FROM accounts_accesskey k"
+    + " INNER JOIN accounts_principal p ON p.id = k.principal_id"
+    + " INNER JOIN accounts_account a ON a.id = p.account_id"
+    + " WHERE k.access_key_id = %s AND k.status = %s"
+)
+
+
+def _active_key(access_key_id: str) -> AccessKey | None:
+    """The ACTIVE long-term key `access_key_id` names, its principal and account loaded."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_KEY_SQL, [access_key_id, AccessKey.Status.ACTIVE])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(row)
+    instances: list[Model] = []
+    for model, _ in _KEY_MODELS:
+        fields = model._meta.concrete_fields
+        loaded = [_convert(field, next(values)) for field in fields]
+        instances.append(model.from_db(connection.alias, [f.attname for f in fields], loaded))
+    key, principal, account = instances
+    principal.account = account  # type: ignore[attr-defined]
+    key.principal = principal  # type: ignore[attr-defined]
+    assert isinstance(key, AccessKey)
+    return key
+
+
+def _convert(field: Field[Any, Any], value: Any) -> Any:
+    """`value` as the ORM would load it into `field` (SQLite's text datetimes, JSON, ...)."""
+    if value is None:
+        return None
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
 
 
 def resolve_temporary_credentials(
