@@ -74,6 +74,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/context.py
 	$(PY) bench/api.py
+	$(PY) bench/api_profile.py --calls 300
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
