@@ -240,7 +240,6 @@ def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
         ),
         picks=("users", "name"),
         done=("Users added to", "users"),
-        template="accounts/groups/add_users.html",
     )
 
 
@@ -252,7 +251,6 @@ def _add_picked(
     listing: Callable[[Actor, Group, str], QuerySet[Any]],
     picks: tuple[str, str],
     done: tuple[str, str],
-    template: str,
 ) -> HttpResponse:
     """Adds the picked users or policies to a group (one service call each), or shows the
     picker: `picks` names the context key and the field a row is picked by, `done` the
@@ -260,7 +258,13 @@ def _add_picked(
     actor = actor_for(request)
     group = access.get_group(actor, name)
     form = PickForm(request.POST or None)
-    ctx: Ctx = {"nav": "groups", "group": group, "form": form, "q": _search(request.GET)}
+    ctx: Ctx = {
+        "nav": "groups",
+        "group": group,
+        "form": form,
+        "q": _search(request.GET),
+        "kind": picks[0],
+    }
     if request.method == "POST" and form.is_valid():
         try:
             add(actor, group, form.cleaned_data["picks"])
@@ -271,11 +275,11 @@ def _add_picked(
             messages.success(request, f"{done[0]} {group.name}.")
             return redirect(_back(group, done[1]))
     try:
-        ctx[picks[0]] = _picker(listing(actor, group, ctx["q"]), [], picks[1])
+        ctx["picker"] = _picker(listing(actor, group, ctx["q"]), [], picks[1])
     except AccessDenied as denied:
         ctx["list_denied"] = denied.message
     status = 403 if "denied" in ctx else 200
-    return render(request, template, ctx, status=status)
+    return render(request, "accounts/groups/add_picked.html", ctx, status=status)
 
 
 @shows_denial("groups")
@@ -339,7 +343,6 @@ def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
         ),
         picks=("policies", "arn"),
         done=("Policies attached to", "permissions"),
-        template="accounts/groups/attach_policies.html",
     )
 
 
