@@ -3,6 +3,7 @@ relationships and Tags tabs), Edit, Edit trust policy and inline policies."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -120,24 +121,28 @@ def role_detail(request: HttpRequest, name: str) -> HttpResponse:
     return render_role(request, role, tab if tab in dict(TABS) else "permissions")
 
 
+# The Permissions tab's buttons that name one policy: op -> (writer, success message).
+_POLICY_OPS: dict[str, tuple[Callable[..., object], str]] = {
+    "attach": (policy_services.attach_role_policy, "Policy {} attached."),
+    "detach": (policy_services.detach_role_policy, "Policy {} detached."),
+    "set_boundary": (
+        policy_services.put_role_permissions_boundary,
+        "Permissions boundary set to {}.",
+    ),
+}
+
+
 def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     """One button of the Permissions or Tags tab: (tab to show, success message)."""
-    if op == "attach":
+    if op in _POLICY_OPS:
+        writer, done = _POLICY_OPS[op]
         policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.attach_role_policy(actor=actor, role=role, policy=policy)
-        return "permissions", f"Policy {policy.name} attached."
-    if op == "detach":
-        policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.detach_role_policy(actor=actor, role=role, policy=policy)
-        return "permissions", f"Policy {policy.name} detached."
+        writer(actor=actor, role=role, policy=policy)
+        return "permissions", done.format(policy.name)
     if op == "delete_inline":
         name = data.get("policy", "")
         policy_services.delete_role_policy(actor=actor, role=role, name=name)
         return "permissions", f"Inline policy {name} deleted."
-    if op == "set_boundary":
-        policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.put_role_permissions_boundary(actor=actor, role=role, policy=policy)
-        return "permissions", f"Permissions boundary set to {policy.name}."
     if op == "remove_boundary":
         policy_services.delete_role_permissions_boundary(actor=actor, role=role)
         return "permissions", "Permissions boundary removed."
