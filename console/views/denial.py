@@ -55,7 +55,15 @@ def attempt(
         if form is None:
             ctx[error_key] = error.message
         else:
-            add_service_error(form, error)
+            show_error(ctx, form, error)
     else:
         return True
     return False
+
+
+def show_error(ctx: dict[str, Any], form: forms.Form, error: IamError) -> None:
+    """A denial goes in the page's Access denied alert; other errors beside their field."""
+    if isinstance(error, AccessDenied):
+        ctx["denied"] = error.message
+    else:
+        add_service_error(form, error)

@@ -21,9 +21,8 @@ from console.forms import (
     GroupNameForm,
     InlinePolicyForm,
     PickForm,
-    add_service_error,
 )
-from console.views.denial import shows_denial
+from console.views.denial import show_error, shows_denial
 from domain import iam as services
 from domain.iam import access
 from domain.iam import policies as policy_services
@@ -38,14 +37,6 @@ Ctx = dict[str, Any]
 
 def _search(data: Any, key: str = "q") -> str:
     return str(data.get(key, "")).strip()[:128]
-
-
-def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
-    """A denial goes in the page's Access denied alert; other errors beside their field."""
-    if isinstance(error, AccessDenied):
-        ctx["denied"] = error.message
-    else:
-        add_service_error(form, error)
 
 
 # --- list -------------------------------------------------------------------------
@@ -116,7 +107,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 policies=access.policies_with_arns(actor, data["policies"]),
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} created.")
             return redirect("group_detail", name=group.name)
@@ -184,7 +175,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
         try:
             services.update_group(actor=actor, group=group, new_name=form.cleaned_data["name"])
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} updated.")
             return redirect("group_detail", name=group.name)
@@ -210,7 +201,7 @@ def group_delete(request: HttpRequest) -> HttpResponse:
             for group in groups:
                 services.delete_group(actor=actor, group=group)
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(
                 request,
@@ -270,7 +261,7 @@ def _add_picked(
             add(actor, group, form.cleaned_data["picks"])
         except IamError as error:
             error.field = "picks"
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"{done[0]} {group.name}.")
             return redirect(_back(group, done[1]))
@@ -382,7 +373,7 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
                 document=form.cleaned_data["document"],
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"Policy {policy_name or form.cleaned_data['name']} saved.")
             return redirect(_back(group, "permissions"))

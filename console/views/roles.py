@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from console.flows import list_preferences
-from console.forms import add_service_error
 from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
-from console.views.denial import shows_denial
+from console.views.denial import attempt, show_error, shows_denial
 from domain import iam as services
 from domain.iam import access, sts
 from domain.iam import policies as policy_services
@@ -34,13 +33,6 @@ TABS = [
     ("sessions", "Revoke sessions"),
 ]
 Ctx = dict[str, Any]
-
-
-def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
-    if isinstance(error, AccessDenied):
-        ctx["denied"] = error.message
-    else:
-        add_service_error(form, error)
 
 
 # --- list and delete ----------------------------------------------------------------
@@ -204,7 +196,7 @@ def role_edit(request: HttpRequest, name: str) -> HttpResponse:
                 max_session_duration=form.cleaned_data["seconds"],
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"Role {role.name} updated.")
             return redirect("role_detail", name=role.name)
@@ -218,16 +210,16 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     role = access.get_role(actor, name)
     form = TrustPolicyForm(request.POST or None, initial={"document": role.trust_policy})
     ctx: Ctx = {"nav": "roles", "role": role, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_assume_role_policy(
-                actor=actor, role=role, document=form.cleaned_data["document"]
-            )
-        except IamError as error:
-            _fail(ctx, form, error)
-        else:
-            messages.success(request, f"Trust policy of {role.name} updated.")
-            return redirect(reverse("role_detail", args=[role.name]) + "?tab=trust")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and attempt(
+        ctx,
+        form,
+        lambda: services.update_assume_role_policy(
+            actor=actor, role=role, document=form.cleaned_data["document"]
+        ),
+    ):
+        messages.success(request, f"Trust policy of {role.name} updated.")
+        return redirect(reverse("role_detail", args=[role.name]) + "?tab=trust")
     return render(request, "accounts/roles/trust_edit.html", ctx)
 
 
@@ -242,15 +234,17 @@ def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
         request.POST or None, initial=initial or {"document": DOCUMENT_TEMPLATE}
     )
     ctx: Ctx = {"nav": "roles", "role": role, "form": form, "existing": existing}
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy_services.put_role_policy(
-                actor=actor, role=role, name=form.cleaned_data["name"],
-                document=form.cleaned_data["document"],
-            )  # fmt: skip
-        except IamError as error:
-            _fail(ctx, form, error)
-        else:
-            messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
-            return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and attempt(
+        ctx,
+        form,
+        lambda: policy_services.put_role_policy(
+            actor=actor,
+            role=role,
+            name=form.cleaned_data["name"],
+            document=form.cleaned_data["document"],
+        ),  # fmt: skip
+    ):
+        messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
+        return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
     return render(request, "accounts/roles/inline_policy.html", ctx)
