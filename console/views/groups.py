@@ -21,10 +21,9 @@ from console.forms import (
     GroupNameForm,
     InlinePolicyForm,
     PickForm,
-    add_service_error,
 )
 from console.http import HtmxHttpRequest
-from console.views.denial import shows_denial
+from console.views.denial import show_error, shows_denial
 from domain import iam as services
 from domain.iam import access
 from domain.iam import policies as policy_services
@@ -39,14 +38,6 @@ Ctx = dict[str, Any]
 
 def _search(data: Any, key: str = "q") -> str:
     return str(data.get(key, "")).strip()[:128]
-
-
-def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
-    """A denial goes in the page's Access denied alert; other errors beside their field."""
-    if isinstance(error, AccessDenied):
-        ctx["denied"] = error.message
-    else:
-        add_service_error(form, error)
 
 
 # --- list -------------------------------------------------------------------------
@@ -117,7 +108,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 policies=access.policies_with_arns(actor, data["policies"]),
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} created.")
             return redirect("group_detail", name=group.name)
@@ -185,7 +176,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
         try:
             services.update_group(actor=actor, group=group, new_name=form.cleaned_data["name"])
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} updated.")
             return redirect("group_detail", name=group.name)
@@ -211,7 +202,7 @@ def group_delete(request: HttpRequest) -> HttpResponse:
             for group in groups:
                 services.delete_group_with_dependents(actor=actor, group=group)
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(
                 request,
@@ -241,7 +232,6 @@ def group_add_users(request: HttpRequest, name: str) -> HttpResponse:
         ),
         picks=("users", "name"),
         done=("Users added to", "users"),
-        template="accounts/groups/add_users.html",
     )
 
 
@@ -253,7 +243,6 @@ def _add_picked(
     listing: Callable[[Actor, Group, str], QuerySet[Any]],
     picks: tuple[str, str],
     done: tuple[str, str],
-    template: str,
 ) -> HttpResponse:
     """Adds the picked users or policies to a group (one service call each), or shows the
     picker: `picks` names the context key and the field a row is picked by, `done` the
@@ -261,22 +250,28 @@ def _add_picked(
     actor = actor_for(request)
     group = access.get_group(actor, name)
     form = PickForm(request.POST or None)
-    ctx: Ctx = {"nav": "groups", "group": group, "form": form, "q": _search(request.GET)}
+    ctx: Ctx = {
+        "nav": "groups",
+        "group": group,
+        "form": form,
+        "q": _search(request.GET),
+        "kind": picks[0],
+    }
     if request.method == "POST" and form.is_valid():
         try:
             add(actor, group, form.cleaned_data["picks"])
         except IamError as error:
             error.field = "picks"
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"{done[0]} {group.name}.")
             return redirect(_back(group, done[1]))
     try:
-        ctx[picks[0]] = _picker(listing(actor, group, ctx["q"]), [], picks[1])
+        ctx["picker"] = _picker(listing(actor, group, ctx["q"]), [], picks[1])
     except AccessDenied as denied:
         ctx["list_denied"] = denied.message
     status = 403 if "denied" in ctx else 200
-    return render(request, template, ctx, status=status)
+    return render(request, "accounts/groups/add_picked.html", ctx, status=status)
 
 
 @shows_denial("groups")
@@ -340,7 +335,6 @@ def group_attach_policies(request: HttpRequest, name: str) -> HttpResponse:
         ),
         picks=("policies", "arn"),
         done=("Policies attached to", "permissions"),
-        template="accounts/groups/attach_policies.html",
     )
 
 
@@ -380,7 +374,7 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
                 document=form.cleaned_data["document"],
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"Policy {policy_name or form.cleaned_data['name']} saved.")
             return redirect(_back(group, "permissions"))

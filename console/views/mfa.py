@@ -7,9 +7,12 @@ and, for administrators, an IAM user's devices (/users/details/<name>/mfa/).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -21,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from accounts import mfa
-from accounts.models import Principal
+from accounts.models import MFADevice, Principal
 from console.flows import show_once
 from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
@@ -32,7 +35,7 @@ from console.forms.security import (
     MFADeviceNameForm,
     MFASignInForm,
 )
-from console.views.denial import shows_denial
+from console.views.denial import attempt, shows_denial
 from domain import iam as services
 from domain.iam import access
 from domain.iam.signin import (
@@ -209,47 +212,44 @@ def _setup(
 
 @shows_denial("users")
 def resync(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
-    actor = actor_for(request)
-    owner = _owner(actor, name)
-    device = access.owned_mfa_device(actor, owner, device_id)
-    form = MFACodesForm(request.POST or None)
-    ctx = _ctx(request, owner, form=form, device=device)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resync_mfa_device(
-                actor=actor, device=device, code1=form.cleaned_data["code1"],
-                code2=form.cleaned_data["code2"],
-            )  # fmt: skip
-        except AccessDenied as denied:
-            ctx["denied"] = denied.message
-        except IamError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"MFA device {device.name} resynchronized.")
-            return redirect(str(ctx["back_url"]))
-    return render(request, "accounts/mfa/resync.html", ctx)
+    return _device_form(
+        request, device_id, name, MFACodesForm, "resync.html", "resynchronized",
+        lambda actor, device, data: services.resync_mfa_device(
+            actor=actor, device=device, code1=data["code1"], code2=data["code2"]
+        ),
+    )  # fmt: skip
 
 
 @shows_denial("users")
 def remove(request: HttpRequest, device_id: int, name: str | None = None) -> HttpResponse:
+    return _device_form(
+        request, device_id, name, ConfirmPasswordForm, "remove.html", "removed",
+        lambda actor, device, data: services.remove_mfa_device(
+            actor=actor, device=device, password=data["password"]
+        ),
+    )  # fmt: skip
+
+
+def _device_form(
+    request: HttpRequest,
+    device_id: int,
+    name: str | None,
+    form_class: type[forms.Form],
+    template: str,
+    done: str,
+    change: Callable[[Actor, MFADevice, dict[str, Any]], object],
+) -> HttpResponse:
+    """Resync or remove one MFA device: a form, then the one service call."""
     actor = actor_for(request)
     owner = _owner(actor, name)
     device = access.owned_mfa_device(actor, owner, device_id)
-    form = ConfirmPasswordForm(request.POST or None)
+    form = form_class(request.POST or None)
     ctx = _ctx(request, owner, form=form, device=device)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_mfa_device(
-                actor=actor, device=device, password=form.cleaned_data["password"]
-            )
-        except AccessDenied as denied:
-            ctx["denied"] = denied.message
-        except IamError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"MFA device {device.name} removed.")
-            return redirect(str(ctx["back_url"]))
-    return render(request, "accounts/mfa/remove.html", ctx)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and attempt(ctx, form, lambda: change(actor, device, form.cleaned_data)):
+        messages.success(request, f"MFA device {device.name} {done}.")
+        return redirect(str(ctx["back_url"]))
+    return render(request, f"accounts/mfa/{template}", ctx)
 
 
 def _after_sign_in(request: HttpRequest) -> HttpResponse:

@@ -200,46 +200,56 @@ def policy_attach(request: HtmxHttpRequest, scope: str, name: str) -> HttpRespon
 @_denial_as_page
 def policy_version_action(request: HtmxHttpRequest, name: str) -> HttpResponse:
     """Set as default or Delete, for the version chosen on the Policy versions tab."""
-    actor = actor_for(request)
-    policy = _get(request, "local", name)
     version_id = request.POST.get("version", "")
-    try:
+
+    def change(actor: Actor, policy: ManagedPolicy) -> str:
         if request.POST.get("delete"):
             policy_services.delete_policy_version(actor=actor, policy=policy, version_id=version_id)
-            messages.success(request, f"Version {version_id} deleted.")
-        else:
-            policy_services.set_default_policy_version(
-                actor=actor, policy=policy, version_id=version_id
-            )
-            messages.success(request, f"Version {version_id} is now the default version.")
-    except IamError as error:
-        return render_policy(request, policy, name=policy.name, tab="versions", error=error)
-    return redirect(policy_url(policy) + "?tab=versions")
+            return f"Version {version_id} deleted."
+        policy_services.set_default_policy_version(
+            actor=actor, policy=policy, version_id=version_id
+        )
+        return f"Version {version_id} is now the default version."
+
+    return _tab_action(request, name, "versions", change, bad_input_status=200)
 
 
 @require_POST
 @_denial_as_page
 def policy_tag_action(request: HtmxHttpRequest, name: str) -> HttpResponse:
     """The Tags tab's Add tag (TagPolicy) and Remove (UntagPolicy) buttons."""
-    actor = actor_for(request)
-    policy = _get(request, "local", name)
     key, value = request.POST.get("key", "").strip(), request.POST.get("value", "").strip()
-    try:
+
+    def change(actor: Actor, policy: ManagedPolicy) -> str:
         if request.POST.get("remove"):
             policy_services.untag_policy(actor=actor, policy=policy, keys=[key])
-            messages.success(request, f"Tag {key} removed.")
-        elif not key:
+            return f"Tag {key} removed."
+        if not key:
             raise ValidationError("Enter a tag key (1 to 128 characters).", field="tags")
-        else:
-            policy_services.tag_policy(actor=actor, policy=policy, tags=[(key, value)])
-            messages.success(request, f"Tag {key} saved.")
+        policy_services.tag_policy(actor=actor, policy=policy, tags=[(key, value)])
+        return f"Tag {key} saved."
+
+    return _tab_action(request, name, "tags", change, bad_input_status=400)
+
+
+def _tab_action(
+    request: HtmxHttpRequest,
+    name: str,
+    tab: str,
+    change: Callable[[Actor, ManagedPolicy], str],
+    *,
+    bad_input_status: int,
+) -> HttpResponse:
+    """A button on one tab of a customer managed policy's page: `change` returns the success
+    message; an error shows on that tab (a denial like the others that show one, 200)."""
+    actor = actor_for(request)
+    policy = _get(request, "local", name)
+    try:
+        messages.success(request, change(actor, policy))
     except IamError as error:
-        # A denial is a page like the others that show one (200); bad input is a 400.
-        status = 200 if isinstance(error, AccessDenied) else 400
-        return render_policy(
-            request, policy, name=policy.name, tab="tags", error=error, status=status
-        )
-    return redirect(policy_url(policy) + "?tab=tags")
+        status = 200 if isinstance(error, AccessDenied) else bad_input_status
+        return render_policy(request, policy, name=policy.name, tab=tab, error=error, status=status)
+    return redirect(policy_url(policy) + f"?tab={tab}")
 
 
 @require_POST

@@ -3,6 +3,7 @@ relationships and Tags tabs), Edit, Edit trust policy and inline policies."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from console.flows import list_preferences
-from console.forms import add_service_error
 from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from console.http import HtmxHttpRequest
-from console.views.denial import shows_denial
+from console.views.denial import attempt, show_error, shows_denial
 from domain import iam as services
 from domain.iam import access, sts
 from domain.iam import policies as policy_services
@@ -34,13 +34,6 @@ TABS = [
     ("sessions", "Revoke sessions"),
 ]
 Ctx = dict[str, Any]
-
-
-def _fail(ctx: Ctx, form: Any, error: IamError) -> None:
-    if isinstance(error, AccessDenied):
-        ctx["denied"] = error.message
-    else:
-        add_service_error(form, error)
 
 
 # --- list and delete ----------------------------------------------------------------
@@ -121,24 +114,28 @@ def role_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     return render_role(request, role, tab if tab in dict(TABS) else "permissions")
 
 
+# The Permissions tab's buttons that name one policy: op -> (writer, success message).
+_POLICY_OPS: dict[str, tuple[Callable[..., object], str]] = {
+    "attach": (policy_services.attach_role_policy, "Policy {} attached."),
+    "detach": (policy_services.detach_role_policy, "Policy {} detached."),
+    "set_boundary": (
+        policy_services.put_role_permissions_boundary,
+        "Permissions boundary set to {}.",
+    ),
+}
+
+
 def _op(actor: Actor, role: Role, op: str, data: Any) -> tuple[str, str]:
     """One button of the Permissions or Tags tab: (tab to show, success message)."""
-    if op == "attach":
+    if op in _POLICY_OPS:
+        writer, done = _POLICY_OPS[op]
         policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.attach_role_policy(actor=actor, role=role, policy=policy)
-        return "permissions", f"Policy {policy.name} attached."
-    if op == "detach":
-        policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.detach_role_policy(actor=actor, role=role, policy=policy)
-        return "permissions", f"Policy {policy.name} detached."
+        writer(actor=actor, role=role, policy=policy)
+        return "permissions", done.format(policy.name)
     if op == "delete_inline":
         name = data.get("policy", "")
         policy_services.delete_role_policy(actor=actor, role=role, name=name)
         return "permissions", f"Inline policy {name} deleted."
-    if op == "set_boundary":
-        policy = access.policy_for_input(actor, data.get("policy", ""))
-        policy_services.put_role_permissions_boundary(actor=actor, role=role, policy=policy)
-        return "permissions", f"Permissions boundary set to {policy.name}."
     if op == "remove_boundary":
         policy_services.delete_role_permissions_boundary(actor=actor, role=role)
         return "permissions", "Permissions boundary removed."
@@ -200,7 +197,7 @@ def role_edit(request: HttpRequest, name: str) -> HttpResponse:
                 max_session_duration=form.cleaned_data["seconds"],
             )
         except IamError as error:
-            _fail(ctx, form, error)
+            show_error(ctx, form, error)
         else:
             messages.success(request, f"Role {role.name} updated.")
             return redirect("role_detail", name=role.name)
@@ -214,16 +211,16 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
     role = access.get_role(actor, name)
     form = TrustPolicyForm(request.POST or None, initial={"document": role.trust_policy})
     ctx: Ctx = {"nav": "roles", "role": role, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_assume_role_policy(
-                actor=actor, role=role, document=form.cleaned_data["document"]
-            )
-        except IamError as error:
-            _fail(ctx, form, error)
-        else:
-            messages.success(request, f"Trust policy of {role.name} updated.")
-            return redirect(reverse("role_detail", args=[role.name]) + "?tab=trust")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and attempt(
+        ctx,
+        form,
+        lambda: services.update_assume_role_policy(
+            actor=actor, role=role, document=form.cleaned_data["document"]
+        ),
+    ):
+        messages.success(request, f"Trust policy of {role.name} updated.")
+        return redirect(reverse("role_detail", args=[role.name]) + "?tab=trust")
     return render(request, "accounts/roles/trust_edit.html", ctx)
 
 
@@ -238,15 +235,17 @@ def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
         request.POST or None, initial=initial or {"document": DOCUMENT_TEMPLATE}
     )
     ctx: Ctx = {"nav": "roles", "role": role, "form": form, "existing": existing}
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy_services.put_role_policy(
-                actor=actor, role=role, name=form.cleaned_data["name"],
-                document=form.cleaned_data["document"],
-            )  # fmt: skip
-        except IamError as error:
-            _fail(ctx, form, error)
-        else:
-            messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
-            return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and attempt(
+        ctx,
+        form,
+        lambda: policy_services.put_role_policy(
+            actor=actor,
+            role=role,
+            name=form.cleaned_data["name"],
+            document=form.cleaned_data["document"],
+        ),  # fmt: skip
+    ):
+        messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
+        return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
     return render(request, "accounts/roles/inline_policy.html", ctx)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -12,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.models import Principal
 from accounts.passwords import rules_for
 from console.forms import (
     NewPasswordForm,
@@ -58,15 +62,28 @@ def signin_root(request: HttpRequest) -> HttpResponse:
         return redirect("signin")
     form = RootPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            principal = sign_in_root(request, email=email, password=form.cleaned_data["password"])
-        except SignInFailed as failure:
-            form.add_error(None, failure.message)
-        except MFARequired:
-            return _mfa_step(request)
-        else:
-            return remember_device(request, redirect(_next_url(request)), principal)
+        password = form.cleaned_data["password"]
+        done = _sign_in(
+            request, form, lambda: sign_in_root(request, email=email, password=password)
+        )
+        if done is not None:
+            return done
     return render(request, "accounts/signin_root.html", {"form": form, "email": email})
+
+
+def _sign_in(
+    request: HttpRequest, form: forms.Form, sign_in: Callable[[], Principal]
+) -> HttpResponse | None:
+    """One sign-in attempt: on to the MFA step or where the person was going, or None
+    when it failed (AWS's message is then above the form)."""
+    try:
+        principal = sign_in()
+    except SignInFailed as failure:
+        form.add_error(None, failure.message)
+        return None
+    except MFARequired:
+        return _mfa_step(request)
+    return remember_device(request, redirect(_next_url(request)), principal)
 
 
 @login_not_required
@@ -74,19 +91,19 @@ def signin_user(request: HttpRequest, account: str = "") -> HttpResponse:
     """The IAM user page; /signin/<account>/ is the per-account sign-in URL."""
     form = UserSignInForm(request.POST or None, initial={"account": account})
     if request.method == "POST" and form.is_valid():
-        try:
-            principal = sign_in_user(
+        data = form.cleaned_data
+        done = _sign_in(
+            request,
+            form,
+            lambda: sign_in_user(
                 request,
-                account=form.cleaned_data["account"],
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-            )
-        except SignInFailed as failure:
-            form.add_error(None, failure.message)
-        except MFARequired:
-            return _mfa_step(request)
-        else:
-            return remember_device(request, redirect(_next_url(request)), principal)
+                account=data["account"],
+                username=data["username"],
+                password=data["password"],
+            ),
+        )
+        if done is not None:
+            return done
     return render(request, "accounts/signin_user.html", {"form": form})
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Principal
-from console.forms import add_service_error
 from console.forms.users import InlinePolicyForm
+from console.views.denial import attempt
 from console.views.users import user_url
 from domain import iam as services
 from domain.iam import access, user_pickers
@@ -25,6 +25,8 @@ from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity, ValidationError
 
 Ctx = dict[str, Any]
+# Where a denied change shows on these pages (the read of the user has "denied").
+DENIED = "action_denied"
 
 
 def _user(request: HttpRequest, name: str) -> tuple[Actor, Principal | None, Ctx]:
@@ -63,16 +65,15 @@ def add_permissions(request: HttpRequest, name: str) -> HttpResponse:
     actor, user, ctx = _user(request, name)
     option = request.POST.get("option") or request.GET.get("option") or "groups"
     ctx["option"] = option if option in ("groups", "copy", "policies") else "groups"
-    if user is not None and request.method == "POST" and "add" in request.POST:
-        try:
-            _add(actor, user, ctx["option"], request.POST)
-        except AccessDenied as denied:
-            ctx["action_denied"] = denied.message
-        except IamError as error:
-            ctx["error"] = error.message
-        else:
-            messages.success(request, "Permissions added.")
-            return redirect(user_url(user))
+
+    def add() -> None:
+        assert user is not None
+        _add(actor, user, ctx["option"], request.POST)
+
+    posted = request.method == "POST" and "add" in request.POST
+    if posted and user is not None and attempt(ctx, None, add, denied_key=DENIED):
+        messages.success(request, "Permissions added.")
+        return redirect(user_url(user))
     _picker_ctx(actor, request.POST or request.GET, ctx, ("groups", "users", "policies"))
     ctx["checked_groups"] = request.POST.getlist("groups")
     ctx["checked_policies"] = request.POST.getlist("policies")
@@ -114,18 +115,33 @@ def add_to_groups(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 def detach_policy(request: HttpRequest, name: str) -> HttpResponse:
+    def detach(actor: Actor, user: Principal) -> str:
+        policy = policy_services.attachable_policy(actor, request.POST.get("policy", ""))
+        policy_services.detach_user_policy(actor=actor, user=user, policy=policy)
+        return f"Policy {policy.name} removed."
+
+    return _change_and_flash(request, name, detach)
+
+
+def _change_and_flash(
+    request: HttpRequest,
+    name: str,
+    change: Callable[[Actor, Principal], str],
+    tab: str | None = None,
+) -> HttpResponse:
+    """A button on the user page: make the change (it returns the success message) and go
+    back to the page, the outcome flashed there."""
     actor, user, ctx = _user(request, name)
     if user is None:
         messages.error(request, ctx["denied"])
         return redirect("user_list")
     try:
-        policy = policy_services.attachable_policy(actor, request.POST.get("policy", ""))
-        policy_services.detach_user_policy(actor=actor, user=user, policy=policy)
-    except IamError as error:
-        messages.error(request, error.message)
+        done = change(actor, user)
+    except (IamError, Http404) as error:
+        messages.error(request, getattr(error, "message", str(error)))
     else:
-        messages.success(request, f"Policy {policy.name} removed.")
-    return redirect(user_url(user))
+        messages.success(request, done)
+    return redirect(user_url(user, tab) if tab else user_url(user))
 
 
 def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResponse:
@@ -139,15 +155,15 @@ def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResp
     ctx |= {"form": form, "editing": bool(policy)}
     if user is not None and request.method == "POST" and form.is_valid():
         new_name = policy or form.cleaned_data["name"]
-        try:
-            policy_services.put_user_policy(
-                actor=actor, user=user, name=new_name, document=form.cleaned_data["document"]
-            )
-        except AccessDenied as denied:
-            ctx["action_denied"] = denied.message
-        except IamError as error:
-            add_service_error(form, error)
-        else:
+        document = form.cleaned_data["document"]
+        if attempt(
+            ctx,
+            form,
+            lambda: policy_services.put_user_policy(
+                actor=actor, user=user, name=new_name, document=document
+            ),
+            denied_key=DENIED,
+        ):
             messages.success(request, f"Policy {new_name} saved.")
             return redirect(user_url(user))
     return render(request, "accounts/users/inline_policy.html", ctx)
@@ -161,17 +177,11 @@ _EMPTY = json.dumps(
 
 @require_POST
 def delete_inline_policy(request: HttpRequest, name: str, policy: str) -> HttpResponse:
-    actor, user, ctx = _user(request, name)
-    if user is None:
-        messages.error(request, ctx["denied"])
-        return redirect("user_list")
-    try:
+    def delete(actor: Actor, user: Principal) -> str:
         policy_services.delete_user_policy(actor=actor, user=user, name=policy)
-    except IamError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Policy {policy} removed.")
-    return redirect(user_url(user))
+        return f"Policy {policy} removed."
+
+    return _change_and_flash(request, name, delete)
 
 
 def set_boundary(request: HttpRequest, name: str) -> HttpResponse:
@@ -193,31 +203,19 @@ def set_boundary(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 def delete_boundary(request: HttpRequest, name: str) -> HttpResponse:
-    actor, user, ctx = _user(request, name)
-    if user is None:
-        messages.error(request, ctx["denied"])
-        return redirect("user_list")
-    try:
+    def delete(actor: Actor, user: Principal) -> str:
         policy_services.delete_user_permissions_boundary(actor=actor, user=user)
-    except IamError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Permissions boundary removed.")
-    return redirect(user_url(user))
+        return "Permissions boundary removed."
+
+    return _change_and_flash(request, name, delete)
 
 
 @require_POST
 def remove_from_group(request: HttpRequest, name: str) -> HttpResponse:
-    actor, user, ctx = _user(request, name)
-    if user is None:
-        messages.error(request, ctx["denied"])
-        return redirect("user_list")
-    group_name = request.POST.get("group", "")
-    try:
+    def remove(actor: Actor, user: Principal) -> str:
+        group_name = request.POST.get("group", "")
         group = access.get_group(actor, group_name, action="iam:RemoveUserFromGroup")
         services.remove_user_from_group(actor=actor, group=group, user=user)
-    except (IamError, Http404) as error:
-        messages.error(request, getattr(error, "message", str(error)))
-    else:
-        messages.success(request, f"{user.name} removed from {group.name}.")
-    return redirect(user_url(user, "groups"))
+        return f"{user.name} removed from {group.name}."
+
+    return _change_and_flash(request, name, remove, tab="groups")
