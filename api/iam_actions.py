@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from accounts.models import AccessKey, Group, Principal, Role
 from accounts.passwords import Rules
+from api import listing
 from api.errors import ApiError
 from domain import iam
 from domain.iam import (
@@ -161,7 +162,7 @@ def key_shape(key: AccessKey, user_name: str | None) -> dict[str, Any]:
 
 
 def paged(page: Page, name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {name: rows, "IsTruncated": page.is_truncated, "Marker": page.marker}
+    return listing.paged(page, name, rows)
 
 
 def paged_list(p: dict[str, Any], name: str, rows: list[Any]) -> dict[str, Any]:
