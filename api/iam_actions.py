@@ -716,6 +716,12 @@ def update_role(actor: Actor, p: dict[str, Any]) -> None:
     )
 
 
+def update_role_description(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
+    role = access.get_role(actor, p["RoleName"], action="iam:UpdateRoleDescription")
+    iam.update_role_description(actor=actor, role=role, description=p["Description"])
+    return {"Role": role_shape(role, detail=True)}
+
+
 def update_assume_role_policy(actor: Actor, p: dict[str, Any]) -> None:
     role = access.get_role(actor, p["RoleName"], action="iam:UpdateAssumeRolePolicy")
     iam.update_assume_role_policy(actor=actor, role=role, document=p["PolicyDocument"])
@@ -932,6 +938,7 @@ ACTIONS: dict[str, Handler] = {
     "ListRoles": list_roles,
     "DeleteRole": delete_role,
     "UpdateRole": update_role,
+    "UpdateRoleDescription": update_role_description,
     "UpdateAssumeRolePolicy": update_assume_role_policy,
     "TagRole": tag_role,
     "UntagRole": untag_role,

@@ -72,6 +72,7 @@ from domain.iam.roles import (
     untag_role,
     update_assume_role_policy,
     update_role,
+    update_role_description,
 )
 from domain.iam.user_creation import NewUser, create_user_with_access
 from domain.iam.user_permissions import (
@@ -163,5 +164,6 @@ __all__ = [
     "update_group",
     "update_login_profile",
     "update_role",
+    "update_role_description",
     "verify_mfa_code",
 ]

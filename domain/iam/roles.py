@@ -502,11 +502,23 @@ def update_role(*, actor: Actor, role: Role, description: str, max_session_durat
     authorize(actor, "iam:UpdateRole", role)
     _check_description(description)
     _check_session_duration(max_session_duration)
+    role.max_session_duration = max_session_duration
+    _write_role_settings(actor, "iam:UpdateRole", role, description)
+
+
+@aws_action("iam:UpdateRoleDescription")
+def update_role_description(*, actor: Actor, role: Role, description: str) -> None:
+    """UpdateRoleDescription: AWS's older call that changes only the description."""
+    authorize(actor, "iam:UpdateRoleDescription", role)
+    _check_description(description)
+    _write_role_settings(actor, "iam:UpdateRoleDescription", role, description)
+
+
+def _write_role_settings(actor: Actor, action: str, role: Role, description: str) -> None:
     with transaction.atomic():
         role.description = description
-        role.max_session_duration = max_session_duration
         role.save(update_fields=["description", "max_session_duration"])
-        audit.record(actor, "iam:UpdateRole", role.arn)
+        audit.record(actor, action, role.arn)
 
 
 @aws_action("iam:UpdateAssumeRolePolicy")

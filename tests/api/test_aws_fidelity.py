@@ -421,3 +421,13 @@ def test_a_password_is_never_echoed_in_a_validation_error(iam: Any) -> None:
         "1 validation error detected: Value at 'password' failed to satisfy constraint: "
         "Member must have length less than or equal to 128"
     )
+
+
+def test_update_role_description_changes_only_the_description(iam: Any) -> None:
+    iam.create_role(RoleName="web", AssumeRolePolicyDocument=TRUST, MaxSessionDuration=7200)
+    role = iam.update_role_description(RoleName="web", Description="Serves the site")["Role"]
+    assert role["Description"] == "Serves the site"
+    assert role["MaxSessionDuration"] == 7200
+    assert iam.get_role(RoleName="web")["Role"]["Description"] == "Serves the site"
+    code, _, status = error_of(iam.update_role_description, RoleName="nobody", Description="x")
+    assert (code, status) == ("NoSuchEntity", 404)
