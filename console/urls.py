@@ -10,6 +10,7 @@ from console.views import (
     mfa,
     role_wizard,
     roles,
+    saml_signin,
     security_credentials,
     signin,
     switch_role,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("account-alias/delete/", dashboard.delete_alias, name="delete_alias"),
     # Sign-in and sign-up
     path("signin/", signin.signin, name="signin"),
+    path("saml", saml_signin.saml_signin, name="saml_signin"),
     path("signin/root/", signin.signin_root, name="signin_root"),
     path("signin/iam/", signin.signin_user, name="signin_user_blank"),
     path("signin/new-password/", signin.new_password, name="new_password"),
