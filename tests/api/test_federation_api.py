@@ -23,7 +23,7 @@ from directory.people import PEOPLE
 from domain import iam as services
 from domain.iam import identity_providers as providers
 from domain.kernel.actors import Actor
-from tests.api.conftest import NO_RETRIES, http
+from tests.api.conftest import http
 
 ISSUER_HOST = "idp.example.com"
 AUDIENCE = idp.DEFAULT_AUDIENCE
