@@ -6,6 +6,7 @@ from console.views import (
     credential_report,
     dashboard,
     groups,
+    identity_providers,
     list_preferences,
     mfa,
     role_wizard,
@@ -188,6 +189,23 @@ urlpatterns = [
         name="group_inline_delete",
     ),
     # Roles (console/views/roles.py)
+    path("identity-providers/", identity_providers.provider_list, name="idp_list"),
+    path("identity-providers/create/", identity_providers.provider_create, name="idp_create"),
+    path(
+        "identity-providers/details/<str:kind>/<path:name>/action/",
+        identity_providers.provider_action,
+        name="idp_action",
+    ),
+    path(
+        "identity-providers/details/<str:kind>/<path:name>/delete/",
+        identity_providers.provider_delete,
+        name="idp_delete",
+    ),
+    path(
+        "identity-providers/details/<str:kind>/<path:name>/",
+        identity_providers.provider_detail,
+        name="idp_detail",
+    ),
     path("roles/", roles.role_list, name="role_list"),
     path("roles/delete/", roles.role_delete, name="role_delete"),
     path("roles/create/", role_wizard.create_start, name="role_create"),

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from console.flows import federation
 from domain.iam import sts
@@ -22,8 +21,9 @@ def _refused(request: HttpRequest, error: IamError) -> HttpResponse:
 
 @csrf_exempt  # posted by the identity provider's page, as AWS's endpoint is
 @login_not_required
-@require_POST
 def saml_signin(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("signin")
     response = request.POST.get("SAMLResponse", "")
     chosen = request.POST.get("roleIndex", "")
     try:

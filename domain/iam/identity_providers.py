@@ -454,3 +454,61 @@ def list_open_id_connect_provider_tags(
 ) -> list[dict[str, str]]:
     authorize(actor, "iam:ListOpenIDConnectProviderTags", provider)
     return list(provider.tags)
+
+
+# --- the role wizard's federated trusted entities ------------------------------------------
+
+# The SAML attributes "Allow programmatic access only" offers as a condition.
+SAML_CONDITION_KEYS = ("SAML:aud", "SAML:iss", "SAML:sub", "SAML:sub_type", "SAML:namequalifier")
+
+
+def _federated_trust(principal: str, action: str, condition: dict[str, str]) -> str:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Federated": principal},
+        "Action": action,
+        "Condition": {"StringEquals": condition},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=4)
+
+
+def web_identity_trust_policy(actor: Actor, provider_arn: str, audience: str) -> str:
+    """The trust policy AWS writes for "Web identity": the OIDC provider as the Federated
+    principal, sts:AssumeRoleWithWebIdentity, and `<provider>:aud` equal to the audience."""
+    url = provider_arn.split("oidc-provider/", 1)[-1] if provider_arn else ""
+    provider = OpenIDConnectProvider.objects.filter(account=actor.account, url=url).first()
+    if provider is None or provider.arn != provider_arn:
+        raise ValidationError("Choose an identity provider.", field="oidc_provider")
+    if audience not in provider.client_ids:
+        raise ValidationError("Choose one of the provider's audiences.", field="audience")
+    return _federated_trust(
+        provider.arn, "sts:AssumeRoleWithWebIdentity", {f"{provider.url}:aud": audience}
+    )
+
+
+def saml_trust_policy(
+    actor: Actor,
+    provider_arn: str,
+    *,
+    console_access: bool,
+    signin_url: str,
+    attribute: str = "",
+    value: str = "",
+) -> str:
+    """The trust policy AWS writes for "SAML 2.0 federation": the SAML provider as the
+    Federated principal and sts:AssumeRoleWithSAML; with console access the condition is
+    SAML:aud equal to the sign-in URL (AWS's https://signin.aws.amazon.com/saml: here this
+    installation's own), else the attribute and value chosen."""
+    name = provider_arn.split("saml-provider/", 1)[-1] if provider_arn else ""
+    provider = SAMLProvider.objects.filter(account=actor.account, name=name).first()
+    if provider is None or provider.arn != provider_arn:
+        raise ValidationError("Choose a SAML provider.", field="saml_provider")
+    if console_access:
+        condition = {"SAML:aud": signin_url}
+    else:
+        if attribute not in SAML_CONDITION_KEYS:
+            raise ValidationError("Choose an attribute.", field="saml_attribute")
+        if not value.strip():
+            raise ValidationError("Enter a value for the attribute.", field="saml_value")
+        condition = {attribute: value.strip()}
+    return _federated_trust(provider.arn, "sts:AssumeRoleWithSAML", condition)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from signxml.exceptions import SignXMLException
@@ -68,10 +68,10 @@ def _pem(b64_der: str) -> str | None:
     """The PEM of a base64 DER certificate, None unless it is a certificate."""
     try:
         der = base64.b64decode(re.sub(r"\s+", "", b64_der), validate=True)
-        certificate = x509.load_der_x509_certificate(der)
+        x509.load_der_x509_certificate(der)  # a certificate, or ValueError
     except (ValueError, binascii.Error):
         return None
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+    return ssl.DER_cert_to_PEM_cert(der)
 
 
 def parse_metadata(document: str) -> Metadata:
