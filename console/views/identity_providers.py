@@ -99,8 +99,8 @@ def provider_detail(request: HttpRequest, kind: str, name: str) -> HttpResponse:
     try:
         provider = _provider(actor, kind, name)
     except AccessDenied as denied:
-        ctx = {"nav": "identity_providers", "denied": denied.message, "name": name}
-        return render(request, "accounts/identity_providers/detail.html", ctx, status=403)
+        shown = {"nav": "identity_providers", "denied": denied.message, "name": name}
+        return render(request, "accounts/identity_providers/detail.html", shown, status=403)
     ctx: dict[str, Any] = {
         "nav": "identity_providers",
         "provider": provider,
