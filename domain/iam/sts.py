@@ -759,7 +759,7 @@ def prune_expired_credentials(*, before: datetime, batch: int = 1000) -> int:
 # federated principal (the provider's ARN) and its condition keys.
 
 WEB_IDENTITY_DENIED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
-SAML_DENIED = "Not authorized to perform sts:AssumeRoleWithSAML"
+SAML_DENIED = "Not authorized to perform sts:AssumeRoleWithSAML"  # same wording as the trust's
 MAX_WEB_IDENTITY_TOKEN_CHARS = 20_000
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -812,6 +812,7 @@ def _issue_federated(
     role: Role,
     action: str,
     caller_arn: str,
+    keys: dict[str, Any],
     session_name: str,
     duration_seconds: int,
     policy: str | None,
@@ -819,6 +820,11 @@ def _issue_federated(
     source: str,
     now: datetime,
 ) -> AssumedRole:
+    """The trust policy decides with the federated keys (the provider, `caller_arn`, as the
+    Federated principal); then the session is issued like AssumeRole's."""
+    decision = _federated_decision(action, role, caller_arn, session_name, keys, now)
+    if not (decision.allowed and _trust_allows(decision)):
+        raise AccessDenied(f"Not authorized to perform {action}")
     if duration_seconds > role.max_session_duration:
         raise ValidationError(
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
@@ -956,15 +962,11 @@ def assume_role_with_web_identity(
     }
     if "amr" in claims:
         keys[f"{host_path}:amr"] = claims["amr"]
-    decision = _federated_decision(
-        "sts:AssumeRoleWithWebIdentity", role, provider.arn, role_session_name, keys, now
-    )
-    if not (decision.allowed and _trust_allows(decision)):
-        raise AccessDenied(WEB_IDENTITY_DENIED)
     assumed = _issue_federated(
         role=role,
         action="sts:AssumeRoleWithWebIdentity",
         caller_arn=provider.arn,
+        keys=keys,
         session_name=role_session_name,
         duration_seconds=duration_seconds,
         policy=policy,
@@ -1097,15 +1099,11 @@ def assume_role_with_saml(
         "SAML:namequalifier": qualifier,
         "SAML:doc": f"{provider.account_id}/{provider.name}",
     }
-    decision = _federated_decision(
-        "sts:AssumeRoleWithSAML", role, provider.arn, session_name, keys, now
-    )
-    if not (decision.allowed and _trust_allows(decision)):
-        raise AccessDenied(SAML_DENIED)
     assumed = _issue_federated(
         role=role,
         action="sts:AssumeRoleWithSAML",
         caller_arn=provider.arn,
+        keys=keys,
         session_name=session_name,
         duration_seconds=duration,
         policy=policy,
