@@ -117,7 +117,9 @@ def saml_role(root_actor: Actor) -> str:
     saml = providers.create_saml_provider(
         actor=root_actor, name="ExampleCorp", saml_metadata_document=metadata()
     )
-    trust = providers.saml_trust_policy(root_actor, saml.arn, console_access=True, signin_url=SIGNIN)
+    trust = providers.saml_trust_policy(
+        root_actor, saml.arn, console_access=True, signin_url=SIGNIN
+    )
     return services.create_role(
         actor=root_actor, name="ExampleCorp-Developers", trust_policy=trust
     ).arn
@@ -155,7 +157,9 @@ def test_assume_role_with_saml_checks_audience_expiry_and_the_signed_part(
         )
     old = response_for(account, now=datetime.now(UTC) - timedelta(hours=1))
     with pytest.raises(ExpiredTokenException):
-        sts.assume_role_with_saml(role_arn=saml_role, principal_arn=provider_arn, saml_assertion=old)
+        sts.assume_role_with_saml(
+            role_arn=saml_role, principal_arn=provider_arn, saml_assertion=old
+        )
     # Signature wrapping: an unsigned assertion put before the signed one is never read.
     xml = base64.b64decode(response_for(account)).decode()
     start = xml.index("<saml:Assertion")
