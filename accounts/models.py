@@ -271,6 +271,60 @@ class InstanceProfile(models.Model):
         return arns.iam_arn(self.account_id, "instance-profile", self.path, self.name)
 
 
+class SAMLProvider(models.Model):
+    """An IAM SAML 2.0 identity provider: a name and the IdP's metadata document (whose
+    signing certificate verifies the SAML responses AssumeRoleWithSAML receives)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="saml_providers")
+    name = models.CharField(max_length=128)
+    metadata_document = models.TextField()
+    entity_id = models.CharField(max_length=1024)  # the metadata's entityID: the issuer
+    valid_until = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("account", "name", name="saml_provider_name_unique_per_account")
+        ]
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return f"arn:{arns.PARTITION}:iam::{self.account_id}:saml-provider/{self.name}"
+
+
+class OpenIDConnectProvider(models.Model):
+    """An IAM OpenID Connect identity provider: the issuer URL (kept without https://, as
+    AWS names it in ARNs and condition keys), its audiences (client IDs), its certificate
+    thumbprints and the JWKS document whose keys verify ID tokens (the server has no
+    internet access, so the keys come with the provider instead of being fetched)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oidc_providers")
+    url = models.CharField(max_length=255)  # host/path, without the scheme
+    client_ids = models.JSONField(default=list, blank=True)
+    thumbprints = models.JSONField(default=list, blank=True)
+    jwks = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("account", "url", name="oidc_provider_url_unique_per_account")
+        ]
+        ordering = ["url", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def arn(self) -> str:
+        return f"arn:{arns.PARTITION}:iam::{self.account_id}:oidc-provider/{self.url}"
+
+
 class AccessKey(models.Model):
     """A long-term access key (AKIA...) of an IAM user or the root user.
 
@@ -392,6 +446,8 @@ class TemporaryCredential(models.Model):
     class Source(models.TextChoices):
         API = "api", "API"
         CONSOLE = "console", "Console (Switch role)"
+        WEB_IDENTITY = "web", "AssumeRoleWithWebIdentity"
+        SAML = "saml", "AssumeRoleWithSAML"
 
     access_key_id = models.CharField(max_length=20, unique=True)
     secret_encrypted = models.TextField()

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from api import (
     iam_account_details,
     iam_actions,
+    iam_identity_providers,
     iam_instance_profiles,
     iam_mfa,
     protocol,
@@ -54,7 +55,8 @@ SERVICES: dict[str, Service] = {
         iam_actions.ACTIONS
         | iam_mfa.ACTIONS
         | iam_instance_profiles.ACTIONS
-        | iam_account_details.ACTIONS,
+        | iam_account_details.ACTIONS
+        | iam_identity_providers.ACTIONS,
     ),
     "sts": Service("sts", sts_actions.ACTIONS),
 }
@@ -82,6 +84,8 @@ class AwsApiMiddleware:
         except ApiError as error:
             return error_response("", error, protocol.request_id())
         if signed is None:
+            if is_unsigned_sts_call(request):
+                return handle_unsigned(request)
             return self.get_response(request)
         return handle(request, signed)
 
@@ -94,6 +98,42 @@ def reset(request: HttpRequest) -> HttpResponse:
         )
     test_account.reset_test_account()
     return HttpResponse('{"status": "ok"}', content_type="application/json")
+
+
+def is_unsigned_sts_call(request: HttpRequest) -> bool:
+    """AssumeRoleWithWebIdentity and AssumeRoleWithSAML, which AWS answers unsigned (the
+    token or SAML response is the credential): a form POST to / naming one of them."""
+    return (
+        request.path == "/"
+        and request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and request.POST.get("Action") in sts_actions.UNSIGNED_ACTIONS
+    )
+
+
+def handle_unsigned(request: HttpRequest) -> HttpResponse:
+    rid = protocol.request_id()
+    model = protocol.service_model("sts")
+    namespace = model.metadata.get("xmlNamespace", "")
+    try:
+        params = request.POST.dict()
+        action = params["Action"]
+        version = params.get("Version") or model.api_version
+        if version != model.api_version:
+            raise ApiError(
+                "InvalidAction", f"Could not find operation {action} for version {version}"
+            )
+        op = protocol.operation("sts", action)
+        assert op is not None  # every unsigned action is in STS's model
+        result = sts_actions.UNSIGNED_ACTIONS[action](protocol.parse(op, params))
+        body = protocol.serialize("sts", op, result, rid)
+    except Exception as exc:
+        error = from_exception(exc)
+        if error is None:
+            logger.exception("AWS API request %s failed", rid)
+            error = ApiError("ServiceFailure", "An internal error occurred.", status=500)
+        return error_response(namespace, error, rid)
+    return HttpResponse(body, content_type="text/xml", headers={"x-amzn-RequestId": rid})
 
 
 def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:

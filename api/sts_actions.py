@@ -7,6 +7,7 @@ and raises AWS's errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from api.iam_actions import Handler, tag_pairs
@@ -74,10 +75,63 @@ def decode_authorization_message(actor: Actor, p: dict[str, Any]) -> dict[str, A
     return {"DecodedMessage": decoded}
 
 
+def _federated_shape(federated: sts.FederatedRole) -> dict[str, Any]:
+    assumed = federated.assumed
+    return {
+        "Credentials": credentials_shape(assumed.credentials),
+        "AssumedRoleUser": {"AssumedRoleId": assumed.assumed_role_id, "Arn": assumed.arn},
+        "PackedPolicySize": assumed.packed_policy_size,
+        "Audience": federated.audience,
+    }
+
+
+def assume_role_with_web_identity(p: dict[str, Any]) -> dict[str, Any]:
+    federated = sts.assume_role_with_web_identity(
+        role_arn=p["RoleArn"],
+        role_session_name=p["RoleSessionName"],
+        web_identity_token=p["WebIdentityToken"],
+        provider_id=p.get("ProviderId"),
+        duration_seconds=p.get("DurationSeconds", 3600),
+        policy=p.get("Policy"),
+        policy_arns=[d.get("arn", "") for d in p.get("PolicyArns") or []],
+    )
+    return _federated_shape(federated) | {
+        "SubjectFromWebIdentityToken": federated.subject,
+        "Provider": federated.issuer,
+    }
+
+
+def assume_role_with_saml(p: dict[str, Any]) -> dict[str, Any]:
+    federated = sts.assume_role_with_saml(
+        role_arn=p["RoleArn"],
+        principal_arn=p["PrincipalArn"],
+        saml_assertion=p["SAMLAssertion"],
+        duration_seconds=p.get("DurationSeconds"),
+        policy=p.get("Policy"),
+        policy_arns=[d.get("arn", "") for d in p.get("PolicyArns") or []],
+    )
+    return _federated_shape(federated) | {
+        "Subject": federated.subject,
+        "SubjectType": federated.subject_type,
+        "Issuer": federated.issuer,
+        "NameQualifier": federated.name_qualifier,
+    }
+
+
+# Unsigned in AWS: the token or the SAML response is the credential, so these take no
+# Actor (a signed call of them is answered the same, its signer ignored).
+UnsignedHandler = Callable[[dict[str, Any]], dict[str, Any]]
+UNSIGNED_ACTIONS: dict[str, UnsignedHandler] = {
+    "AssumeRoleWithWebIdentity": assume_role_with_web_identity,
+    "AssumeRoleWithSAML": assume_role_with_saml,
+}
+
 ACTIONS: dict[str, Handler] = {
     "AssumeRole": assume_role,
     "GetSessionToken": get_session_token,
     "GetCallerIdentity": get_caller_identity,
     "GetAccessKeyInfo": get_access_key_info,
     "DecodeAuthorizationMessage": decode_authorization_message,
+    "AssumeRoleWithWebIdentity": lambda actor, p: assume_role_with_web_identity(p),
+    "AssumeRoleWithSAML": lambda actor, p: assume_role_with_saml(p),
 }

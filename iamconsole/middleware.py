@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from console.flows import switch_role
+from console.flows import federation, switch_role
 from domain.iam.signin import must_set_new_password
 from domain.kernel.sessions import console_session
+
+# Switch role acts as the signed-in IAM user: a federated (SAML) session has none.
+_SWITCH_ROLE_PREFIX = "/switchrole/"
 
 # A role session has no password, access keys or MFA devices of its own (AWS hides
 # "Security credentials" while a role is active): these pages wait for Switch back.
@@ -73,6 +77,11 @@ def _role_session(request: HttpRequest) -> HttpResponse | None:
     user_id = request.user.pk
     if data is not None and user_id is not None:
         session = console_session(user_id, str(data.get("key", "")), str(data.get("token", "")))
+    if session is None and data is not None and data.get(federation.FEDERATED):
+        # A SAML sign-in has no identity to fall back to: the browser session ends whole.
+        logout(request)
+        messages.info(request, "Your federated session has expired. Sign in again.")
+        return redirect("signin")
     if session is None:
         switch_role.end(request)
         display = data.get("display", "the role") if data else "the role"
@@ -85,6 +94,10 @@ def _role_session(request: HttpRequest) -> HttpResponse | None:
     # HttpRequest does not declare.
     request.role_session = session  # type: ignore[attr-defined]
     request.switch_role = data  # type: ignore[attr-defined]
+    federated = data is not None and data.get(federation.FEDERATED)
+    if federated and request.path.startswith(_SWITCH_ROLE_PREFIX):
+        messages.info(request, "You signed in through SAML: sign out to end this session.")
+        return redirect("dashboard")
     if request.path.startswith(_OWN_CREDENTIALS_PREFIX):
         messages.info(request, "Switch back to manage your own security credentials.")
         return redirect("dashboard")

@@ -10,6 +10,8 @@ REDIS_URL      use Redis for throttle counters and the cache (default: the datab
 SIGNUP_OPEN    "false" turns public sign-up off (default on: one account per student)
 SIGNUP_LIMIT_PER_ADDRESS  accounts one address may create per hour (default 5; raise it
                for a class behind one NAT address)
+PRACTICE_DIRECTORY_KEY_FILE  Example Corp's signing key (default: generated once into
+               .practice_directory_key, mode 0600, git-ignored)
 HTTPS          "true" when served over TLS: secure cookies, https redirect, HSTS
 """
 
@@ -163,6 +165,12 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.Principal"
+# Example Corp, the built-in practice identity provider (directory/): its signing key and
+# certificate, generated on first use into this private file (mode 0600, git-ignored).
+PRACTICE_DIRECTORY_KEY_FILE = Path(
+    os.environ.get("PRACTICE_DIRECTORY_KEY_FILE", BASE_DIR / ".practice_directory_key")
+)
+
 AUTHENTICATION_BACKENDS = ["accounts.backends.ConsoleBackend"]
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "dashboard"

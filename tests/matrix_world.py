@@ -16,7 +16,10 @@ from django.utils import timezone
 
 from accounts import crypto
 from accounts.models import Account, MFADevice, Principal
+from directory import idp
+from directory.keys import signing_key
 from domain import iam as services
+from domain.iam import identity_providers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
@@ -92,6 +95,14 @@ def build_world(root_actor: Actor, password: str) -> World:
     root = root_actor.principal
     root_key = services.create_access_key(actor=root_actor, user=root).key.access_key_id
     services.create_account_alias(actor=root_actor, alias="matrix-corp")
+    identity_providers.create_saml_provider(
+        actor=root_actor,
+        name="ExampleCorp",
+        saml_metadata_document=idp.saml_metadata(signing_key(), "https://testserver/directory/"),
+    )
+    identity_providers.create_open_id_connect_provider(
+        actor=root_actor, url="https://idp.example.com", client_ids=["example-corp-app"]
+    )
     return World(
         account=account,
         root=root,

@@ -22,6 +22,8 @@ class TrustedEntityForm(forms.Form):
         choices=[
             ("service", "AWS service"),
             ("account", "AWS account"),
+            ("web_identity", "Web identity"),
+            ("saml", "SAML 2.0 federation"),
             ("custom", "Custom trust policy"),
         ],
         initial="service",
@@ -45,6 +47,23 @@ class TrustedEntityForm(forms.Form):
     require_external_id = forms.BooleanField(label="Require external ID", required=False)
     external_id = forms.CharField(label="External ID", required=False, max_length=1224)
     require_mfa = forms.BooleanField(label="Require MFA", required=False)
+    oidc_provider = forms.CharField(label="Identity provider", required=False, max_length=2048)
+    audience = forms.CharField(label="Audience", required=False, max_length=255)
+    saml_provider = forms.CharField(
+        label="SAML 2.0-based provider", required=False, max_length=2048
+    )
+    saml_access = forms.ChoiceField(
+        label="Access to be allowed",
+        required=False,
+        choices=[
+            ("programmatic", "Allow programmatic access only"),
+            ("console", "Allow programmatic and AWS Management Console access"),
+        ],
+        initial="console",
+        widget=forms.RadioSelect,
+    )
+    saml_attribute = forms.CharField(label="Attribute", required=False, max_length=64)
+    saml_value = forms.CharField(label="Value", required=False, max_length=1024)
     document = forms.CharField(
         label="Custom trust policy",
         required=False,

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
 from console.forms.roles import RoleDetailsForm, TrustedEntityForm
 from domain import iam as services
 from domain.iam import access
+from domain.iam import identity_providers as idp
 from domain.iam.policies import check_document
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
@@ -79,8 +81,21 @@ def create_step(request: HttpRequest, wizard: str, step: str) -> HttpResponse:
     return view(request, state)
 
 
-def _trust_policy(actor: Actor, data: dict[str, Any]) -> str:
+def _trust_policy(actor: Actor, data: dict[str, Any], signin_url: str) -> str:
     """The trust policy the step-1 choices make (services raise beside the field)."""
+    if data["trust_type"] == "web_identity":
+        return idp.web_identity_trust_policy(
+            actor, data.get("oidc_provider") or "", (data.get("audience") or "").strip()
+        )
+    if data["trust_type"] == "saml":
+        return idp.saml_trust_policy(
+            actor,
+            data.get("saml_provider") or "",
+            console_access=data.get("saml_access") != "programmatic",
+            signin_url=signin_url,
+            attribute=data.get("saml_attribute") or "",
+            value=data.get("saml_value") or "",
+        )
     if data["trust_type"] == "service":
         return services.service_trust_policy(data.get("service") or "")
     if data["trust_type"] == "account":
@@ -103,7 +118,8 @@ def _trust(request: HttpRequest, state: NewRoleState) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            trust = _trust_policy(actor, form.cleaned_data)
+            signin_url = request.build_absolute_uri(reverse("saml_signin"))
+            trust = _trust_policy(actor, form.cleaned_data, signin_url)
         except IamError as error:
             add_service_error(form, error)
         else:
@@ -112,8 +128,25 @@ def _trust(request: HttpRequest, state: NewRoleState) -> HttpResponse:
             WIZARD.keep(request, state)
             return WIZARD.go(state, "permissions")
     return render(
-        request, "accounts/roles/create_trust.html", _ctx(state, "trust") | {"form": form}
+        request,
+        "accounts/roles/create_trust.html",
+        _ctx(state, "trust") | {"form": form} | _federation_choices(actor),
     )
+
+
+def _federation_choices(actor: Actor) -> Ctx:
+    """The account's identity providers for Web identity and SAML 2.0 federation (none
+    when the actor may not list them)."""
+    try:
+        oidc = idp.list_open_id_connect_providers(actor)
+        saml = idp.list_saml_providers(actor)
+    except AccessDenied:
+        oidc, saml = [], []
+    return {
+        "oidc_providers": oidc,
+        "saml_providers": saml,
+        "saml_condition_keys": idp.SAML_CONDITION_KEYS,
+    }
 
 
 def _update_selection(state: NewRoleState, data: Any) -> None:

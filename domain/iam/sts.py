@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -33,24 +34,31 @@ from accounts.models import (
     Account,
     AuditEvent,
     MFADevice,
+    OpenIDConnectProvider,
+    Principal,
     RecentSwitchRole,
     Role,
+    SAMLProvider,
     TemporaryCredential,
 )
 from domain.iam import mfa as mfa_services
 from domain.iam import policies as policy_services
+from domain.iam import saml
 from domain.kernel import audit, authorization_messages
 from domain.kernel.actors import Actor, iso_time
 from domain.kernel.authorization import authorize, policies_for_actor, request_for
 from domain.kernel.errors import (
     AccessDenied,
+    ExpiredTokenException,
     InvalidAuthorizationMessage,
+    InvalidIdentityToken,
+    InvalidInput,
     MalformedPolicyDocument,
     PackedPolicyTooLarge,
     ValidationError,
 )
 from domain.kernel.request_context import tag_request
-from domain.kernel.sessions import token_hash
+from domain.kernel.sessions import session_of, token_hash
 from policies.engine import CompiledPolicy, Decision, compile_policy, evaluate, validate
 from policies.models import AWS_POLICY_ARN_PREFIX, ManagedPolicy
 
@@ -744,9 +752,384 @@ def prune_expired_credentials(*, before: datetime, batch: int = 1000) -> int:
         removed += TemporaryCredential.objects.filter(pk__in=pks).delete()[0]
 
 
+# --- federation: AssumeRoleWithWebIdentity and AssumeRoleWithSAML ----------------------
+# Both are unsigned calls: the token or assertion is the credential. The provider must be
+# registered in the role's account; its keys (the OIDC provider's JWKS, the SAML
+# provider's metadata certificate) verify the signature; the trust policy decides with the
+# federated principal (the provider's ARN) and its condition keys.
+
+WEB_IDENTITY_DENIED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+SAML_DENIED = "Not authorized to perform sts:AssumeRoleWithSAML"  # same wording as the trust's
+MAX_WEB_IDENTITY_TOKEN_CHARS = 20_000
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class FederatedRole:
+    """AssumeRoleWithWebIdentity's or AssumeRoleWithSAML's answer."""
+
+    assumed: AssumedRole
+    subject: str
+    audience: str
+    issuer: str  # the token's iss (web identity) or the assertion's Issuer (SAML)
+    subject_type: str = ""  # SAML only
+    name_qualifier: str = ""  # SAML only
+
+
+def _federated_decision(
+    action: str,
+    role: Role,
+    provider_arn: str,
+    session_name: str,
+    keys: dict[str, Any],
+    now: datetime,
+) -> Decision:
+    session_arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
+    context = {
+        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:FederatedProvider": provider_arn,
+        **keys,
+    }
+    request = {
+        "principal": {"arn": session_arn, "federated": provider_arn, "account": role.account_id},
+        "action": action,
+        "resource": role.arn,
+        "context": context,
+    }
+    return evaluate({"resource": [_trust_policy(role)]}, request)
+
+
+def federation_anchor(role: Role) -> Principal:
+    """A federated session has no IAM user behind it: its row (and a console session from
+    a SAML sign-in) is anchored to the role's account's root principal, and acts only as
+    the role: it never falls back to the anchor (the console signs out instead)."""
+    return Principal.objects.get(account_id=role.account_id, kind=Principal.Kind.ROOT)
+
+
+def _issue_federated(
+    *,
+    role: Role,
+    action: str,
+    caller_arn: str,
+    keys: dict[str, Any],
+    session_name: str,
+    duration_seconds: int,
+    policy: str | None,
+    policy_arns: tuple[str, ...],
+    source: str,
+    now: datetime,
+) -> AssumedRole:
+    """The trust policy decides with the federated keys (the provider, `caller_arn`, as the
+    Federated principal); then the session is issued like AssumeRole's."""
+    decision = _federated_decision(action, role, caller_arn, session_name, keys, now)
+    if not (decision.allowed and _trust_allows(decision)):
+        raise AccessDenied(f"Not authorized to perform {action}")
+    if duration_seconds > role.max_session_duration:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            field="durationSeconds",
+        )
+    _check_policy_arns(policy_arns, role.account_id)
+    packed = _packed_size(policy, policy_arns, [])
+    anchor = federation_anchor(role)
+    credentials, row = _new_credentials(
+        expires_at=now + timedelta(seconds=duration_seconds),
+        fields={
+            "account": role.account,
+            "principal": anchor,
+            "role": role,
+            "caller_arn": caller_arn,
+            "session_name": session_name,
+            "issued_at": now,
+            "session_policy": policy or "",
+            "session_policy_arns": list(policy_arns),
+            "source": source,
+        },
+    )
+    session_actor = Actor(principal=anchor, via="api", now=now, session=session_of(row))
+    with transaction.atomic():
+        Role.objects.filter(pk=role.pk).update(last_used_at=now)
+        audit.record(
+            session_actor,
+            action,
+            role.arn,
+            details={"provider": caller_arn, "access_key_id": credentials.access_key_id},
+        )
+    return AssumedRole(
+        credentials=credentials,
+        assumed_role_id=f"{role.unique_id}:{session_name}",
+        arn=row.arn,
+        packed_policy_size=packed,
+        source_identity="",
+        role=role,
+    )
+
+
+def _check_federated_input(
+    role_session_name: str | None, duration_seconds: int, policy: str | None, arns: tuple[str, ...]
+) -> None:
+    if role_session_name is not None:
+        _check_text(
+            role_session_name,
+            "roleSessionName",
+            low=2,
+            high=64,
+            pattern=_SESSION_NAME,
+            shown=r"[\w+=,.@-]*",
+        )
+    _check_duration(duration_seconds, "durationSeconds", MIN_DURATION, MAX_ROLE_DURATION)
+    _check_session_policy(policy, arns)
+
+
+def _verified_claims(token: str, provider: OpenIDConnectProvider, now: datetime) -> dict[str, Any]:
+    try:
+        header = jwt.get_unverified_header(token)
+        keys = jwt.PyJWKSet.from_json(provider.jwks).keys if provider.jwks else []
+    except (jwt.PyJWKSetError, jwt.InvalidTokenError):
+        raise InvalidIdentityToken.no_key() from None
+    key = next((k for k in keys if header.get("kid") in (None, k.key_id)), None)
+    if key is None or header.get("alg") != "RS256":
+        raise InvalidIdentityToken.no_key()
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=["RS256"],
+            audience=list(provider.client_ids) or ["\0no audience registered"],
+            issuer=f"https://{provider.url}",
+            leeway=CLOCK_SKEW,
+            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise ExpiredTokenException.web_identity() from None
+    except jwt.InvalidAudienceError:
+        raise InvalidIdentityToken.bad_audience() from None
+    except jwt.InvalidTokenError:
+        raise InvalidIdentityToken("Token signature or claims are invalid") from None
+    if datetime.fromtimestamp(float(claims["exp"]), UTC) <= now - CLOCK_SKEW:
+        raise ExpiredTokenException.web_identity()
+    return claims
+
+
+def assume_role_with_web_identity(
+    *,
+    role_arn: str,
+    role_session_name: str,
+    web_identity_token: str,
+    provider_id: str | None = None,
+    duration_seconds: int = 3600,
+    policy: str | None = None,
+    policy_arns: Iterable[str] = (),
+    now: datetime | None = None,
+) -> FederatedRole:
+    """AssumeRoleWithWebIdentity: a role session for the holder of an OIDC ID token that the
+    role's account's provider signed (RS256 against its JWKS), for one of its audiences."""
+    now = now or datetime.now(UTC)
+    arns = tuple(policy_arns)
+    _check_federated_input(role_session_name, duration_seconds, policy, arns)
+    if not 4 <= len(web_identity_token) <= MAX_WEB_IDENTITY_TOKEN_CHARS:
+        raise _constraint(
+            "...", "webIdentityToken", "Member must have length greater than or equal to 4"
+        )
+    if provider_id is not None:
+        raise ValidationError(
+            "ProviderId is only for OAuth 2.0 providers (Amazon, Facebook); OpenID Connect "
+            "providers are found from the token's issuer.",
+            field="providerId",
+        )
+    try:
+        unverified = jwt.decode(web_identity_token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        raise InvalidIdentityToken.not_a_jwt() from None
+    issuer = unverified.get("iss")
+    if not isinstance(issuer, str) or not issuer:
+        raise InvalidIdentityToken.not_a_jwt()
+    role = _role_by_arn(role_arn)
+    if role is None:
+        raise AccessDenied(WEB_IDENTITY_DENIED)
+    host_path = issuer.removeprefix("https://").rstrip("/")
+    provider = OpenIDConnectProvider.objects.filter(account=role.account, url=host_path).first()
+    if provider is None or not issuer.startswith("https://"):
+        raise InvalidIdentityToken.no_provider(issuer)
+    claims = _verified_claims(web_identity_token, provider, now)
+    audience = claims["aud"] if isinstance(claims["aud"], str) else claims["aud"][0]
+    keys: dict[str, Any] = {
+        f"{host_path}:aud": audience,
+        f"{host_path}:sub": str(claims["sub"]),
+        f"{host_path}:oaud": audience,
+        "sts:RoleSessionName": role_session_name,
+    }
+    if "amr" in claims:
+        keys[f"{host_path}:amr"] = claims["amr"]
+    assumed = _issue_federated(
+        role=role,
+        action="sts:AssumeRoleWithWebIdentity",
+        caller_arn=provider.arn,
+        keys=keys,
+        session_name=role_session_name,
+        duration_seconds=duration_seconds,
+        policy=policy,
+        policy_arns=arns,
+        source=TemporaryCredential.Source.WEB_IDENTITY,
+        now=now,
+    )
+    return FederatedRole(assumed, str(claims["sub"]), audience, issuer)
+
+
+def saml_name_qualifier(issuer: str, provider: SAMLProvider) -> str:
+    """SAML:namequalifier: base64 of SHA-1 over the issuer, the account ID and the
+    provider's name, as AWS documents it."""
+    digest = hashlib.sha1(
+        f"{issuer}{provider.account_id}/{provider.name}".encode(), usedforsecurity=False
+    ).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _saml_provider(principal_arn: str) -> SAMLProvider | None:
+    match = re.fullmatch(r"arn:aws:iam::(\d{12}):saml-provider/([\w._-]{1,128})", principal_arn)
+    if match is None:
+        return None
+    return SAMLProvider.objects.filter(account_id=match[1], name=match[2]).first()
+
+
+def _saml_duration(assertion: saml.Assertion, requested: int | None) -> int:
+    if requested is not None:
+        return requested
+    given = assertion.attributes.get(saml.SESSION_DURATION_ATTRIBUTE, [])
+    try:
+        return int(given[0]) if given else 3600
+    except ValueError:
+        raise InvalidIdentityToken("SessionDuration must be a number of seconds") from None
+
+
+def verify_saml_response(
+    *, principal_arn: str, saml_assertion: str, now: datetime | None = None
+) -> tuple[SAMLProvider, saml.Assertion]:
+    """The provider and the claims of a SAML response it signed, still valid now; the
+    console's SAML sign-in reads the roles offered from it before AssumeRoleWithSAML."""
+    now = now or datetime.now(UTC)
+    if not 4 <= len(saml_assertion) <= saml.MAX_RESPONSE_CHARS:
+        raise _constraint(
+            "...", "SAMLAssertion", "Member must have length less than or equal to 100000"
+        )
+    provider = _saml_provider(principal_arn)
+    if provider is None or provider.valid_until <= now:
+        raise InvalidIdentityToken.saml_provider()
+    xml = saml.decode_response(saml_assertion)
+    try:
+        certificates = saml.parse_metadata(provider.metadata_document).certificates
+    except InvalidInput:
+        raise InvalidIdentityToken.saml_provider() from None
+    assertion = saml.verify_response(xml, certificates)
+    if assertion.issuer != provider.entity_id:
+        raise InvalidIdentityToken(
+            "Issuer of the SAML response does not match the provider's metadata"
+        )
+    if assertion.not_before is not None and assertion.not_before > now + CLOCK_SKEW:
+        raise InvalidIdentityToken("Assertion is not yet valid")
+    if assertion.not_on_or_after is None or assertion.not_on_or_after <= now - CLOCK_SKEW:
+        raise ExpiredTokenException.saml()
+    return provider, assertion
+
+
+def saml_sign_in_roles(*, saml_response: str, now: datetime | None = None) -> list[tuple[str, str]]:
+    """The console's SAML sign-in: the (role ARN, provider ARN) pairs a response offers,
+    from each provider it names whose key signed it (InvalidIdentityToken if none did)."""
+    xml = saml.decode_response(saml_response)
+    offered: list[tuple[str, str]] = []
+    failure: Exception = InvalidIdentityToken.saml_malformed()
+    for provider_arn in saml.unverified_providers(xml):
+        try:
+            provider, assertion = verify_saml_response(
+                principal_arn=provider_arn, saml_assertion=saml_response, now=now
+            )
+        except (InvalidIdentityToken, ExpiredTokenException, ValidationError) as error:
+            failure = error
+            continue
+        offered += [(role, provider.arn) for role in saml_roles(provider, assertion)]
+    if not offered:
+        raise failure
+    return offered
+
+
+def saml_roles(provider: SAMLProvider, assertion: saml.Assertion) -> list[str]:
+    """The role ARNs the assertion offers with this provider (the "Select a role" list)."""
+    return [role for role, idp in assertion.role_pairs() if idp == provider.arn]
+
+
+def assume_role_with_saml(
+    *,
+    role_arn: str,
+    principal_arn: str,
+    saml_assertion: str,
+    duration_seconds: int | None = None,
+    policy: str | None = None,
+    policy_arns: Iterable[str] = (),
+    source: str = TemporaryCredential.Source.SAML,
+    now: datetime | None = None,
+) -> FederatedRole:
+    """AssumeRoleWithSAML: a role session for the subject of a SAML response the provider
+    signed, when its Role attribute offers this role with this provider."""
+    now = now or datetime.now(UTC)
+    arns = tuple(policy_arns)
+    _check_federated_input(None, duration_seconds or 3600, policy, arns)
+    provider, assertion = verify_saml_response(
+        principal_arn=principal_arn, saml_assertion=saml_assertion, now=now
+    )
+    role = _role_by_arn(role_arn)
+    if role is None or role.account_id != provider.account_id:
+        raise AccessDenied(SAML_DENIED)
+    if role.arn not in saml_roles(provider, assertion):
+        raise AccessDenied(SAML_DENIED)
+    names = assertion.attributes.get(saml.SESSION_NAME_ATTRIBUTE, [])
+    if not names:
+        raise InvalidIdentityToken("RoleSessionName is required in AuthnResponse")
+    session_name = names[0]
+    if not 2 <= len(session_name) <= 64 or not _SESSION_NAME.fullmatch(session_name):
+        raise InvalidIdentityToken("RoleSessionName in AuthnResponse is invalid")
+    duration = _saml_duration(assertion, duration_seconds)
+    _check_duration(duration, "durationSeconds", MIN_DURATION, MAX_ROLE_DURATION)
+    qualifier = saml_name_qualifier(assertion.issuer, provider)
+    keys: dict[str, Any] = {
+        "SAML:aud": assertion.recipient,
+        "SAML:sub": assertion.name_id,
+        "SAML:sub_type": assertion.sub_type,
+        "SAML:iss": assertion.issuer,
+        "SAML:namequalifier": qualifier,
+        "SAML:doc": f"{provider.account_id}/{provider.name}",
+    }
+    assumed = _issue_federated(
+        role=role,
+        action="sts:AssumeRoleWithSAML",
+        caller_arn=provider.arn,
+        keys=keys,
+        session_name=session_name,
+        duration_seconds=duration,
+        policy=policy,
+        policy_arns=arns,
+        source=source,
+        now=now,
+    )
+    return FederatedRole(
+        assumed,
+        assertion.name_id,
+        assertion.recipient,
+        assertion.issuer,
+        assertion.sub_type,
+        qualifier,
+    )
+
+
 __all__ = [
     "AssumedRole",
     "CallerIdentity",
+    "FederatedRole",
+    "assume_role_with_saml",
+    "assume_role_with_web_identity",
+    "federation_anchor",
+    "saml_sign_in_roles",
+    "verify_saml_response",
     "Credentials",
     "assume_role",
     "decode_authorization_message",

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import InstanceProfile, MFADevice, Principal, Role
+from accounts.models import (
+    InstanceProfile,
+    MFADevice,
+    OpenIDConnectProvider,
+    Principal,
+    Role,
+    SAMLProvider,
+)
 from domain.kernel import audit, request_context, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -14,7 +21,15 @@ from domain.kernel.errors import LimitExceeded
 from policies.models import ManagedPolicy
 
 # What carries tags: IAM users, roles and customer managed policies.
-Taggable = Principal | Role | ManagedPolicy | InstanceProfile | MFADevice
+Taggable = (
+    Principal
+    | Role
+    | ManagedPolicy
+    | InstanceProfile
+    | MFADevice
+    | SAMLProvider
+    | OpenIDConnectProvider
+)
 
 
 def tag_request_context(tags: list[tuple[str, str]]) -> dict[str, object]:

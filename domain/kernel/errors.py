@@ -92,6 +92,14 @@ class NoSuchEntity(IamError):
     def instance_profile(cls, name: str) -> NoSuchEntity:
         return cls(f"Instance Profile {name} cannot be found.")
 
+    @classmethod
+    def saml_provider(cls, arn: str) -> NoSuchEntity:
+        return cls(f"Manifest not found for arn {arn}")
+
+    @classmethod
+    def oidc_provider(cls, arn: str) -> NoSuchEntity:
+        return cls(f"OpenIDConnect Provider not found for arn {arn}")
+
 
 class EntityAlreadyExists(IamError):
     code = "EntityAlreadyExists"
@@ -123,6 +131,14 @@ class EntityAlreadyExists(IamError):
     @classmethod
     def instance_profile(cls, name: str) -> EntityAlreadyExists:
         return cls(f"Instance Profile {name} already exists.", field="name")
+
+    @classmethod
+    def saml_provider(cls, name: str) -> EntityAlreadyExists:
+        return cls(f"SAMLProvider {name} already exists", field="name")
+
+    @classmethod
+    def oidc_provider(cls, url: str) -> EntityAlreadyExists:
+        return cls(f"Provider with url https://{url} already exists.", field="url")
 
     @classmethod
     def mfa_device(cls) -> EntityAlreadyExists:
@@ -239,3 +255,68 @@ class InvalidAuthorizationMessage(IamError):
     """DecodeAuthorizationMessage given something it did not encode."""
 
     code = "InvalidAuthorizationMessageException"
+
+
+class InvalidIdentityToken(IamError):
+    """A web identity token or SAML response that does not verify (STS answers 400)."""
+
+    code = "InvalidIdentityToken"
+
+    @classmethod
+    def not_a_jwt(cls) -> InvalidIdentityToken:
+        return cls(
+            "The ID Token provided is not a valid JWT. (You may see this error if you sent an "
+            "Access Token)"
+        )
+
+    @classmethod
+    def no_key(cls) -> InvalidIdentityToken:
+        return cls(
+            "Couldn't retrieve verification key from your identity provider,  please reference "
+            "AssumeRoleWithWebIdentity documentation for requirements"
+        )
+
+    @classmethod
+    def no_provider(cls, issuer: str) -> InvalidIdentityToken:
+        return cls(f"No OpenIDConnect provider found in your account for {issuer}")
+
+    @classmethod
+    def bad_audience(cls) -> InvalidIdentityToken:
+        return cls("Incorrect token audience")
+
+    @classmethod
+    def saml_signature(cls) -> InvalidIdentityToken:
+        return cls("Response signature invalid")
+
+    @classmethod
+    def saml_malformed(cls) -> InvalidIdentityToken:
+        return cls("Specified SAML response is invalid")
+
+    @classmethod
+    def saml_provider(cls) -> InvalidIdentityToken:
+        return cls("Specified provider doesn't exist")
+
+
+class IDPRejectedClaim(IamError):
+    """The identity provider's assertion does not allow the call (STS answers 403)."""
+
+    code = "IDPRejectedClaim"
+    status = 403
+
+
+class ExpiredTokenException(IamError):
+    """A web identity token or SAML assertion past its expiry (STS answers 400)."""
+
+    code = "ExpiredTokenException"
+
+    @classmethod
+    def web_identity(cls) -> ExpiredTokenException:
+        return cls("Token expired: current date/time must be before the expiration date/time.")
+
+    @classmethod
+    def saml(cls) -> ExpiredTokenException:
+        return cls("Assertion is expired.")
+
+
+class InvalidParameterValue(IamError):
+    code = "InvalidParameterValue"

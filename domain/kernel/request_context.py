@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from accounts.models import Group, InstanceProfile, MFADevice, Principal, Role
+from accounts.models import (
+    Group,
+    InstanceProfile,
+    MFADevice,
+    OpenIDConnectProvider,
+    Principal,
+    Role,
+    SAMLProvider,
+)
 from policies.engine import actions
 from policies.models import ManagedPolicy
 
@@ -42,12 +50,29 @@ class Target:
     permissions_boundary: str | None = None  # the boundary policy's ARN
 
 
-Entity = Principal | Role | Group | ManagedPolicy | InstanceProfile | MFADevice
+Entity = (
+    Principal
+    | Role
+    | Group
+    | ManagedPolicy
+    | InstanceProfile
+    | MFADevice
+    | SAMLProvider
+    | OpenIDConnectProvider
+)
 Resource = str | Target | Entity
 
 # ARN resource types that carry tags or a boundary: a bare ARN string of one of these would
 # hide them from the engine, so authorize() refuses it (see resource_arn).
-_ENTITY_TYPES = ("user/", "role/", "policy/", "instance-profile/", "mfa/")
+_ENTITY_TYPES = (
+    "user/",
+    "role/",
+    "policy/",
+    "instance-profile/",
+    "mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,10 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import Principal
+from directory import idp
+from directory.keys import signing_key
 from domain import iam as services
+from domain.iam import identity_providers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
@@ -71,6 +74,7 @@ VALUES = {
     "step": ["details", "permissions", "review", "bogus"],
     "wizard": ["bogus"],
     "index": ["0", "7"],
+    "kind": ["saml", "oidc", "bogus"],
 }
 
 
@@ -107,6 +111,10 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
         '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
     )
     services.create_role(actor=root_actor, name="web", trust_policy=trust)
+    metadata = idp.saml_metadata(signing_key(), "https://testserver/directory/")
+    identity_providers.create_saml_provider(
+        actor=root_actor, name="web", saml_metadata_document=metadata
+    )
     return alice
 
 

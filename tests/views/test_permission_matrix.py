@@ -415,6 +415,33 @@ ROUTES: dict[str, Door] = {
         data={},
         reads=("iam:GetGroup",),
     ),
+    # --- identity providers, the console's SAML sign-in and Example Corp's pages ---
+    "saml_signin": Door(public=True),
+    "directory_signin": Door(public=True),
+    "directory_saml_metadata": Door(public=True),
+    "directory_openid_configuration": Door(public=True),
+    "directory_jwks": Door(public=True),
+    "directory_token": Door(public=True, data={"person": "alice"}),
+    "idp_list": Door(("iam:ListSAMLProviders",), reads=("iam:ListOpenIDConnectProviders",)),
+    "idp_create": Door(
+        ("iam:CreateOpenIDConnectProvider",),
+        data={"provider_type": "oidc", "url": "https://new.example.com", "audience": "app"},
+    ),
+    "idp_detail": Door(("iam:GetSAMLProvider",), {"kind": "saml", "name": "ExampleCorp"}),
+    "idp_action": Door(
+        ("iam:TagSAMLProvider",),
+        {"kind": "saml", "name": "ExampleCorp"},
+        data={"op": "add_tag", "tag_key": "k", "tag_value": "v"},
+        reads=("iam:GetSAMLProvider",),
+        denial="iam:GetSAMLProvider",
+    ),
+    "idp_delete": Door(
+        ("iam:DeleteOpenIDConnectProvider",),
+        {"kind": "oidc", "name": "idp.example.com"},
+        data={"confirm": "idp.example.com"},
+        reads=("iam:GetOpenIDConnectProvider",),
+        denial="iam:GetOpenIDConnectProvider",
+    ),
     # --- roles ---
     "role_list": Door(("iam:ListRoles",)),
     "role_delete": Door(
