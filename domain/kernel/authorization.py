@@ -19,6 +19,7 @@ from domain.kernel.actors import Actor
 from domain.kernel.errors import AccessDenied
 from domain.kernel.request_context import Resource, Target, context_for, resource_arn
 from policies.engine import Decision, evaluate
+from policies.engine.explain import IMPLICIT_DENY
 
 __all__ = [
     "Resource",
@@ -106,7 +107,20 @@ def decide(
     if actor.is_root:
         resource_arn(resource)  # the same misuse fails for root as for everyone else
         return None
+    if isinstance(resource, Principal) and resource.is_root:
+        # The root user's own credentials (password, keys, MFA) answer to root alone: no
+        # policy lets a user or a role session (a federated one acts for the account) near them.
+        return Decision(
+            IMPLICIT_DENY, False, message=_not_root_message(actor, action, resource.arn)
+        )
     return evaluate(policies_of(actor), request_for(actor, action, resource, context))
+
+
+def _not_root_message(actor: Actor, action: str, arn: str) -> str:
+    return (
+        f"User: {actor.arn} is not authorized to perform: {action} on resource: {arn} "
+        "because only the root user can manage the root user's credentials"
+    )
 
 
 def is_allowed(

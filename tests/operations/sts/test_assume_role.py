@@ -600,3 +600,24 @@ def test_the_prune_command_keeps_credentials_expired_less_than_a_day_ago(
     call_command("prune_temporary_credentials", stdout=out)
     assert "1 expired temporary credential(s) deleted." in out.getvalue()
     assert list(TemporaryCredential.objects.values_list("session_name", flat=True)) == ["recent"]
+
+
+def test_no_role_session_reaches_the_root_users_credentials(
+    root_actor: Actor, alice: Principal, root: Principal
+) -> None:
+    """A federated session's credential row is anchored to the account's root user: even an
+    AdministratorAccess session must not manage root's keys, password or MFA."""
+    admin = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+    role = make_role(root_actor, "Admin", trust(alice.arn))
+    policy_services.put_role_policy(actor=root_actor, role=role, name="all", document=admin)
+    assumed = sts.assume_role(actor=as_user(alice), role_arn=role.arn, role_session_name="s1")
+    found = resolve_temporary_credentials(
+        assumed.credentials.access_key_id, assumed.credentials.session_token
+    )
+    assert found is not None
+    session = found[1]
+    assert is_allowed(session, "iam:CreateUser", "*")
+    with pytest.raises(AccessDenied) as denied:
+        services.create_access_key(actor=session, user=root)
+    assert "only the root user can manage the root user's credentials" in denied.value.message
+    assert not root.access_keys.exists()
