@@ -58,6 +58,9 @@ class LabClass(models.Model):
     template_name = models.CharField(max_length=128, blank=True)
     template_body = models.TextField()
     parameters = models.JSONField(default=dict, blank=True)
+    # The parameter values as given, NoEcho ones included, encrypted (accounts.crypto): a
+    # reset deploys the template again with them.
+    parameters_token = models.TextField(blank=True)
     created_by = models.CharField(max_length=2048, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -79,6 +82,9 @@ class Student(models.Model):
         Account, on_delete=models.CASCADE, related_name="student_of"
     )
     admin_user_name = models.CharField(max_length=64)
+    # The NoEcho parameters generated for this student's lab, encrypted: a reset reuses them
+    # so the passwords the roster gave out keep working.
+    lab_secrets_token = models.TextField(blank=True)
 
     class Meta:
         ordering = ["lab_class", "number"]
