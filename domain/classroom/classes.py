@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from accounts import crypto, passwords
+from accounts import crypto, hashers, passwords
 from accounts.models import Account
 from classroom import cfn
 from classroom.models import LabClass, Stack, Student
@@ -98,9 +98,12 @@ def create_class(
         raise StackError.template(error.message, field=error.field) from None
     if LabClass.objects.filter(account=actor.account, name=name).exists():
         raise StackError.class_exists(name)
+    # Every student's passwords are decided first, so they are hashed in one batch.
+    plans = [_plan(template, given, generate) for _ in range(students)]
+    secrets = [p.password for p in plans] + [v for p in plans for v in p.lab_secrets.values()]
     roster: list[RosterRow] = []
     try:
-        with transaction.atomic():
+        with hashers.prehashed(secrets), transaction.atomic():
             lab_class = LabClass.objects.create(
                 account=actor.account,
                 name=name,
@@ -113,48 +116,52 @@ def create_class(
                 parameters_token=crypto.encrypt(json.dumps(given)),
                 created_by=actor.arn,
             )
-            for number in range(1, students + 1):
-                roster.append(_add_student(actor, lab_class, number, given, generate))
-            audit.record(
-                actor, "classroom:CreateClass", name, details={"students": students}
-            )
+            for number, plan in enumerate(plans, start=1):
+                roster.append(_add_student(actor, lab_class, number, given, plan))
+            audit.record(actor, "classroom:CreateClass", name, details={"students": students})
     except IntegrityError:
         raise StackError.class_exists(name) from None
     return NewClass(lab_class=lab_class, roster=roster)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    password: str  # the administrator's one-time password
+    lab_secrets: dict[str, str]  # the NoEcho parameters generated for this student
+
+
+def _plan(template: cfn.Template, given: Mapping[str, str], generate: Callable[[], str]) -> _Plan:
+    values, generated = cfn.parameter_values(template, given, generate)
+    return _Plan(password=generate(), lab_secrets={k: values[k] for k in generated})
+
+
 def _add_student(
-    actor: Actor,
-    lab_class: LabClass,
-    number: int,
-    given: Mapping[str, str],
-    generate: Callable[[], str],
+    actor: Actor, lab_class: LabClass, number: int, given: Mapping[str, str], plan: _Plan
 ) -> RosterRow:
     account = organizations.create_account(
         actor=actor,
         email=f"student-{number}@{{account}}.classroom.invalid",
         account_name=f"{lab_class.name} student {number}"[:50],
     )
-    password = _admin(account, generate)
-    secrets = _deploy(account, lab_class, given, generate)
+    _admin(account, plan.password)
+    _deploy(account, lab_class, {**given, **plan.lab_secrets})
     Student.objects.create(
         lab_class=lab_class,
         number=number,
         student_account=account,
         admin_user_name=ADMIN_USER,
-        lab_secrets_token=crypto.encrypt(json.dumps(secrets)),
+        lab_secrets_token=crypto.encrypt(json.dumps(plan.lab_secrets)),
     )
     return RosterRow(
         student=f"student-{number}",
         account_id=account.id,
         user_name=ADMIN_USER,
-        password=password,
-        lab_secrets=secrets,
+        password=plan.password,
+        lab_secrets=plan.lab_secrets,
     )
 
 
-def _admin(account: Account, generate: Callable[[], str]) -> str:
-    password = generate()
+def _admin(account: Account, password: str) -> None:
     user_creation.create_user_with_access(
         actor=organizations.member_root(account),
         new=user_creation.NewUser(
@@ -164,21 +171,16 @@ def _admin(account: Account, generate: Callable[[], str]) -> str:
             policies=[organizations.administrator_access()],
         ),
     )
-    return password
 
 
-def _deploy(
-    account: Account, lab_class: LabClass, given: Mapping[str, str], generate: Callable[[], str]
-) -> dict[str, str]:
-    deployed = stacks.create_stack(
+def _deploy(account: Account, lab_class: LabClass, given: Mapping[str, str]) -> None:
+    stacks.create_stack(
         actor=organizations.member_root(account),
         name=LAB_STACK,
         template_body=lab_class.template_body,
         parameters=given,
         template_name=lab_class.template_name,
-        generate=generate,
     )
-    return deployed.generated
 
 
 # --- the instructor's view ----------------------------------------------------------------
@@ -209,7 +211,7 @@ def progress(actor: Actor, lab_class: LabClass) -> list[StudentProgress]:
     authorize(actor, "organizations:ListAccounts", "*")
     if lab_class.account_id != actor.account.id:
         raise StackError.no_such_class(lab_class.name)
-    template = cfn.parse(lab_class.template_body)
+    template = stacks.read_template(lab_class.template_body)
     found = []
     for student in lab_class.students.select_related("student_account"):
         stack = Stack.objects.filter(account=student.student_account, name=LAB_STACK).first()
@@ -253,7 +255,7 @@ def _reset(student: Student, lab_class: LabClass) -> None:
     if stack is not None:
         stacks.delete_stack(actor=member, stack=stack)
     given = {**_opened(lab_class.parameters_token), **_opened(student.lab_secrets_token)}
-    _deploy(account, lab_class, given, passwords.generate)
+    _deploy(account, lab_class, given)
 
 
 def _opened(token: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ logical resource. The stack's record lists what was made, so a delete undoes exa
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,8 +46,11 @@ def stack_arn(account_id: str, name: str) -> str:
     return f"arn:aws:cloudformation:{cfn.PSEUDO_REGION}:{account_id}:stack/{name}/{uuid.uuid4()}"
 
 
+@functools.lru_cache(maxsize=32)
 def read_template(body: str) -> cfn.Template:
-    """The template parsed, its resource types known and its dependencies resolvable."""
+    """The template parsed, its resource types known and its dependencies resolvable (kept
+    for the next call with the same body: a class deploys one template into every account;
+    nothing changes a Template after it is read)."""
     try:
         template = cfn.parse(body)
         cfn.creation_order(template)

@@ -71,6 +71,7 @@ VALUES = {
     "step": ["details", "permissions", "review", "bogus"],
     "wizard": ["bogus"],
     "index": ["0", "7"],
+    "class_id": ["1", "999999"],
 }
 
 
