@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cfn_flip import load as _load_template  # type: ignore[import-untyped]  # no stubs
+from cfn_flip import load as _load_template
 
 from accounts import passwords
 
@@ -200,7 +200,7 @@ def references(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref" and isinstance(arg, str):
                 found.add(arg)
             elif key == "Fn::GetAtt":
@@ -327,7 +327,7 @@ def resolve(value: Any, ctx: Context) -> Any:
     """`value` with every intrinsic function evaluated; AWS::NoValue drops the key/item."""
     if isinstance(value, dict):
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             function = _FUNCTIONS.get(key)
             if function is not None:
                 return function(arg, ctx)

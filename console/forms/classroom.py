@@ -32,7 +32,7 @@ class TemplateChoiceMixin(forms.Form):
         data = super().clean() or {}
         upload = data.get("template_file")
         if upload is not None:
-            raw = upload.read(MAX_TEMPLATE + 1)  # type: ignore[attr-defined]  # UploadedFile
+            raw = upload.read(MAX_TEMPLATE + 1)
             if len(raw) > MAX_TEMPLATE:
                 self.add_error("template_file", "The template is larger than 51,200 bytes.")
             else:

@@ -21,11 +21,11 @@ from console.forms.classroom import (
     ParametersForm,
     TemplateChoiceMixin,
 )
-from console.views.denial import attempt, shows_denial
+from console.views.denial import attempt, show_error, shows_denial
 from domain.classroom import classes, labs, organizations, stacks
 from domain.kernel.actors import actor_for
 from domain.kernel.csv_files import csv_text
-from domain.kernel.errors import IamError, StackError
+from domain.kernel.errors import StackError
 
 ROSTER = "class-roster"
 ROSTER_HEADER = ["Student", "Account ID", "Console sign-in URL", "User name", "Password"]
@@ -105,12 +105,8 @@ def lab_deploy(request: HttpRequest) -> HttpResponse:
             try:
                 stacks.read_template(body)
             except StackError as error:
-                attempt(ctx, form, lambda e=error: _raise(e))
+                show_error(ctx, form, error)
     return render(request, "classroom/deploy.html", ctx, status=400 if form.errors else 200)
-
-
-def _raise(error: IamError) -> None:
-    raise error
 
 
 @shows_denial("labs")
@@ -124,10 +120,10 @@ def stack_detail(request: HttpRequest, name: str) -> HttpResponse:
         return render(request, "classroom/missing.html", ctx, status=404)
     form = ConfirmForm(request.POST or None, expected=stack.name)
     ctx |= {"stack": stack, "resources": stacks.stack_resources(actor, stack), "form": form}
-    if request.method == "POST" and form.is_valid():
-        if attempt(ctx, form, lambda: stacks.delete_stack(actor=actor, stack=stack)):
-            messages.success(request, f"Stack {stack.name} deleted.")
-            return redirect("lab_list")
+    deleting = request.method == "POST" and form.is_valid()
+    if deleting and attempt(ctx, form, lambda: stacks.delete_stack(actor=actor, stack=stack)):
+        messages.success(request, f"Stack {stack.name} deleted.")
+        return redirect("lab_list")
     return render(request, "classroom/stack_detail.html", ctx)
 
 
@@ -287,9 +283,11 @@ def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
         return render(request, "classroom/missing.html", ctx, status=404)
     form = ConfirmForm(request.POST or None, expected=lab_class.name)
     ctx |= {"lab_class": lab_class, "form": form}
-    if request.method == "POST" and form.is_valid():
-        if attempt(ctx, form, lambda: classes.close_class(actor=actor, lab_class=lab_class)):
-            show_once.forget(request, ROSTER, class_id)
-            messages.success(request, f"Class {lab_class.name} closed: its accounts were deleted.")
-            return redirect("class_list")
+    closing = request.method == "POST" and form.is_valid()
+    if closing and attempt(
+        ctx, form, lambda: classes.close_class(actor=actor, lab_class=lab_class)
+    ):
+        show_once.forget(request, ROSTER, class_id)
+        messages.success(request, f"Class {lab_class.name} closed: its accounts were deleted.")
+        return redirect("class_list")
     return render(request, "classroom/class_close.html", ctx)

@@ -73,7 +73,10 @@ def _user_exists(account: Account, spec: dict[str, Any]) -> bool:
 
 def _user_has_mfa(account: Account, spec: dict[str, Any]) -> bool:
     user = _user(account, spec)
-    return user is not None and MFADevice.objects.filter(principal=user, enabled_at__isnull=False).exists()
+    return (
+        user is not None
+        and MFADevice.objects.filter(principal=user, enabled_at__isnull=False).exists()
+    )
 
 
 def _event_succeeded(account: Account, spec: dict[str, Any]) -> bool:
@@ -100,7 +103,9 @@ def _title(spec: dict[str, Any]) -> str:
     return f"{spec.get('Assert', '?')} ({details})"
 
 
-def evaluate(template: cfn.Template, account: Account, parameters: dict[str, str]) -> list[CheckResult]:
+def evaluate(
+    template: cfn.Template, account: Account, parameters: dict[str, str]
+) -> list[CheckResult]:
     ctx = cfn.Context(account_id=account.id, stack_name="lab", stack_id="", parameters=parameters)
     results = []
     for raw in template.lab_checks:

@@ -68,9 +68,7 @@ def _check_class(name: str, count: int) -> None:
             field="name",
         )
     if not 1 <= count <= MAX_STUDENTS:
-        raise ValidationError(
-            f"A class has 1 to {MAX_STUDENTS} students.", field="students"
-        )
+        raise ValidationError(f"A class has 1 to {MAX_STUDENTS} students.", field="students")
 
 
 def create_class(

@@ -9,6 +9,7 @@ CloudFormation's "Unrecognized resource types".
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import string
@@ -296,15 +297,15 @@ def _create_policy(deploy: Deployment, logical_id: str, props: dict[str, Any]) -
 def _delete_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
     name = str(details.get("name", ""))
     for user_name in details.get("Users", []):
-        user = _gone(lambda n=user_name: access.get_user(actor, n))
+        user = _gone(functools.partial(access.get_user, actor, user_name))
         if user is not None and access.user_inline_policy(actor, user, name) is not None:
             policy_ops.delete_user_policy(actor=actor, user=user, name=name)
     for group_name in details.get("Groups", []):
-        group = _gone(lambda n=group_name: access.get_group(actor, n))
+        group = _gone(functools.partial(access.get_group, actor, group_name))
         if group is not None and access.group_inline_policy(actor, group, name) is not None:
             policy_ops.delete_group_policy(actor=actor, group=group, name=name)
     for role_name in details.get("Roles", []):
-        role = _gone(lambda n=role_name: access.get_role(actor, n))
+        role = _gone(functools.partial(access.get_role, actor, role_name))
         if role is not None and access.role_inline_policy(actor, role, name) is not None:
             policy_ops.delete_role_policy(actor=actor, role=role, name=name)
 

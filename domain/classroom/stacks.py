@@ -63,12 +63,7 @@ def read_template(body: str) -> cfn.Template:
 
 
 def _check_stack_name(name: str) -> None:
-    if (
-        not name
-        or len(name) > 128
-        or not name[0].isalpha()
-        or not set(name) <= _STACK_NAME_CHARS
-    ):
+    if not name or len(name) > 128 or not name[0].isalpha() or not set(name) <= _STACK_NAME_CHARS:
         raise StackError.template(
             f"1 validation error detected: Value '{name}' at 'stackName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: "
@@ -184,7 +179,9 @@ def delete_stack(*, actor: Actor, stack: Stack) -> None:
                     item.logical_id, item.resource_type, f"{error.code}: {error.message}"
                 ) from None
         stack.delete()
-        audit.record(actor, "cloudformation:DeleteStack", stack.stack_id, details={"stack": stack.name})
+        audit.record(
+            actor, "cloudformation:DeleteStack", stack.stack_id, details={"stack": stack.name}
+        )
 
 
 @aws_read("cloudformation:DescribeStacks")

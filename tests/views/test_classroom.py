@@ -48,7 +48,9 @@ def test_a_pasted_template_asks_for_parameters_then_deploys(root_client: Client)
         "Parameters:\n  Team: {Type: String}\n"
         "Resources:\n  G: {Type: AWS::IAM::Group, Properties: {GroupName: !Sub 'team-${Team}'}}\n"
     )
-    first = root_client.post("/labs/deploy/", {"template": body, "stack_name": "mine", "review": "1"})
+    first = root_client.post(
+        "/labs/deploy/", {"template": body, "stack_name": "mine", "review": "1"}
+    )
     assert 'name="param-Team"' in first.content.decode()
     missing = root_client.post(
         "/labs/deploy/", {"template": body, "stack_name": "mine", "deploy": "1"}
@@ -63,13 +65,19 @@ def test_a_pasted_template_asks_for_parameters_then_deploys(root_client: Client)
 
 
 def test_a_failing_template_names_its_resource_beside_the_form(root_client: Client) -> None:
-    body = "Resources:\n  Bad: {Type: AWS::IAM::Group, Properties: {GroupName: 'no spaces allowed'}}\n"
+    body = (
+        "Resources:\n  Bad: {Type: AWS::IAM::Group, Properties: {GroupName: 'no spaces allowed'}}\n"
+    )
     page = root_client.post("/labs/deploy/", {"template": body, "stack_name": "bad", "deploy": "1"})
     assert page.status_code == 400
     assert "Resource Bad (AWS::IAM::Group) failed" in page.content.decode()
     unknown = root_client.post(
         "/labs/deploy/",
-        {"template": "Resources: {B: {Type: AWS::EC2::Instance}}", "stack_name": "b", "deploy": "1"},
+        {
+            "template": "Resources: {B: {Type: AWS::EC2::Instance}}",
+            "stack_name": "b",
+            "deploy": "1",
+        },
     )
     assert "Unrecognized resource types: [AWS::EC2::Instance]" in unknown.content.decode()
     assert not Stack.objects.exists()
@@ -113,13 +121,18 @@ def test_another_accounts_class_is_not_found(root_client: Client, outsider_clien
     )
     lab_class = LabClass.objects.get()
     assert outsider_client.get(f"/classes/{lab_class.pk}/").status_code == 404
-    assert outsider_client.post(f"/classes/{lab_class.pk}/close/", {"confirm": "mine"}).status_code == 404
+    assert (
+        outsider_client.post(f"/classes/{lab_class.pk}/close/", {"confirm": "mine"}).status_code
+        == 404
+    )
     assert outsider_client.get(f"/classes/{lab_class.pk}/roster.csv").status_code == 302
     assert LabClass.objects.exists()
 
 
 def test_bad_class_input_is_shown_beside_the_field(root_client: Client) -> None:
-    page = root_client.post("/classes/create/", {"name": "x", "students": "0", "lab": "introductory-iam-lab"})
+    page = root_client.post(
+        "/classes/create/", {"name": "x", "students": "0", "lab": "introductory-iam-lab"}
+    )
     assert page.status_code == 400
     page = root_client.post("/classes/create/", {"name": "x", "students": "1"})
     assert "Choose a template, or paste or upload your own." in page.content.decode()

@@ -150,9 +150,7 @@ MATRIX_GROUP = "Resources: {G: {Type: AWS::IAM::Group, Properties: {GroupName: M
 
 
 def _matrix_stack(v: Visit) -> None:
-    stacks.create_stack(
-        actor=system_actor(v.world.root), name="matrix", template_body=MATRIX_GROUP
-    )
+    stacks.create_stack(actor=system_actor(v.world.root), name="matrix", template_body=MATRIX_GROUP)
 
 
 def _matrix_class(v: Visit) -> None:

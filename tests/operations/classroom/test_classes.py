@@ -38,16 +38,19 @@ def test_a_class_is_student_accounts_deployed_from_the_template(root_actor: Acto
         assert admin.check_password(row.password) and admin.password_reset_required
         role = Role.objects.get(account=account, name=organizations.ACCESS_ROLE)
         assert f"arn:aws:iam::{root_actor.account.id}:root" in role.trust_policy
-        assert role.attachments.get().policy.name == "AdministratorAccess"  # type: ignore[attr-defined]  # reverse FK
+        assert role.attachments.get().policy.name == "AdministratorAccess"
         assert Principal.objects.get(account=account, name="user-3").check_password(
             row.lab_secrets["LabUserPassword"]
         )
         assert Stack.objects.get(account=account).name == "lab"
     # Each student's generated passwords are their own.
     assert new.roster[0].password != new.roster[1].password
-    assert AuditEvent.objects.filter(
-        account=root_actor.account, action="organizations:CreateAccount"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            account=root_actor.account, action="organizations:CreateAccount"
+        ).count()
+        == 2
+    )
 
 
 def test_progress_shows_each_check_done_or_not_yet(root_actor: Actor) -> None:
@@ -75,7 +78,9 @@ def test_reset_restores_the_template_and_keeps_the_roster_passwords(root_actor: 
     user3 = access.get_user(admin, "user-3")
     groups.add_user_to_group(actor=admin, group=access.get_group(admin, "EC2-Admin"), user=user3)
     policy_services.attach_user_policy(
-        actor=admin, user=user3, policy=ManagedPolicy.objects.get(account=None, name="ReadOnlyAccess")
+        actor=admin,
+        user=user3,
+        policy=ManagedPolicy.objects.get(account=None, name="ReadOnlyAccess"),
     )
     classes.reset_student(actor=root_actor, lab_class=new.lab_class, number=1)
     assert not GroupMembership.objects.filter(group__account=account).exists()
@@ -144,7 +149,10 @@ def test_bad_input_changes_nothing(root_actor: Actor) -> None:
         make_class(root_actor, name="")
     with pytest.raises(StackError):
         classes.create_class(
-            actor=root_actor, name="x", students=1, template_body="Resources: {B: {Type: AWS::S3::Bucket}}"
+            actor=root_actor,
+            name="x",
+            students=1,
+            template_body="Resources: {B: {Type: AWS::S3::Bucket}}",
         )
     make_class(root_actor, count=1)
     with pytest.raises(StackError, match="already exists"):
@@ -152,10 +160,14 @@ def test_bad_input_changes_nothing(root_actor: Actor) -> None:
     assert Account.objects.count() == 2
 
 
-def test_the_instructor_switches_into_a_student_account(root_actor: Actor, alice: Principal) -> None:
+def test_the_instructor_switches_into_a_student_account(
+    root_actor: Actor, alice: Principal
+) -> None:
     new = make_class(root_actor, count=1)
     policy_services.attach_user_policy(
-        actor=root_actor, user=alice, policy=ManagedPolicy.objects.get(account=None, name="AdministratorAccess")
+        actor=root_actor,
+        user=alice,
+        policy=ManagedPolicy.objects.get(account=None, name="AdministratorAccess"),
     )
     assumed = sts.switch_role(
         actor=Actor(principal=alice),

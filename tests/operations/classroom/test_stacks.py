@@ -160,8 +160,14 @@ Resources:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("Resources: {B: {Type: AWS::S3::Bucket}}", "Unrecognized resource types: [AWS::S3::Bucket]"),
-        ("Resources: {A: {Type: AWS::IAM::Group, DependsOn: Z}}", "Unresolved resource dependencies [Z]"),
+        (
+            "Resources: {B: {Type: AWS::S3::Bucket}}",
+            "Unrecognized resource types: [AWS::S3::Bucket]",
+        ),
+        (
+            "Resources: {A: {Type: AWS::IAM::Group, DependsOn: Z}}",
+            "Unresolved resource dependencies [Z]",
+        ),
         (
             "Resources:\n  A: {Type: AWS::IAM::Group, Properties: {GroupName: !Ref B}}\n"
             "  B: {Type: AWS::IAM::Group, Properties: {GroupName: !Ref A}}",
