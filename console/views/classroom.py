@@ -54,6 +54,11 @@ def _parameters_form(request: HttpRequest, body: str, *, bound: bool) -> Paramet
     return ParametersForm(request.POST if bound else None, parameters=specs)
 
 
+def _missing(request: HttpRequest, ctx: dict[str, Any], error: StackError) -> HttpResponse:
+    """Another account's (or no) stack or class: a 404 with CloudFormation's message."""
+    return render(request, "classroom/missing.html", ctx | {"message": error.message}, status=404)
+
+
 # --- Lab templates --------------------------------------------------------------------
 
 
@@ -116,8 +121,7 @@ def stack_detail(request: HttpRequest, name: str) -> HttpResponse:
     try:
         stack = stacks.stack_named(actor, name)
     except StackError as error:
-        ctx["message"] = error.message
-        return render(request, "classroom/missing.html", ctx, status=404)
+        return _missing(request, ctx, error)
     form = ConfirmForm(request.POST or None, expected=stack.name)
     ctx |= {"stack": stack, "resources": stacks.stack_resources(actor, stack), "form": form}
     deleting = request.method == "POST" and form.is_valid()
@@ -217,8 +221,7 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     try:
         lab_class = classes.get_class(actor, class_id)
     except StackError as error:
-        ctx["message"] = error.message
-        return render(request, "classroom/missing.html", ctx, status=404)
+        return _missing(request, ctx, error)
     students = classes.progress(actor, lab_class)
     ctx |= {
         "lab_class": lab_class,
@@ -279,8 +282,7 @@ def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
     try:
         lab_class = classes.get_class(actor, class_id)
     except StackError as error:
-        ctx["message"] = error.message
-        return render(request, "classroom/missing.html", ctx, status=404)
+        return _missing(request, ctx, error)
     form = ConfirmForm(request.POST or None, expected=lab_class.name)
     ctx |= {"lab_class": lab_class, "form": form}
     closing = request.method == "POST" and form.is_valid()

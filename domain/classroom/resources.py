@@ -137,6 +137,19 @@ def _boundary(actor: Actor, props: dict[str, Any]) -> ManagedPolicy | None:
     return policy_ops.attachable_policy(actor, arn) if arn else None
 
 
+def _grant(
+    actor: Actor,
+    props: dict[str, Any],
+    attach: Callable[[ManagedPolicy], object],
+    put: Callable[[str, str], object],
+) -> None:
+    """ManagedPolicyArns (AttachXPolicy) and Policies (PutXPolicy) of a user, group or role."""
+    for policy in _policies(actor, props):
+        attach(policy)
+    for policy_name, document in _inline_policies(props):
+        put(policy_name, document)
+
+
 def _gone(lookup: Callable[[], Any]) -> Any:
     """The entity, or None when it is already gone (a delete skips what no longer exists)."""
     try:
@@ -168,10 +181,14 @@ def _create_user(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> 
     for group_name in _names(props, "Groups"):
         group = access.get_group(actor, group_name)
         groups.add_user_to_group(actor=actor, group=group, user=user)
-    for policy in _policies(actor, props):
-        policy_ops.attach_user_policy(actor=actor, user=user, policy=policy)
-    for policy_name, document in _inline_policies(props):
-        policy_ops.put_user_policy(actor=actor, user=user, name=policy_name, document=document)
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_user_policy(actor=actor, user=user, policy=policy),
+        lambda name, doc: policy_ops.put_user_policy(
+            actor=actor, user=user, name=name, document=doc
+        ),
+    )
     return Made(user.name, {"Arn": user.arn})
 
 
@@ -188,10 +205,14 @@ def _create_group(deploy: Deployment, logical_id: str, props: dict[str, Any]) ->
     actor = deploy.actor
     name = _str(props, "GroupName") or deploy.physical_name(logical_id, 128)
     group = groups.create_group(actor=actor, name=name, path=_str(props, "Path", "/"))
-    for policy in _policies(actor, props):
-        policy_ops.attach_group_policy(actor=actor, group=group, policy=policy)
-    for policy_name, document in _inline_policies(props):
-        policy_ops.put_group_policy(actor=actor, group=group, name=policy_name, document=document)
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_group_policy(actor=actor, group=group, policy=policy),
+        lambda name, doc: policy_ops.put_group_policy(
+            actor=actor, group=group, name=name, document=doc
+        ),
+    )
     return Made(group.name, {"Arn": group.arn})
 
 
@@ -222,10 +243,14 @@ def _create_role(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> 
         tags=_tags(props),
         permissions_boundary=_boundary(actor, props),
     )
-    for policy in _policies(actor, props):
-        policy_ops.attach_role_policy(actor=actor, role=role, policy=policy)
-    for policy_name, document in _inline_policies(props):
-        policy_ops.put_role_policy(actor=actor, role=role, name=policy_name, document=document)
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_role_policy(actor=actor, role=role, policy=policy),
+        lambda name, doc: policy_ops.put_role_policy(
+            actor=actor, role=role, name=name, document=doc
+        ),
+    )
     return Made(role.name, {"Arn": role.arn, "RoleId": role.unique_id})
 
 
