@@ -175,3 +175,27 @@ def test_the_instructor_switches_into_a_student_account(
         role_name=organizations.ACCESS_ROLE,
     )
     assert assumed.arn.startswith(f"arn:aws:sts::{new.roster[0].account_id}:assumed-role/")
+
+
+def test_policy_and_event_checks_of_the_user_and_role_lab(root_actor: Actor) -> None:
+    lab = labs.shipped_lab("user-and-role-labs")
+    assert lab is not None
+    new = classes.create_class(actor=root_actor, name="roles", students=1, template_body=lab.body)
+    account = Account.objects.get(id=new.roster[0].account_id)
+    admin = Actor(principal=Principal.objects.get(account=account, name=classes.ADMIN_USER))
+    auditors = access.get_group(admin, "Auditors")
+    groups.add_user_to_group(actor=admin, group=auditors, user=access.get_user(admin, "audit-bob"))
+    policy_services.attach_group_policy(
+        actor=admin,
+        group=auditors,
+        policy=ManagedPolicy.objects.get(account=None, name="ReadOnlyAccess"),
+    )
+    before = classes.progress(root_actor, new.lab_class)[0].checks
+    assert [c.done for c in before] == [True, True, False]
+    assert before[0].title == "The auditor is in the Auditors group"
+    bob = Actor(principal=Principal.objects.get(account=account, name="audit-bob"))
+    sts.assume_role(
+        actor=bob, role_arn=f"arn:aws:iam::{account.id}:role/AuditRole", role_session_name="bob"
+    )
+    after = classes.progress(root_actor, new.lab_class)[0].checks
+    assert [c.done for c in after] == [True, True, True]
