@@ -18,6 +18,9 @@ from cfn_flip import load as _load_template
 from accounts import passwords
 
 MAX_TEMPLATE_BYTES = 51_200  # CloudFormation's TemplateBody limit
+# YAML aliases share one node many times; expanded, a 50 KB template could hold billions.
+MAX_NODES = 50_000
+MAX_DEPTH = 100
 PARAMETER_TYPES = {"String", "Number", "CommaDelimitedList"}
 PSEUDO_REGION = "us-east-1"
 NO_VALUE = object()
@@ -72,7 +75,12 @@ def parse(body: str) -> Template:
             f"Template body is larger than the maximum of {MAX_TEMPLATE_BYTES} bytes."
         )
     try:
-        data, _format = _load_template(body)
+        loaded, _format = _load_template(body)
+        data = _plain(loaded, [MAX_NODES], 0)
+    except TemplateError:
+        raise
+    except RecursionError:
+        raise TemplateError("Template format error: the template is nested too deeply.") from None
     except Exception as error:  # noqa: BLE001 - any parser error is a malformed template
         raise TemplateError(f"Template format error: {_first_line(error)}") from None
     if not isinstance(data, Mapping):
@@ -99,7 +107,7 @@ def parse(body: str) -> Template:
                 f"Template format error: [/Resources/{logical_id}/Properties] must be an object.",
                 logical_id=str(logical_id),
             )
-        checked[str(logical_id)] = _plain(resource)
+        checked[str(logical_id)] = resource
     outputs = data.get("Outputs", {}) or {}
     metadata = data.get("Metadata", {}) or {}
     if not isinstance(outputs, Mapping) or not isinstance(metadata, Mapping):
@@ -108,8 +116,8 @@ def parse(body: str) -> Template:
         description=str(data.get("Description", "")),
         parameters=_parameters(data.get("Parameters", {}) or {}),
         resources=checked,
-        outputs={str(k): _plain(v) for k, v in outputs.items()},
-        metadata=_plain(metadata),
+        outputs={str(k): v for k, v in outputs.items()},
+        metadata=dict(metadata),
         body=body,
     )
 
@@ -119,12 +127,19 @@ def _first_line(error: Exception) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _plain(value: Any) -> Any:
-    """cfn-flip's ordered dicts as plain dicts and lists (JSON-safe, comparable)."""
+def _plain(value: Any, budget: list[int], depth: int) -> Any:
+    """cfn-flip's ordered dicts as plain dicts and lists (JSON-safe, comparable), within a
+    budget of nodes and a depth (YAML aliases expanded count each time they are used)."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise TemplateError(
+            "Template format error: the template is too large or nested too deeply once "
+            "its YAML aliases are expanded."
+        )
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, budget, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain(v, budget, depth + 1) for v in value]
     return value
 
 

@@ -233,3 +233,15 @@ def test_creation_order_is_topological() -> None:
         "  B: {Type: X, Properties: {A: !Sub '${A}'}}\n  A: {Type: X}\n"
     )
     assert cfn.creation_order(template) == ["A", "B", "C"]
+
+
+def test_yaml_aliases_cannot_blow_a_small_template_up() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]")
+    lines.append("Resources: {G: {Type: AWS::IAM::Group, Metadata: *a11}}")
+    with pytest.raises(cfn.TemplateError, match="too large or nested too deeply"):
+        cfn.parse("\n".join(lines))
+    deep = "Resources: {G: {Type: AWS::IAM::Group, Metadata: " + "[" * 500 + "]" * 500 + "}}"
+    with pytest.raises(cfn.TemplateError):
+        cfn.parse(deep)
