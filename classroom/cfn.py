@@ -107,7 +107,7 @@ def parse(body: str) -> Template:
                 f"Template format error: [/Resources/{logical_id}/Properties] must be an object.",
                 logical_id=str(logical_id),
             )
-        checked[str(logical_id)] = resource
+        checked[str(logical_id)] = dict(resource)
     outputs = data.get("Outputs", {}) or {}
     metadata = data.get("Metadata", {}) or {}
     if not isinstance(outputs, Mapping) or not isinstance(metadata, Mapping):
