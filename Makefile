@@ -13,7 +13,7 @@ PYTEST_FAST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
 PYTEST_BROWSER := $(VENV)/bin/pytest -m browser
 # `mypy --strict` (settings in pyproject's [tool.mypy]) over the whole tree: the product,
 # its benchmarks and its tests.
-MYPY_TARGETS := accounts policies domain iamconsole console api directory bench tests
+MYPY_TARGETS := accounts policies classroom domain iamconsole console api directory bench tests
 MYPY := $(VENV)/bin/mypy --strict $(MYPY_TARGETS)
 
 .PHONY: run serve test test-postgres bench lint check install install-test chromium install-chromium clean
@@ -75,6 +75,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/context.py
 	$(PY) bench/api.py
 	$(PY) bench/api_profile.py --calls 300
+	$(PY) bench/classroom.py
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@ from django.urls import path
 from console.views import (
     access_keys,
     account_settings,
+    classroom,
     credential_report,
     dashboard,
     groups,
@@ -273,4 +274,14 @@ urlpatterns = [
         "users/details/<str:name>/mfa/<int:device_id>/remove/", mfa.remove, name="user_mfa_remove"
     ),
     path("credential-report/", credential_report.credential_report, name="credential_report"),
+    # Lab templates and classes (console/views/classroom.py)
+    path("labs/", classroom.lab_list, name="lab_list"),
+    path("labs/deploy/", classroom.lab_deploy, name="lab_deploy"),
+    path("labs/stacks/<str:name>/", classroom.stack_detail, name="stack_detail"),
+    path("classes/", classroom.class_list, name="class_list"),
+    path("classes/create/", classroom.class_create, name="class_create"),
+    path("classes/<int:class_id>/", classroom.class_detail, name="class_detail"),
+    path("classes/<int:class_id>/roster.csv", classroom.class_roster_csv, name="class_roster_csv"),
+    path("classes/<int:class_id>/reset/", classroom.class_reset, name="class_reset"),
+    path("classes/<int:class_id>/close/", classroom.class_close, name="class_close"),
 ]

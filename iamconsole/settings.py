@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "policies",
+    "classroom",
     "console",
 ]
 

@@ -320,3 +320,62 @@ class ExpiredTokenException(IamError):
 
 class InvalidParameterValue(IamError):
     code = "InvalidParameterValue"
+
+
+class StackError(IamError):
+    """CloudFormation's refusals (lab templates): a template, a parameter or a resource that
+    failed. `logical_id` names the failing resource when there is one."""
+
+    code = "ValidationError"
+    logical_id = ""
+
+    @classmethod
+    def template(cls, message: str, *, logical_id: str = "", field: str = "template") -> StackError:
+        error = cls(message, field=field)
+        error.logical_id = logical_id
+        return error
+
+    @classmethod
+    def resource_failed(
+        cls, logical_id: str, resource_type: str, reason: str, *, field: str = "template"
+    ) -> StackError:
+        error = cls(
+            f"Resource {logical_id} ({resource_type}) failed: {reason} "
+            "The stack was rolled back; nothing was changed.",
+            field=field,
+        )
+        error.logical_id = logical_id
+        return error
+
+    @classmethod
+    def unrecognized_types(cls, logical_id: str, types: list[str]) -> StackError:
+        error = cls(
+            f"Template format error: Unrecognized resource types: [{', '.join(types)}]",
+            field="template",
+        )
+        error.logical_id = logical_id
+        return error
+
+    @classmethod
+    def already_exists(cls, name: str) -> StackError:
+        error = cls(f"Stack [{name}] already exists", field="stack_name")
+        error.code = "AlreadyExistsException"
+        return error
+
+    @classmethod
+    def no_such_stack(cls, name: str) -> StackError:
+        error = cls(f"Stack with id {name} does not exist", field="stack_name")
+        return error
+
+    @classmethod
+    def no_such_class(cls, name: str) -> StackError:
+        error = cls(f"The class {name} cannot be found.", field="class")
+        error.code = "AccountNotFoundException"
+        error.status = 404
+        return error
+
+    @classmethod
+    def class_exists(cls, name: str) -> StackError:
+        error = cls(f"A class named {name} already exists.", field="name")
+        error.code = "DuplicateAccountException"
+        return error

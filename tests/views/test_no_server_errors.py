@@ -75,6 +75,9 @@ VALUES = {
     "wizard": ["bogus"],
     "index": ["0", "7"],
     "kind": ["saml", "oidc", "bogus"],
+
+
+    "class_id": ["1", "999999"],
 }
 
 

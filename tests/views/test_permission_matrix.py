@@ -31,6 +31,7 @@ from pytest_django import DjangoDbBlocker
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
+from domain.classroom import classes, labs, stacks
 from domain.iam.policies import put_user_policy
 from domain.kernel.actors import Actor, system_actor
 from tests.conftest import PASSWORD, make_account
@@ -143,6 +144,26 @@ def _policy_wizard_to_review(v: Visit) -> None:
     location = v.client.get(reverse("policy_create"))["Location"]
     v.wizard = location.rstrip("/").split("/")[-2]
     v.client.post(location, {"document": S3, "step": "review"})
+
+
+MATRIX_GROUP = "Resources: {G: {Type: AWS::IAM::Group, Properties: {GroupName: MatrixGroup}}}"
+
+
+def _matrix_stack(v: Visit) -> None:
+    stacks.create_stack(actor=system_actor(v.world.root), name="matrix", template_body=MATRIX_GROUP)
+
+
+def _matrix_class(v: Visit) -> None:
+    lab = labs.shipped_lab("introductory-iam-lab")
+    assert lab is not None
+    new = classes.create_class(
+        actor=system_actor(v.world.root), name="matrix", students=1, template_body=lab.body
+    )
+    v.wizard = str(new.lab_class.pk)
+
+
+def _class_id(v: Visit) -> int:
+    return int(v.wizard)
 
 
 BOB = {"name": "bob"}
@@ -535,6 +556,53 @@ ROUTES: dict[str, Door] = {
         LOCAL_MINE,
         data={"version": "v2"},
         reads=("iam:GetPolicy",),
+    ),
+    # --- lab templates and classes ---
+    "lab_list": Door(("cloudformation:DescribeStacks",)),
+    "lab_deploy": Door(
+        ("cloudformation:CreateStack",),
+        data={"template": MATRIX_GROUP, "stack_name": "m", "deploy": "1"},
+        reads=("iam:CreateGroup",),
+    ),
+    "stack_detail": Door(
+        ("cloudformation:DeleteStack",),
+        {"name": "matrix"},
+        data={"confirm": "matrix"},
+        reads=(
+            "cloudformation:DescribeStacks",
+            "cloudformation:DescribeStackResources",
+            "iam:GetGroup",
+            "iam:DeleteGroup",
+        ),
+        prepare=_matrix_stack,
+        denial="cloudformation:DescribeStacks",
+    ),
+    "class_list": Door(("organizations:ListAccounts",)),
+    "class_create": Door(
+        ("organizations:CreateAccount",),
+        data={"name": "m", "students": "1", "lab": "introductory-iam-lab"},
+        reads=("cloudformation:CreateStackInstances",),
+    ),
+    "class_detail": Door(
+        ("organizations:ListAccounts",), {"class_id": _class_id}, prepare=_matrix_class
+    ),
+    "class_roster_csv": Door(kwargs={"class_id": _class_id}, prepare=_matrix_class),
+    "class_reset": Door(
+        ("cloudformation:UpdateStackInstances",),
+        {"class_id": _class_id},
+        data={"student": "1"},
+        reads=("organizations:ListAccounts",),
+        prepare=_matrix_class,
+        audited=False,
+        denial="organizations:ListAccounts",
+    ),
+    "class_close": Door(
+        ("organizations:CloseAccount",),
+        {"class_id": _class_id},
+        data={"confirm": "matrix"},
+        reads=("organizations:ListAccounts",),
+        prepare=_matrix_class,
+        denial="organizations:ListAccounts",
     ),
 }
 

@@ -1,0 +1,395 @@
+"""The resource types a lab template may hold, each a pair of handlers (create, delete) that
+call the domain writers with the deploying actor, so IAM authorizes every call.
+
+`register` adds a type; the IAM types are registered here. Practice S3 and EC2 types
+(`AWS::S3::Bucket`, `AWS::S3::BucketPolicy`, `AWS::EC2::Instance`) are added by their
+services' modules once those land: until then a template naming them is refused with
+CloudFormation's "Unrecognized resource types".
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404
+
+from accounts.models import Group, Principal, Role
+from domain.iam import access, groups, login_profiles, roles, users
+from domain.iam import policies as policy_ops
+from domain.kernel.actors import Actor
+from domain.kernel.errors import NoSuchEntity, ValidationError
+from policies.models import ManagedPolicy
+
+
+@dataclass
+class Made:
+    """What a create handler made: Ref's value, GetAtt's attributes, what delete needs."""
+
+    physical_id: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    actor: Actor
+    stack_name: str
+
+    def physical_name(self, logical_id: str, limit: int = 64) -> str:
+        """CloudFormation's generated name: <stack>-<logical ID>-<13 random characters>."""
+        suffix = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(13))
+        head = f"{self.stack_name}-{logical_id}"[: limit - 14]
+        return f"{head}-{suffix}"
+
+
+Create = Callable[[Deployment, str, dict[str, Any]], Made]
+Delete = Callable[[Actor, str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str
+    create: Create
+    delete: Delete
+
+
+_TYPES: dict[str, ResourceType] = {}
+
+
+def register(name: str, create: Create, delete: Delete) -> None:
+    if name in _TYPES:
+        raise RuntimeError(f"{name} already has handlers")
+    _TYPES[name] = ResourceType(name, create, delete)
+
+
+def handler(name: str) -> ResourceType | None:
+    return _TYPES.get(name)
+
+
+def supported_types() -> list[str]:
+    return sorted(_TYPES)
+
+
+# --- property helpers --------------------------------------------------------------
+
+
+def _str(props: dict[str, Any], key: str, default: str = "") -> str:
+    value = props.get(key, default)
+    if not isinstance(value, str | int):
+        raise ValidationError(f"Property {key} must be a string.", field="template")
+    return str(value)
+
+
+def _list(props: dict[str, Any], key: str) -> list[Any]:
+    value = props.get(key, [])
+    if not isinstance(value, list):
+        raise ValidationError(f"Property {key} must be a list.", field="template")
+    return value
+
+
+def _names(props: dict[str, Any], key: str) -> list[str]:
+    return [str(v) for v in _list(props, key)]
+
+
+def _document(value: Any, key: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return json.dumps(value)
+    raise ValidationError(f"Property {key} must be a policy document.", field="template")
+
+
+def _tags(props: dict[str, Any]) -> list[tuple[str, str]] | None:
+    tags = _list(props, "Tags")
+    if not tags:
+        return None
+    found: list[tuple[str, str]] = []
+    for tag in tags:
+        if not isinstance(tag, dict) or "Key" not in tag:
+            raise ValidationError("Each tag needs a Key and a Value.", field="template")
+        found.append((str(tag["Key"]), str(tag.get("Value", ""))))
+    return found
+
+
+def _inline_policies(props: dict[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for item in _list(props, "Policies"):
+        if not isinstance(item, dict) or "PolicyName" not in item or "PolicyDocument" not in item:
+            raise ValidationError(
+                "Each of Policies needs a PolicyName and a PolicyDocument.", field="template"
+            )
+        found.append((str(item["PolicyName"]), _document(item["PolicyDocument"], "Policies")))
+    return found
+
+
+def _policies(actor: Actor, props: dict[str, Any]) -> list[ManagedPolicy]:
+    return [policy_ops.attachable_policy(actor, arn) for arn in _names(props, "ManagedPolicyArns")]
+
+
+def _boundary(actor: Actor, props: dict[str, Any]) -> ManagedPolicy | None:
+    arn = _str(props, "PermissionsBoundary")
+    return policy_ops.attachable_policy(actor, arn) if arn else None
+
+
+def _grant(
+    actor: Actor,
+    props: dict[str, Any],
+    attach: Callable[[ManagedPolicy], object],
+    put: Callable[[str, str], object],
+) -> None:
+    """ManagedPolicyArns (AttachXPolicy) and Policies (PutXPolicy) of a user, group or role."""
+    for policy in _policies(actor, props):
+        attach(policy)
+    for policy_name, document in _inline_policies(props):
+        put(policy_name, document)
+
+
+def _gone(lookup: Callable[[], Any]) -> Any:
+    """The entity, or None when it is already gone (a delete skips what no longer exists)."""
+    try:
+        return lookup()
+    except (NoSuchEntity, Http404):
+        return None
+
+
+# --- AWS::IAM::User ----------------------------------------------------------------
+
+
+def _create_user(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "UserName") or deploy.physical_name(logical_id)
+    user = users.create_user(
+        actor=actor, name=name, path=_str(props, "Path", "/"), tags=_tags(props)
+    )
+    boundary = _boundary(actor, props)
+    if boundary is not None:
+        policy_ops.put_user_permissions_boundary(actor=actor, user=user, policy=boundary)
+    login = props.get("LoginProfile")
+    if login is not None:
+        if not isinstance(login, dict) or not login.get("Password"):
+            raise ValidationError("LoginProfile needs a Password.", field="template")
+        reset = str(login.get("PasswordResetRequired", "false")).lower() == "true"
+        login_profiles.create_login_profile(
+            actor=actor, user=user, password=str(login["Password"]), password_reset_required=reset
+        )
+    for group_name in _names(props, "Groups"):
+        group = access.get_group(actor, group_name)
+        groups.add_user_to_group(actor=actor, group=group, user=user)
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_user_policy(actor=actor, user=user, policy=policy),
+        lambda name, doc: policy_ops.put_user_policy(
+            actor=actor, user=user, name=name, document=doc
+        ),
+    )
+    return Made(user.name, {"Arn": user.arn})
+
+
+def _delete_user(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    user = _gone(lambda: access.get_user(actor, physical_id))
+    if user is not None:
+        users.delete_user_with_dependents(actor=actor, user=user)
+
+
+# --- AWS::IAM::Group ---------------------------------------------------------------
+
+
+def _create_group(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "GroupName") or deploy.physical_name(logical_id, 128)
+    group = groups.create_group(actor=actor, name=name, path=_str(props, "Path", "/"))
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_group_policy(actor=actor, group=group, policy=policy),
+        lambda name, doc: policy_ops.put_group_policy(
+            actor=actor, group=group, name=name, document=doc
+        ),
+    )
+    return Made(group.name, {"Arn": group.arn})
+
+
+def _delete_group(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    group = _gone(lambda: access.get_group(actor, physical_id))
+    if group is not None:
+        groups.delete_group_with_dependents(actor=actor, group=group)
+
+
+# --- AWS::IAM::Role ----------------------------------------------------------------
+
+
+def _create_role(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "RoleName") or deploy.physical_name(logical_id)
+    if "AssumeRolePolicyDocument" not in props:
+        raise ValidationError("Property AssumeRolePolicyDocument is required.", field="template")
+    duration = _str(props, "MaxSessionDuration", str(roles.MIN_SESSION_SECONDS))
+    if not duration.isdigit():
+        raise ValidationError("MaxSessionDuration must be a number of seconds.", field="template")
+    role = roles.create_role(
+        actor=actor,
+        name=name,
+        trust_policy=_document(props["AssumeRolePolicyDocument"], "AssumeRolePolicyDocument"),
+        description=_str(props, "Description"),
+        path=_str(props, "Path", "/"),
+        max_session_duration=int(duration),
+        tags=_tags(props),
+        permissions_boundary=_boundary(actor, props),
+    )
+    _grant(
+        actor,
+        props,
+        lambda policy: policy_ops.attach_role_policy(actor=actor, role=role, policy=policy),
+        lambda name, doc: policy_ops.put_role_policy(
+            actor=actor, role=role, name=name, document=doc
+        ),
+    )
+    return Made(role.name, {"Arn": role.arn, "RoleId": role.unique_id})
+
+
+def _delete_role(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    role = _gone(lambda: access.get_role(actor, physical_id))
+    if role is not None:
+        roles.delete_role_with_dependents(actor=actor, role=role)
+
+
+# --- AWS::IAM::ManagedPolicy -------------------------------------------------------
+
+
+def _create_managed_policy(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "ManagedPolicyName") or deploy.physical_name(logical_id, 128)
+    if "PolicyDocument" not in props:
+        raise ValidationError("Property PolicyDocument is required.", field="template")
+    policy = policy_ops.create_policy(
+        actor=actor,
+        name=name,
+        document=_document(props["PolicyDocument"], "PolicyDocument"),
+        description=_str(props, "Description"),
+        path=_str(props, "Path", "/"),
+    )
+    _attach_to(actor, policy, props)
+    return Made(policy.arn, {"PolicyArn": policy.arn})
+
+
+def _attach_to(actor: Actor, policy: ManagedPolicy, props: dict[str, Any]) -> None:
+    for name in _names(props, "Users"):
+        policy_ops.attach_user_policy(actor=actor, user=access.get_user(actor, name), policy=policy)
+    for name in _names(props, "Groups"):
+        group = access.get_group(actor, name)
+        policy_ops.attach_group_policy(actor=actor, group=group, policy=policy)
+    for name in _names(props, "Roles"):
+        policy_ops.attach_role_policy(actor=actor, role=access.get_role(actor, name), policy=policy)
+
+
+def _delete_managed_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    policy = _gone(lambda: access.get_policy(actor, physical_id))
+    if policy is not None:
+        policy_ops.delete_policy_with_dependents(actor=actor, policy=policy)
+
+
+# --- AWS::IAM::Policy (inline, on users, groups and roles) -------------------------
+
+
+def _create_policy(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "PolicyName")
+    if not name or "PolicyDocument" not in props:
+        raise ValidationError("Properties PolicyName and PolicyDocument are required.")
+    document = _document(props["PolicyDocument"], "PolicyDocument")
+    targets = {k: _names(props, k) for k in ("Users", "Groups", "Roles")}
+    if not any(targets.values()):
+        raise ValidationError("At least one of Users, Groups or Roles must be non-empty.")
+    for user_name in targets["Users"]:
+        user = access.get_user(actor, user_name)
+        policy_ops.put_user_policy(actor=actor, user=user, name=name, document=document)
+    for group_name in targets["Groups"]:
+        group = access.get_group(actor, group_name)
+        policy_ops.put_group_policy(actor=actor, group=group, name=name, document=document)
+    for role_name in targets["Roles"]:
+        role = access.get_role(actor, role_name)
+        policy_ops.put_role_policy(actor=actor, role=role, name=name, document=document)
+    return Made(deploy.physical_name(logical_id, 128), details={"name": name, **targets})
+
+
+def _delete_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    name = str(details.get("name", ""))
+    for user_name in details.get("Users", []):
+        user = _gone(functools.partial(access.get_user, actor, user_name))
+        if user is not None and access.user_inline_policy(actor, user, name) is not None:
+            policy_ops.delete_user_policy(actor=actor, user=user, name=name)
+    for group_name in details.get("Groups", []):
+        group = _gone(functools.partial(access.get_group, actor, group_name))
+        if group is not None and access.group_inline_policy(actor, group, name) is not None:
+            policy_ops.delete_group_policy(actor=actor, group=group, name=name)
+    for role_name in details.get("Roles", []):
+        role = _gone(functools.partial(access.get_role, actor, role_name))
+        if role is not None and access.role_inline_policy(actor, role, name) is not None:
+            policy_ops.delete_role_policy(actor=actor, role=role, name=name)
+
+
+# --- AWS::IAM::InstanceProfile -----------------------------------------------------
+
+
+def _create_instance_profile(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    name = _str(props, "InstanceProfileName") or deploy.physical_name(logical_id, 128)
+    role_names = _names(props, "Roles")
+    if len(role_names) > 1:
+        raise ValidationError("An instance profile can contain only one role.")
+    profile = roles.create_instance_profile(actor=actor, name=name, path=_str(props, "Path", "/"))
+    for role_name in role_names:
+        role: Role = access.get_role(actor, role_name)
+        roles.add_role_to_instance_profile(actor=actor, profile=profile, role=role)
+    return Made(profile.name, {"Arn": profile.arn})
+
+
+def _delete_instance_profile(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    profile = _gone(lambda: roles.instance_profile_named(actor, physical_id))
+    if profile is None:
+        return
+    if profile.role is not None:
+        roles.remove_role_from_instance_profile(actor=actor, profile=profile, role=profile.role)
+    roles.delete_instance_profile(actor=actor, profile=profile)
+
+
+# --- AWS::IAM::UserToGroupAddition -------------------------------------------------
+
+
+def _create_addition(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    actor = deploy.actor
+    group: Group = access.get_group(actor, _str(props, "GroupName"))
+    user_names = _names(props, "Users")
+    for user_name in user_names:
+        user: Principal = access.get_user(actor, user_name)
+        groups.add_user_to_group(actor=actor, group=group, user=user)
+    return Made(
+        deploy.physical_name(logical_id, 128), details={"group": group.name, "users": user_names}
+    )
+
+
+def _delete_addition(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    group = _gone(lambda: access.get_group(actor, str(details.get("group", ""))))
+    if group is None:
+        return
+    members = {m.name for m in access.group_members(actor, group)}
+    for user_name in details.get("users", []):
+        if user_name in members:
+            user = access.get_user(actor, user_name)
+            groups.remove_user_from_group(actor=actor, group=group, user=user)
+
+
+register("AWS::IAM::User", _create_user, _delete_user)
+register("AWS::IAM::Group", _create_group, _delete_group)
+register("AWS::IAM::Role", _create_role, _delete_role)
+register("AWS::IAM::ManagedPolicy", _create_managed_policy, _delete_managed_policy)
+register("AWS::IAM::Policy", _create_policy, _delete_policy)
+register("AWS::IAM::InstanceProfile", _create_instance_profile, _delete_instance_profile)
+register("AWS::IAM::UserToGroupAddition", _create_addition, _delete_addition)
