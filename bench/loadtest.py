@@ -42,7 +42,9 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=_env_int("STUDENTS", 100))
     parser.add_argument("--duration", type=int, default=_env_int("DURATION", 90))
-    parser.add_argument("--db", choices=["postgres", "sqlite"], default=os.environ.get("DB") or "postgres")
+    parser.add_argument(
+        "--db", choices=["postgres", "sqlite"], default=os.environ.get("DB") or "postgres"
+    )
     parser.add_argument("--port", type=int, default=_env_int("LOADTEST_PORT", 8900))
     parser.add_argument(
         "--spawn-rate",
@@ -184,7 +186,9 @@ def main() -> int:
         )
         wait_for_port(args.port, server)
         before = worker_ticks(server.pid)
-        print(f"gunicorn: {len(before)} workers ({env.get('GUNICORN_CMD_ARGS', 'gunicorn.conf.py')})")
+        print(
+            f"gunicorn: {len(before)} workers ({env.get('GUNICORN_CMD_ARGS', 'gunicorn.conf.py')})"
+        )
         started = time.monotonic()
         locust = subprocess.run(
             [

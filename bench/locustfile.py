@@ -222,6 +222,4 @@ class Student(HttpUser):
             "create policy: review",
         )
         self.think()
-        self.step(
-            f"{base}review/", {"step": "create", "name": name}, "create policy: create"
-        )
+        self.step(f"{base}review/", {"step": "create", "name": name}, "create policy: create")
