@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import arns
 from accounts.models import Principal
-from console.flows import list_preferences, show_once
+from console.flows import list_preferences, show_once, summary_cache
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
 from domain import iam as services
@@ -111,7 +111,7 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
             chosen = next((r for r in rows if r.key == request.GET.get("policy")), None)
             if chosen is not None:
                 ctx["chosen"] = chosen
-                ctx["summary"] = user_listing.policy_summary(chosen.document)
+                ctx["summary_table"] = summary_cache.summary_table(chosen.document)
         elif tab == "groups":
             ctx["user_groups"] = user_listing.groups_of(actor, user)
         elif tab == "tags":
