@@ -43,15 +43,16 @@ def user_list(request: HtmxHttpRequest) -> HttpResponse:
     ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.USERS)
     ctx["per_page"] = list_preferences.page_size_for(request, prefs)
     try:
-        users = user_listing.list_users(actor, search=ctx["q"])
+        users = user_listing.list_users(actor, search=ctx["q"], columns=False)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     else:
         page_obj = Paginator(users, ctx["per_page"]).get_page(request.GET.get("page"))
         now = timezone.now()
         ctx["page_obj"] = page_obj
-        ctx["rows"] = [user_listing.user_row(user, now) for user in page_obj]
-        ctx["total"] = access.user_count(actor)
+        ctx["rows"] = user_listing.user_rows(page_obj.object_list, now)
+        # Without a filter the paginator has just counted every user of the account.
+        ctx["total"] = page_obj.paginator.count if not ctx["q"] else access.user_count(actor)
     template = "accounts/users/list.html" + ("#table" if request.htmx else "")
     return render(request, template, ctx)
 
