@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import arns
 from accounts.models import Principal
+from console import user_table
 from console.flows import list_preferences, show_once, summary_cache
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
@@ -51,6 +52,7 @@ def user_list(request: HtmxHttpRequest) -> HttpResponse:
         now = timezone.now()
         ctx["page_obj"] = page_obj
         ctx["rows"] = user_listing.user_rows(page_obj.object_list, now)
+        ctx["body_rows"] = user_table.body_rows(ctx["rows"], prefs.visible)
         # Without a filter the paginator has just counted every user of the account.
         ctx["total"] = page_obj.paginator.count if not ctx["q"] else access.user_count(actor)
     template = "accounts/users/list.html" + ("#table" if request.htmx else "")
