@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -49,13 +49,22 @@ def list_users(
     )
 
 
+class KeyCell(NamedTuple):
+    """What the Users table shows of one access key."""
+
+    access_key_id: str
+    status: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
 @dataclass(frozen=True)
 class UserRow:
     """One row of the Users table, computed from prefetched relations."""
 
     user: Principal
     groups: list[str]
-    keys: list[AccessKey]
+    keys: list[KeyCell]
     mfa: str
     last_activity: datetime | None
     password_age_days: int | None
@@ -88,12 +97,14 @@ def user_rows(users: Sequence[Principal], now: datetime | None = None) -> list[U
         "principal_id", "group__name"
     ):
         groups[principal_id].append(name)
-    keys: dict[int, list[AccessKey]] = defaultdict(list)
+    keys: dict[int, list[KeyCell]] = defaultdict(list)
     shown = ("principal_id", "access_key_id", "status", "created_at", "last_used_at")
-    for key in AccessKey.objects.filter(principal_id__in=ids).only(*shown).order_by(
-        "created_at", "id"
+    for principal_id, *cell in (
+        AccessKey.objects.filter(principal_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list(*shown)
     ):
-        keys[key.principal_id].append(key)
+        keys[principal_id].append(KeyCell(*cell))
     devices = MFADevice.objects.filter(principal_id__in=ids)
     with_mfa = set(devices.values_list("principal_id", flat=True))
     return [
@@ -102,7 +113,7 @@ def user_rows(users: Sequence[Principal], now: datetime | None = None) -> list[U
 
 
 def _row(
-    user: Principal, groups: list[str], keys: list[AccessKey], mfa: bool, now: datetime
+    user: Principal, groups: list[str], keys: list[KeyCell], mfa: bool, now: datetime
 ) -> UserRow:
     used = [k.last_used_at for k in keys if k.last_used_at] + [user.last_login]
     active = [k.created_at for k in keys if k.status == AccessKey.Status.ACTIVE]
