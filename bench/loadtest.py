@@ -185,6 +185,7 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(args.port, server)
+        time.sleep(2)  # every worker forked
         before = worker_ticks(server.pid)
         print(
             f"gunicorn: {len(before)} workers ({env.get('GUNICORN_CMD_ARGS', 'gunicorn.conf.py')})"
@@ -200,6 +201,7 @@ def main() -> int:
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
+            stderr=(out / "locust.log").open("wb"),
             check=False,
         )  # fmt: skip
         wall = time.monotonic() - started

@@ -45,9 +45,7 @@ def _console_last_sign_in(row: UserRow) -> str:
 
 
 def _access_keys(row: UserRow) -> str:
-    keys = "".join(
-        f"<div>{escape(k.access_key_id)} ({escape(k.status)})</div>" for k in row.keys
-    )
+    keys = "".join(f"<div>{escape(k.access_key_id)} ({escape(k.status)})</div>" for k in row.keys)
     return f'<td class="mono-cell">{keys or "None"}</td>'
 
 

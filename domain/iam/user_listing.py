@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -85,11 +85,12 @@ def _days(since: datetime | None, now: datetime) -> int | None:
     return None if since is None else max((now - since).days, 0)
 
 
-def user_rows(users: Sequence[Principal], now: datetime | None = None) -> list[UserRow]:
+def user_rows(users: Iterable[Principal], now: datetime | None = None) -> list[UserRow]:
     """The rows of one page of users (from `list_users(..., columns=False)`) in three
     queries whatever the page size: plain values, no prefetch machinery, which costs
     more than the rows themselves."""
     now = now or timezone.now()
+    users = list(users)
     ids = [user.pk for user in users]
     groups: dict[int, list[str]] = defaultdict(list)
     memberships = GroupMembership.objects.filter(principal_id__in=ids)
@@ -107,9 +108,7 @@ def user_rows(users: Sequence[Principal], now: datetime | None = None) -> list[U
         keys[principal_id].append(KeyCell(*cell))
     devices = MFADevice.objects.filter(principal_id__in=ids)
     with_mfa = set(devices.values_list("principal_id", flat=True))
-    return [
-        _row(user, groups[user.pk], keys[user.pk], user.pk in with_mfa, now) for user in users
-    ]
+    return [_row(user, groups[user.pk], keys[user.pk], user.pk in with_mfa, now) for user in users]
 
 
 def _row(
