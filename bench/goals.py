@@ -23,6 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# isort: off
+from bench import pages  # noqa: E402  (sets up Django on its throw-away database)
+# isort: on
+
 from argon2 import PasswordHasher  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
@@ -36,7 +40,6 @@ from django.views.generic import ListView  # noqa: E402
 
 from accounts.hashers import ConsoleArgon2PasswordHasher  # noqa: E402
 from accounts.models import Principal  # noqa: E402
-from bench import pages  # noqa: E402  (sets up Django on its throw-away database)
 from domain.iam import policies as policy_services  # noqa: E402
 from domain.kernel.actors import system_actor  # noqa: E402
 from policies.models import ManagedPolicy  # noqa: E402

@@ -25,9 +25,8 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -79,7 +78,7 @@ class Browser:
         self.servers.append(response.headers.get("X-Upstream", "?"))
         return response
 
-    def post(self, path: str, data: dict[str, str | list[str]]) -> requests.Response:
+    def post(self, path: str, data: Mapping[str, str | list[str]]) -> requests.Response:
         response = self.http.post(
             self.base + path, data=data, headers=self._csrf(), allow_redirects=False, timeout=30
         )
