@@ -1,7 +1,8 @@
 # IAM Console: the two commands a newcomer needs are `make run` and `make test`.
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 3
+# gunicorn.conf.py sizes the workers from the cores (WEB_CONCURRENCY and GUNICORN_THREADS
+# override it; README "Running for a school").
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -16,7 +17,7 @@ PYTEST_BROWSER := $(VENV)/bin/pytest -m browser
 MYPY_TARGETS := accounts policies classroom domain iamconsole console api directory bench tests
 MYPY := $(VENV)/bin/mypy --strict $(MYPY_TARGETS)
 
-.PHONY: run serve test test-postgres bench lint check install install-test chromium install-chromium clean
+.PHONY: run serve test test-postgres bench loadtest scaleout-test nginx lint check install install-test chromium install-chromium clean
 
 $(PY):
 	@PYTHON=$$(.ci/find-python) && echo "Creating $(VENV) with $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -53,7 +54,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "IAM Console is starting on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	@echo "Sign in at http://$(HOST):$(PORT)/signin/ with the root email and password above."
-	$(VENV)/bin/gunicorn iamconsole.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	$(VENV)/bin/gunicorn iamconsole.wsgi --bind $(HOST):$(PORT) --access-logfile - --log-level warning
 
 test: $(VENV)/.installed-test chromium
 	$(PY) manage.py makemigrations --check --dry-run
@@ -70,12 +71,33 @@ test-postgres: $(VENV)/.installed-test chromium
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PYTEST_BROWSER)
 
 bench: $(VENV)/.installed-test
+	$(PY) bench/goals.py
 	$(PY) bench/engine.py
 	$(PY) bench/pages.py
 	$(PY) bench/context.py
 	$(PY) bench/api.py
 	$(PY) bench/api_profile.py --calls 300
 	$(PY) bench/classroom.py
+
+# A class at work (bench/loadtest.py): STUDENTS students for DURATION seconds against
+# gunicorn on a throw-away PostgreSQL database (DATABASE server: POSTGRES_URL) with Redis,
+# or on SQLite with DB=sqlite.
+STUDENTS ?= 100
+DURATION ?= 90
+DB ?= postgres
+loadtest: $(VENV)/.installed-test
+	STUDENTS=$(STUDENTS) DURATION=$(DURATION) DB=$(DB) $(PY) bench/loadtest.py
+
+# Two app servers behind Debian's nginx on one PostgreSQL and one Redis (bench/scaleout.py).
+scaleout-test: $(VENV)/.installed-test nginx
+	$(PY) bench/scaleout.py
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the scale-out test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

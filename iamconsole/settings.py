@@ -6,7 +6,7 @@ SECRET_KEY_FALLBACKS  comma-separated previous SECRET_KEYs (still accepted, Djan
 FIELD_ENCRYPTION_KEYS comma-separated keys for stored secrets, newest first (docs/secrets.md)
 DEBUG          "true" for development only (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost names)
-REDIS_URL      use Redis for throttle counters and the cache (default: the database)
+REDIS_URL      use Redis for throttle counters, the cache and sessions (default: the database)
 SIGNUP_OPEN    "false" turns public sign-up off (default on: one account per student)
 SIGNUP_LIMIT_PER_ADDRESS  accounts one address may create per hour (default 5; raise it
                for a class behind one NAT address)
@@ -164,6 +164,12 @@ else:
             "LOCATION": "iamconsole_cache",
         }
     }
+# Sessions (and the messages and wizard state they carry) live in Redis when there is one:
+# no session-table query and write on every request, and every app server behind a load
+# balancer sees the same session. Without Redis they stay in the database, which every app
+# server shares as well. A Redis restart signs everyone out (sessions are not in the DB).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 AUTH_USER_MODEL = "accounts.Principal"
 # Example Corp, the built-in practice identity provider (directory/): its signing key and

@@ -31,6 +31,7 @@ def _test_settings(settings: Settings) -> Iterator[None]:
     # Throttle counters in the test database, rolled back with each test (never a Redis
     # that REDIS_URL may point at: its counters would outlive the test).
     settings.REDIS_URL = ""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,7 +3,6 @@ versions (with Compare)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from console.flows import summary_cache
 from console.forms.policies import ConfirmForm
 from console.http import HtmxHttpRequest
 from console.links import policy_url
@@ -24,7 +24,6 @@ from domain.iam import policy_listing as listing
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import version_diff
-from policies.engine.summary import counts, summarize
 from policies.models import ManagedPolicy
 
 PAGE_SIZE = 25
@@ -89,9 +88,7 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> d
     try:
         if tab == "permissions":
             version = listing.default_version(actor, policy)
-            document = json.loads(version.document)
-            ctx["summary"] = summarize(document)
-            ctx["service_counts"] = counts(ctx["summary"])
+            ctx["summary_table"] = summary_cache.summary_table(version.document)
             ctx["document"] = version.document
         elif tab == "entities":
             ctx["entities"] = listing.list_entities_for_policy(actor, policy)

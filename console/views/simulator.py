@@ -41,7 +41,9 @@ def _form_context(actor: Actor, data: QueryDict) -> Ctx:
     return {
         "nav": "simulator",
         "entity": _entity(data),
-        "entities": listing.attachable_entities(actor),
+        # Read when the template shows the picker (the full page), not for the results
+        # partial an htmx run answers with.
+        "entities": lambda: listing.attachable_entities(actor),
         "documents": documents[:10],
         "context_rows": rows[:20],
         "services": catalogue.services(),

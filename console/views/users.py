@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts import arns
 from accounts.models import Principal
-from console.flows import list_preferences, show_once
+from console import user_table
+from console.flows import list_preferences, show_once, summary_cache
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
 from domain import iam as services
@@ -43,15 +44,17 @@ def user_list(request: HtmxHttpRequest) -> HttpResponse:
     ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.USERS)
     ctx["per_page"] = list_preferences.page_size_for(request, prefs)
     try:
-        users = user_listing.list_users(actor, search=ctx["q"])
+        users = user_listing.list_users(actor, search=ctx["q"], columns=False)
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     else:
         page_obj = Paginator(users, ctx["per_page"]).get_page(request.GET.get("page"))
         now = timezone.now()
         ctx["page_obj"] = page_obj
-        ctx["rows"] = [user_listing.user_row(user, now) for user in page_obj]
-        ctx["total"] = access.user_count(actor)
+        ctx["rows"] = user_listing.user_rows(page_obj.object_list, now)
+        ctx["body_rows"] = user_table.body_rows(ctx["rows"], prefs.visible)
+        # Without a filter the paginator has just counted every user of the account.
+        ctx["total"] = page_obj.paginator.count if not ctx["q"] else access.user_count(actor)
     template = "accounts/users/list.html" + ("#table" if request.htmx else "")
     return render(request, template, ctx)
 
@@ -111,7 +114,7 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
             chosen = next((r for r in rows if r.key == request.GET.get("policy")), None)
             if chosen is not None:
                 ctx["chosen"] = chosen
-                ctx["summary"] = user_listing.policy_summary(chosen.document)
+                ctx["summary_table"] = summary_cache.summary_table(chosen.document)
         elif tab == "groups":
             ctx["user_groups"] = user_listing.groups_of(actor, user)
         elif tab == "tags":

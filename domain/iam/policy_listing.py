@@ -160,11 +160,16 @@ def attachable_entities(actor: Actor) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     if is_allowed(actor, "iam:ListUsers", arns.account_wildcard(account.id, "user")):
         users = Principal.objects.filter(account=account, kind=Principal.Kind.USER)
-        choices += [(f"user:{u.name}", f"User: {u.name}") for u in users.order_by(Lower("name"))]
+        user_names = users.order_by(Lower("name")).values_list("name", flat=True)
+        choices += [(f"user:{name}", f"User: {name}") for name in user_names]
+    # Names only: a class account can hold thousands of users, and a model instance per
+    # option costs ten times the option itself.
     if is_allowed(actor, "iam:ListGroups", arns.account_wildcard(account.id, "group")):
-        choices += [(f"group:{g.name}", f"Group: {g.name}") for g in account.groups.all()]
+        group_names = account.groups.values_list("name", flat=True)
+        choices += [(f"group:{name}", f"Group: {name}") for name in group_names]
     if is_allowed(actor, "iam:ListRoles", arns.account_wildcard(account.id, "role")):
-        choices += [(f"role:{r.name}", f"Role: {r.name}") for r in account.roles.all()]
+        role_names = account.roles.values_list("name", flat=True)
+        choices += [(f"role:{name}", f"Role: {name}") for name in role_names]
     return choices
 
 

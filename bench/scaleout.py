@@ -1,0 +1,273 @@
+"""Scale-out, proven: `make scaleout-test`.
+
+Two app servers (separate gunicorn instances, the same SECRET_KEY) behind Debian's nginx
+(round robin, so consecutive requests land on different servers) on one throw-away
+PostgreSQL database and one Redis. Through nginx, as a browser would, it checks that
+
+- a session started on one server is signed in on the other;
+- a wizard (create user, with a managed policy) walks its steps across both;
+- a show-once secret (the new user's password) is shown once, downloaded once, then gone,
+  whichever server answers;
+- the sign-in throttle counts failures made on both servers together;
+- an MFA code used to sign in on one server cannot be replayed on the other.
+
+Each check prints which servers answered. Exit status 0 when every check holds.
+Needs nginx (`make scaleout-test` installs Debian's package), PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyotp
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.loadtest import Database, manage, wait_for_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Scale-Out-Pass-2026!"
+NGINX_CONF = """
+worker_processes 1;
+error_log {tmp}/nginx-error.log;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  upstream console {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://console;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      add_header X-Upstream $upstream_addr always;
+    }}
+  }}
+}}
+"""
+
+
+class Browser:
+    """One person's browser: a cookie jar, and which server answered each request."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = requests.Session()
+        self.servers: list[str] = []
+
+    def _csrf(self) -> dict[str, str]:
+        return {"X-CSRFToken": self.http.cookies.get("csrftoken") or ""}
+
+    def get(self, path: str) -> requests.Response:
+        response = self.http.get(self.base + path, allow_redirects=False, timeout=30)
+        self.servers.append(response.headers.get("X-Upstream", "?"))
+        return response
+
+    def post(self, path: str, data: Mapping[str, str | list[str]]) -> requests.Response:
+        response = self.http.post(
+            self.base + path, data=data, headers=self._csrf(), allow_redirects=False, timeout=30
+        )
+        self.servers.append(response.headers.get("X-Upstream", "?"))
+        return response
+
+    def sign_up(self, email: str) -> None:
+        self.get("/signup/")
+        data = {"email": email, "account_name": email.split("@")[0], "password": PASSWORD}
+        response = self.post("/signup/", data | {"confirm_password": PASSWORD})
+        assert response.status_code == 302, "sign-up failed"
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> requests.Response:
+        self.get("/signin/")
+        self.post("/signin/", {"kind": "root", "email": email})
+        return self.post("/signin/root/", {"password": password})
+
+
+def check(label: str, browser: Browser, run: Callable[[], None]) -> bool:
+    browser.servers.clear()
+    try:
+        run()
+    except AssertionError as failure:
+        print(f"FAIL {label}: {failure}")
+        return False
+    used = sorted(set(browser.servers))
+    switches = sum(a != b for a, b in zip(browser.servers, browser.servers[1:], strict=False))
+    spread = len(used) == 2 and switches >= len(browser.servers) // 2
+    verdict = "ok  " if spread else "FAIL"
+    print(
+        f"{verdict} {label}: {len(browser.servers)} requests, servers {', '.join(used)}, "
+        f"{switches} consecutive switches"
+    )
+    return spread
+
+
+def sessions(browser: Browser, email: str) -> Callable[[], None]:
+    def run() -> None:
+        browser.sign_up(email)
+        assert browser.sign_in(email).status_code == 302, "sign-in failed"
+        for _ in range(4):
+            assert browser.get("/").status_code == 200, "a server did not know the session"
+
+    return run
+
+
+def wizard_and_secret(browser: Browser) -> Callable[[], None]:
+    def run() -> None:
+        start = browser.get("/users/create/")
+        assert start.status_code == 302, "the wizard did not start"
+        base = start.headers["Location"].rstrip("/").rsplit("/", 1)[0] + "/"
+        details = {
+            "name": "scaled",
+            "console": "on",
+            "console_kind": "iam_user",
+            "password_kind": "autogenerated",
+        }
+        assert browser.post(f"{base}details/", details).status_code == 302, "step 1"
+        picks: dict[str, str | list[str]] = {
+            "option": "policies",
+            "policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            "next": "1",
+        }
+        assert browser.post(f"{base}permissions/", picks).status_code == 302, "step 2"
+        assert "ReadOnlyAccess" in browser.get(f"{base}review/").text, "the review lost step 2"
+        assert browser.post(f"{base}review/", {"create": "1"}).status_code == 302, "create"
+        shown = re.search(r'data-testid="retrieve-password">([^<]+)<', browser.get(
+            f"{base}retrieve/"
+        ).text)  # fmt: skip
+        assert shown, "the new password was not shown once"
+        csv = browser.get(f"{base}credentials.csv")
+        assert csv.status_code == 200 and shown.group(1) in csv.text, "the CSV lost the password"
+        assert "no longer shown" in browser.get(f"{base}retrieve/").text, "shown twice"
+        again = browser.get(f"{base}credentials.csv")
+        assert shown.group(1) not in again.text, "the CSV gave the password twice"
+
+    return run
+
+
+def throttle(browser: Browser, email: str) -> Callable[[], None]:
+    def run() -> None:
+        browser.sign_up(email)
+        for _ in range(5):
+            page = browser.sign_in(email, "Wrong-Password-1").text
+            assert "Too many" not in page, "throttled too early"
+        page = browser.sign_in(email).text
+        assert "Too many failed sign-in attempts" in page, "the 6th attempt was not refused"
+
+    return run
+
+
+def mfa_replay(owner: Browser, first: Browser, second: Browser, email: str) -> Callable[[], None]:
+    def run() -> None:
+        start = owner.get("/security-credentials/mfa/assign/")
+        base = start.headers["Location"].rstrip("/").rsplit("/", 1)[0] + "/"
+        assert owner.post(f"{base}device/", {"name": "phone"}).status_code == 302, "device"
+        found = re.search(r'data-testid="mfa-secret">([A-Z2-7]+)<', owner.get(f"{base}setup/").text)
+        assert found, "no secret on the setup page"
+        totp = pyotp.TOTP(found.group(1))
+        now = datetime.now(UTC)
+        codes = {"code1": totp.at(now - timedelta(seconds=30)), "code2": totp.at(now)}
+        assert owner.post(f"{base}setup/", codes).status_code == 302, "assigning failed"
+        time.sleep(31 - time.time() % 30)  # the next code: the assignment used this one
+        code = totp.now()
+        first.sign_in(email)
+        assert first.post("/signin/mfa/", {"code": code}).status_code == 302, "MFA sign-in"
+        second.sign_in(email)
+        replay = second.post("/signin/mfa/", {"code": code})
+        assert replay.status_code == 200, "the replayed code was accepted"
+        assert "The MFA code is not valid." in replay.text, "no message for the replay"
+        owner.servers += first.servers + second.servers
+
+    return run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8910)
+    parser.add_argument(
+        "--postgres", default=os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+    )
+    args = parser.parse_args()
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    db = Database("postgres", args.postgres)
+    tmp = Path(db.tmp.name)
+    env = dict(os.environ) | {
+        "DATABASE_URL": db.url,
+        "REDIS_URL": args.redis,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SIGNUP_LIMIT_PER_ADDRESS": "1000",
+        "LOG_LEVEL": "ERROR",
+        "WEB_CONCURRENCY": "1",
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        ports = (args.port + 1, args.port + 2)
+        for port in ports:
+            log = (tmp / f"gunicorn-{port}.log").open("wb")
+            command = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "iamconsole.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+            ]
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            )
+        for port, process in zip(ports, processes, strict=True):
+            wait_for_port(port, process)
+        conf = tmp / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(tmp=tmp, a=ports[0], b=ports[1], port=args.port))
+        processes.append(
+            subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"])
+        )
+        wait_for_port(args.port, processes[-1])
+        base = f"http://127.0.0.1:{args.port}"
+        suffix = secrets.token_hex(4)
+        owner, email = Browser(base), f"owner-{suffix}@example.com"
+        results = [
+            check("session across servers", owner, sessions(owner, email)),
+            check("create-user wizard and show-once password", owner, wizard_and_secret(owner)),
+            check(
+                "sign-in throttle counts both servers",
+                guesser := Browser(base),
+                throttle(guesser, f"locked-{suffix}@example.com"),
+            ),
+            check(
+                "MFA code replay refused on the other server",
+                owner,
+                mfa_replay(owner, Browser(base), Browser(base), email),
+            ),
+        ]
+        print("scale-out: all checks hold" if all(results) else "scale-out: FAILED")
+        return 0 if all(results) else 1
+    finally:
+        for process in reversed(processes):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        db.drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
