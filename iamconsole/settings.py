@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "policies",
+    "ec2",
     "console",
 ]
 
