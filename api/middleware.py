@@ -111,8 +111,8 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
         return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
     # EC2's errors come in their own document (<Response><Errors>...); the rest are Query's.
-    namespace = "ec2" if model.metadata.get("protocol") == "ec2" else model.metadata.get(
-        "xmlNamespace", ""
+    namespace = (
+        "ec2" if model.metadata.get("protocol") == "ec2" else model.metadata.get("xmlNamespace", "")
     )
     try:
         params = {**request.GET.dict(), **request.POST.dict()}

@@ -59,10 +59,8 @@ def parse(op: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
         value = _parse_structure(shape, params, "", ec2=True)
         for name in shape.required_members:
             if name not in value:
-                raise ApiError(
-                    "MissingParameter",
-                    f"The request must contain the parameter {_ec2_name(shape.members[name], name)}",
-                )
+                wire = _ec2_name(shape.members[name], name)
+                raise ApiError("MissingParameter", f"The request must contain the parameter {wire}")
         return value
     value = _parse_structure(shape, params, "")
     problems: list[str] = []

@@ -304,9 +304,7 @@ class Ec2Error(IamError):
 
     @classmethod
     def existing_association(cls, instance_id: str) -> Ec2Error:
-        return cls(
-            "IncorrectState", f"There is an existing association for instance {instance_id}"
-        )
+        return cls("IncorrectState", f"There is an existing association for instance {instance_id}")
 
     @classmethod
     def invalid_filter(cls, name: str) -> Ec2Error:

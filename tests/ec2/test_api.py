@@ -121,9 +121,9 @@ def test_a_denial_carries_an_encoded_message_sts_decodes(
     assert error["Message"].startswith("You are not authorized to perform this operation. User:")
     assert "ec2:StopInstances on resource: arn:aws:ec2:us-east-1:" in error["Message"]
     encoded = error["Message"].split("Encoded authorization failure message: ")[1]
-    decoded = client_for(*keys, service="sts").decode_authorization_message(
-        EncodedMessage=encoded
-    )["DecodedMessage"]
+    decoded = client_for(*keys, service="sts").decode_authorization_message(EncodedMessage=encoded)[
+        "DecodedMessage"
+    ]
     assert '"action":"ec2:StopInstances"' in decoded and prod in decoded
 
 
@@ -149,7 +149,9 @@ def test_an_instance_profile_needs_pass_role(
     theirs = client_for(*keys_of(root_actor, user2), service="ec2")
     instance = run(theirs, IamInstanceProfile={"Name": "AppServer"})["Instances"][0]
     assert instance["IamInstanceProfile"]["Arn"].endswith(":instance-profile/AppServer")
-    associations = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
+    associations = ec2.describe_iam_instance_profile_associations()[
+        "IamInstanceProfileAssociations"
+    ]
     assert [a["InstanceId"] for a in associations] == [instance["InstanceId"]]
     association = associations[0]["AssociationId"]
     assert association.startswith("iip-assoc-")
