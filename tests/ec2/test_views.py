@@ -4,13 +4,17 @@ Modify IAM role, Connect (only for ec2-instance-connect:SendSSHPublicKey)."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Principal, Role
 from domain.ec2 import instances
+from domain.iam.demo import DEMO_ACCOUNT_ID
 from domain.kernel.actors import Actor
+from ec2.models import Instance
 from tests.ec2.conftest import allow, user_with
 
 AL2023 = "ami-0c02fb55956c7d316"
@@ -115,3 +119,13 @@ def test_a_denied_stop_shows_aws_wording(root_actor: Actor) -> None:
     ).content.decode()
     assert f"Failed to stop the instance {instance_id}. You are not authorized" in page
     assert "Encoded authorization failure message:" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_running_instance_with_the_ec2_role() -> None:
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+    found = Instance.objects.get(account_id=DEMO_ACCOUNT_ID)
+    assert found.instance_profile is not None
+    assert found.instance_profile.name == "EC2-S3-Access"
+    assert found.tag_dict()["Name"] == "demo-web"
