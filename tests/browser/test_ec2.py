@@ -94,7 +94,7 @@ def test_root_launches_an_instance_with_a_role(
         instance_profile=True,
     )
     page.goto("/signin/")
-    page.get_by_label("Root user email address").fill(root_actor.principal.email)
+    page.get_by_label("Root user email address").fill(root_actor.principal.email or "")
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
