@@ -19,7 +19,7 @@ from domain.ec2.iam_profiles import association_of
 from domain.iam import roles as role_services
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError
-from ec2 import catalog, states
+from ec2 import catalog
 
 Ctx = dict[str, Any]
 TABS = [("details", "Details"), ("security", "Security"), ("tags", "Tags")]
@@ -160,7 +160,6 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
     ctx["profile"] = instance.instance_profile
     ctx["role"] = instance.instance_profile.role if instance.instance_profile else None
     ctx["state_actions"] = InstanceStateForm.base_fields["action"].choices  # type: ignore[attr-defined]  # a ChoiceField
-    ctx["terminated"] = instance.state in (states.SHUTTING_DOWN, states.TERMINATED)
     return render(request, "ec2/instances/detail.html", ctx)
 
 

@@ -87,6 +87,29 @@ def _write(
         return association_of(instance)
 
 
+def _set_profile(
+    actor: Actor,
+    action: str,
+    instance: Instance,
+    region: str,
+    profile: tuple[str | None, str | None],
+    dry_run: bool,
+) -> Association:
+    """Associate or Replace: authorize the new profile (and its role's PassRole), check,
+    then write a new association."""
+    found = find_instance_profile(actor, arn=profile[0], name=profile[1])
+    _authorize_profile_change(actor, action, instance, found)
+    if action == "ec2:AssociateIamInstanceProfile":
+        if instance.association_id:
+            raise Ec2Error.existing_association(instance.instance_id)
+        if instance.state in (states.SHUTTING_DOWN, states.TERMINATED):
+            raise Ec2Error.incorrect_state(instance.instance_id, "associated")
+    finish_dry_run(dry_run)
+    association = _write(actor, action, instance.instance_id, region, found)
+    assert association is not None
+    return association
+
+
 @aws_action("ec2:AssociateIamInstanceProfile")
 def associate_iam_instance_profile(
     *,
@@ -99,16 +122,14 @@ def associate_iam_instance_profile(
 ) -> Association:
     where = common.region_of(actor, region)
     instance = common.instances(actor, [instance_id], where)[0]
-    profile = find_instance_profile(actor, arn=profile_arn, name=profile_name)
-    _authorize_profile_change(actor, "ec2:AssociateIamInstanceProfile", instance, profile)
-    if instance.association_id:
-        raise Ec2Error.existing_association(instance.instance_id)
-    if instance.state in (states.SHUTTING_DOWN, states.TERMINATED):
-        raise Ec2Error.incorrect_state(instance.instance_id, "associated")
-    finish_dry_run(dry_run)
-    found = _write(actor, "ec2:AssociateIamInstanceProfile", instance_id, where, profile)
-    assert found is not None
-    return found
+    return _set_profile(
+        actor,
+        "ec2:AssociateIamInstanceProfile",
+        instance,
+        where,
+        (profile_arn, profile_name),
+        dry_run,
+    )
 
 
 @aws_action("ec2:ReplaceIamInstanceProfileAssociation")
@@ -123,14 +144,14 @@ def replace_iam_instance_profile_association(
 ) -> Association:
     where = common.region_of(actor, region)
     instance = _by_association(actor, association_id, where)
-    profile = find_instance_profile(actor, arn=profile_arn, name=profile_name)
-    _authorize_profile_change(actor, "ec2:ReplaceIamInstanceProfileAssociation", instance, profile)
-    finish_dry_run(dry_run)
-    found = _write(
-        actor, "ec2:ReplaceIamInstanceProfileAssociation", instance.instance_id, where, profile
+    return _set_profile(
+        actor,
+        "ec2:ReplaceIamInstanceProfileAssociation",
+        instance,
+        where,
+        (profile_arn, profile_name),
+        dry_run,
     )
-    assert found is not None
-    return found
 
 
 @aws_action("ec2:DisassociateIamInstanceProfile")

@@ -13,6 +13,7 @@ from domain import iam as services
 from domain.ec2 import instances
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
+from tests.browser.test_switch_role import sign_in_as_user
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("aws_managed_policies")
@@ -32,14 +33,6 @@ STOP_DEV = json.dumps(
         ],
     }
 )
-
-
-def sign_in(page: Page, account_id: str, name: str) -> None:
-    page.goto(f"/signin/{account_id}/")
-    page.get_by_label("IAM user name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="IAM Dashboard")).to_be_visible()
 
 
 def stop(page: Page, instance_id: str) -> None:
@@ -64,7 +57,7 @@ def test_a_user_may_stop_the_dev_instance_and_not_the_prod_one(
     )
     policy_services.put_user_policy(actor=root_actor, user=user, name="StopDev", document=STOP_DEV)
 
-    sign_in(page, root_actor.account.id, "ops")
+    sign_in_as_user(page, root_actor.account.id, "ops")
     page.goto("/ec2/instances/")
     expect(page.get_by_test_id(f"state-{dev}")).to_have_text("Running")
     stop(page, dev)
