@@ -52,6 +52,13 @@ def _with_region(name: str, region: str, *args: str) -> str:
     return f"{reverse(name, args=args)}?region={region}"
 
 
+def _failed(request: HttpRequest, template: str, ctx: Ctx, error: IamError) -> HttpResponse:
+    """The instance a page is about cannot be shown: AWS's denial (403) or error (404)."""
+    denied = isinstance(error, AccessDenied)
+    ctx["denied" if denied else "error"] = error.message
+    return render(request, template, ctx, status=403 if denied else 404)
+
+
 def ec2_home(request: HttpRequest) -> HttpResponse:
     return redirect(_with_region("ec2_instances", _region(request)))
 
@@ -148,12 +155,8 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
     ctx["instance_id"] = instance_id
     try:
         instance = instances.get_instance(actor, instance_id, region=ctx["region"])
-    except AccessDenied as denied:
-        ctx["denied"] = denied.message
-        return render(request, "ec2/instances/detail.html", ctx, status=403)
     except IamError as error:
-        ctx["error"] = error.message
-        return render(request, "ec2/instances/detail.html", ctx, status=404)
+        return _failed(request, "ec2/instances/detail.html", ctx, error)
     ctx["instance"] = instance
     ctx["image"] = catalog.IMAGES_BY_ID.get(instance.image_id)
     ctx["image_title"] = catalog.IMAGE_TITLES.get(instance.image_id, "")
@@ -170,8 +173,7 @@ def modify_iam_role(request: HttpRequest, instance_id: str) -> HttpResponse:
     try:
         instance = instances.get_instance(actor, instance_id, region=ctx["region"])
     except IamError as error:
-        ctx["denied" if isinstance(error, AccessDenied) else "error"] = error.message
-        return render(request, "ec2/instances/modify_role.html", ctx, status=403)
+        return _failed(request, "ec2/instances/modify_role.html", ctx, error)
     names = _profile_names(actor, ctx)
     current = instance.instance_profile.name if instance.instance_profile else NO_ROLE
     form = ModifyRoleForm(
@@ -221,8 +223,7 @@ def instance_connect(request: HttpRequest, instance_id: str) -> HttpResponse:
     try:
         instance = imds.instance_connect(actor, instance_id, region=ctx["region"])
     except IamError as error:
-        ctx["denied" if isinstance(error, AccessDenied) else "error"] = error.message
-        return render(request, "ec2/instances/connect.html", ctx, status=403)
+        return _failed(request, "ec2/instances/connect.html", ctx, error)
     base = request.build_absolute_uri("/").rstrip("/")
     ctx["instance"] = instance
     ctx["role"] = imds.role_name(instance)

@@ -100,7 +100,7 @@ def _set_profile(
     found = find_instance_profile(actor, arn=profile[0], name=profile[1])
     _authorize_profile_change(actor, action, instance, found)
     if action == "ec2:AssociateIamInstanceProfile":
-        if instance.association_id:
+        if association_of(instance) is not None:
             raise Ec2Error.existing_association(instance.instance_id)
         if instance.state in (states.SHUTTING_DOWN, states.TERMINATED):
             raise Ec2Error.incorrect_state(instance.instance_id, "associated")

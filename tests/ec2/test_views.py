@@ -129,3 +129,15 @@ def test_the_demo_has_a_running_instance_with_the_ec2_role() -> None:
     assert found.instance_profile is not None
     assert found.instance_profile.name == "EC2-S3-Access"
     assert found.tag_dict()["Name"] == "demo-web"
+
+
+@pytest.mark.django_db
+def test_bad_or_foreign_instance_ids_are_not_found(root: Principal, root_actor: Actor) -> None:
+    client = signed_in(root)
+    for path in ("", "modify-iam-role/", "connect/"):
+        for bad in ("nope", "i-0123456789abcdef0"):
+            page = client.get(f"/ec2/instances/{bad}/{path}")
+            assert page.status_code == 404, (bad, path)
+    assert client.get("/ec2/instances/?region=mars-1").status_code == 200
+    empty = client.post("/ec2/instances/state/", {"action": "stop"}, follow=True)
+    assert "Select an instance first." in empty.content.decode()
