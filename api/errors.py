@@ -90,8 +90,14 @@ def from_exception(error: Exception) -> ApiError | None:
     return None
 
 
+EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
+
+
 def ec2_document(error: ApiError, rid: str) -> str:
-    """EC2's error document: `<Response><Errors><Error>...</Errors><RequestID>`."""
+    """EC2's error document: `<Response><Errors><Error>...</Errors><RequestID>`. EC2 calls
+    an unknown access key AuthFailure."""
+    if error.code == "InvalidClientTokenId":
+        error = ApiError("AuthFailure", EC2_AUTH_FAILURE, status=401)
     return (
         f"<Response><Errors><Error><Code>{escape(error.code)}</Code>"
         f"<Message>{escape(error.message)}</Message></Error></Errors>"

@@ -161,9 +161,10 @@ def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
 
 def error_response(namespace: str, error: ApiError, rid: str) -> HttpResponse:
     body = ec2_document(error, rid) if namespace == "ec2" else document(namespace, error, rid)
+    status = 401 if namespace == "ec2" and error.code == "InvalidClientTokenId" else error.status
     return HttpResponse(
         body,
-        status=error.status,
+        status=status,
         content_type="text/xml",
         headers={"x-amzn-RequestId": rid},
     )

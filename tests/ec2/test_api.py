@@ -189,3 +189,11 @@ def test_the_catalogue(ec2: Any) -> None:
     with pytest.raises(ClientError) as bad_type:
         run(ec2, InstanceType="t9.huge")
     assert bad_type.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_key_is_ec2_s_auth_failure(client_for: Callable[..., Any]) -> None:
+    with pytest.raises(ClientError) as caught:
+        client_for("AKIAUNKNOWN000000000", "x" * 40, service="ec2").describe_instances()
+    assert caught.value.response["Error"]["Code"] == "AuthFailure"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 401
