@@ -12,7 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from console.forms.ec2 import NO_ROLE, InstanceStateForm, LaunchForm, ModifyRoleForm
+from console.forms.ec2 import (
+    NO_ROLE,
+    STATE_ACTIONS,
+    InstanceStateForm,
+    LaunchForm,
+    ModifyRoleForm,
+)
 from console.views.denial import show_error
 from domain.ec2 import iam_profiles, imds, instances
 from domain.ec2.iam_profiles import association_of
@@ -78,7 +84,7 @@ def instance_list(request: HttpRequest) -> HttpResponse:
         lowered = query.lower()
         rows = [i for i in rows if lowered in i.instance_id or lowered in i.name.lower()]
     ctx["instances"] = sorted(rows, key=lambda i: i.launch_time, reverse=True)
-    ctx["state_actions"] = InstanceStateForm.base_fields["action"].choices  # type: ignore[attr-defined]  # a ChoiceField
+    ctx["state_actions"] = STATE_ACTIONS
     return render(request, "ec2/instances/list.html", ctx)
 
 
@@ -162,7 +168,7 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
     ctx["image_title"] = catalog.IMAGE_TITLES.get(instance.image_id, "")
     ctx["profile"] = instance.instance_profile
     ctx["role"] = instance.instance_profile.role if instance.instance_profile else None
-    ctx["state_actions"] = InstanceStateForm.base_fields["action"].choices  # type: ignore[attr-defined]  # a ChoiceField
+    ctx["state_actions"] = STATE_ACTIONS
     return render(request, "ec2/instances/detail.html", ctx)
 
 

@@ -79,7 +79,8 @@ def instances(
         account=actor.account, region=region, instance_id__in=wanted
     ).select_related("instance_profile", "instance_profile__role")
     if lock:
-        query = query.select_for_update()
+        # Only the instance rows: PostgreSQL locks no nullable side of an outer join.
+        query = query.select_for_update(of=("self",))
     by_id = {row.instance_id: row for row in query}
     missing = [value for value in wanted if value not in by_id]
     if missing:
