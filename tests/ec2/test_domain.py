@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -41,7 +42,7 @@ def test_states_move_on_by_time_when_read(root_actor: Actor, settings: Settings)
 @pytest.mark.django_db
 def test_bad_input_is_ec2_s_error_and_changes_nothing(root_actor: Actor) -> None:
     made = instances.run_instances(actor=root_actor, image_id=AL2023).instances[0]
-    cases = [
+    cases: list[tuple[Callable[[], object], str]] = [
         (
             lambda: instances.describe_instances(root_actor, filters=[Filter("bogus", ["x"])]),
             "InvalidParameterValue",
