@@ -20,6 +20,9 @@ STATUS: dict[str, int] = {
     "AccessDenied": 403,
     "AccessDeniedException": 403,
     "ConcurrentModification": 409,
+    "DryRunOperation": 412,
+    "InvalidInstanceID.NotFound": 400,
+    "UnauthorizedOperation": 403,
     "DeleteConflict": 409,
     "EntityAlreadyExists": 409,
     "EntityTemporarilyUnmodifiable": 409,
@@ -88,6 +91,21 @@ def from_exception(error: Exception) -> ApiError | None:
     if isinstance(error, Http404):
         return ApiError("NoSuchEntity", str(error) or "The entity cannot be found.")
     return None
+
+
+EC2_AUTH_FAILURE = "AWS was not able to validate the provided access credentials"
+
+
+def ec2_document(error: ApiError, rid: str) -> str:
+    """EC2's error document: `<Response><Errors><Error>...</Errors><RequestID>`. EC2 calls
+    an unknown access key AuthFailure."""
+    if error.code == "InvalidClientTokenId":
+        error = ApiError("AuthFailure", EC2_AUTH_FAILURE, status=401)
+    return (
+        f"<Response><Errors><Error><Code>{escape(error.code)}</Code>"
+        f"<Message>{escape(error.message)}</Message></Error></Errors>"
+        f"<RequestID>{rid}</RequestID></Response>"
+    )
 
 
 def document(namespace: str, error: ApiError, rid: str) -> str:

@@ -18,16 +18,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from api import (
+    ec2_actions,
     iam_account_details,
     iam_actions,
     iam_identity_providers,
     iam_instance_profiles,
     iam_mfa,
+    imds,
     protocol,
     sigv4,
     sts_actions,
 )
-from api.errors import INVALID_CLIENT_TOKEN, ApiError, document, from_exception
+from api.errors import INVALID_CLIENT_TOKEN, ApiError, document, ec2_document, from_exception
 from api.iam_actions import Handler
 from domain.iam import test_account
 from domain.kernel import credentials
@@ -59,6 +61,7 @@ SERVICES: dict[str, Service] = {
         | iam_identity_providers.ACTIONS,
     ),
     "sts": Service("sts", sts_actions.ACTIONS),
+    "ec2": Service("ec2", ec2_actions.ACTIONS),
 }
 
 
@@ -79,6 +82,8 @@ class AwsApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path in RESET_PATHS and auth_is_off():
             return reset(request)
+        if request.path.startswith(imds.PREFIX):
+            return imds.handle(request)
         try:
             signed = sigv4.recognise(request)
         except ApiError as error:
@@ -145,7 +150,10 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
         )
         return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
-    namespace = model.metadata.get("xmlNamespace", "")
+    # EC2's errors come in their own document (<Response><Errors>...); the rest are Query's.
+    namespace = (
+        "ec2" if model.metadata.get("protocol") == "ec2" else model.metadata.get("xmlNamespace", "")
+    )
     try:
         params = {**request.GET.dict(), **request.POST.dict()}
         actor = authenticate(request, signed)
@@ -192,9 +200,11 @@ def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
 
 
 def error_response(namespace: str, error: ApiError, rid: str) -> HttpResponse:
+    body = ec2_document(error, rid) if namespace == "ec2" else document(namespace, error, rid)
+    status = 401 if namespace == "ec2" and error.code == "InvalidClientTokenId" else error.status
     return HttpResponse(
-        document(namespace, error, rid),
-        status=error.status,
+        body,
+        status=status,
         content_type="text/xml",
         headers={"x-amzn-RequestId": rid},
     )

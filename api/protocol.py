@@ -53,6 +53,15 @@ def parse(op: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
     shape = op.input_shape
     if shape is None:
         return {}
+    if is_ec2(op):
+        # EC2 checks its own values (InvalidParameterValue, ...); the model only says what
+        # must be there.
+        value = _parse_structure(shape, params, "", ec2=True)
+        for name in shape.required_members:
+            if name not in value:
+                wire = _ec2_name(shape.members[name], name)
+                raise ApiError("MissingParameter", f"The request must contain the parameter {wire}")
+        return value
     value = _parse_structure(shape, params, "")
     problems: list[str] = []
     _check_structure(shape, value, "", problems)
@@ -63,6 +72,21 @@ def parse(op: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
             "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
         )
     return value
+
+
+def is_ec2(op: OperationModel) -> bool:
+    """EC2's dialect of the Query protocol (botocore's `ec2`): parameters named by
+    `queryName` or the capitalised `locationName`, every list flattened (`InstanceId.1`),
+    responses without a result wrapper and lists of `<item>`."""
+    return bool(op.metadata.get("protocol") == "ec2")
+
+
+def _ec2_name(shape: Shape, default: str) -> str:
+    serialization = shape.serialization
+    if "queryName" in serialization:
+        return str(serialization["queryName"])
+    name = serialization.get("name")
+    return name[:1].upper() + name[1:] if name else default
 
 
 def _camel(name: str) -> str:
@@ -180,15 +204,15 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
     return matches
 
 
-def _parse(shape: Shape, params: Mapping[str, str], key: str) -> Any:
+def _parse(shape: Shape, params: Mapping[str, str], key: str, ec2: bool) -> Any:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        found = _parse_structure(shape, params, key + ".")
+        found = _parse_structure(shape, params, key + ".", ec2=ec2)
         return found if found else None
     if kind == "list":
         assert isinstance(shape, ListShape)
-        return _parse_list(shape, params, key)
+        return _parse_list(shape, params, key, ec2)
     if kind == "map":
         assert isinstance(shape, MapShape)
         return _parse_map(shape, params, key)
@@ -199,24 +223,27 @@ def _parse(shape: Shape, params: Mapping[str, str], key: str) -> Any:
 
 
 def _parse_structure(
-    shape: StructureShape, params: Mapping[str, str], prefix: str
+    shape: StructureShape, params: Mapping[str, str], prefix: str, *, ec2: bool = False
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, member in shape.members.items():
-        wire = member.serialization.get("name", name)
-        value = _parse(member, params, prefix + wire)
+        wire = _ec2_name(member, name) if ec2 else member.serialization.get("name", name)
+        value = _parse(member, params, prefix + wire, ec2)
         if value is not None:
             result[name] = value
     return result
 
 
-def _parse_list(shape: ListShape, params: Mapping[str, str], key: str) -> list[Any] | None:
+def _parse_list(
+    shape: ListShape, params: Mapping[str, str], key: str, ec2: bool
+) -> list[Any] | None:
     member_name = shape.member.serialization.get("name", "member")
-    base = key if shape.serialization.get("flattened") else f"{key}.{member_name}"
+    flat = ec2 or shape.serialization.get("flattened")
+    base = key if flat else f"{key}.{member_name}"
     items = []
     index = 1
     while True:
-        item = _parse(shape.member, params, f"{base}.{index}")
+        item = _parse(shape.member, params, f"{base}.{index}", ec2)
         if item is None:
             break
         items.append(item)
@@ -234,10 +261,10 @@ def _parse_map(shape: MapShape, params: Mapping[str, str], key: str) -> dict[str
     result: dict[str, Any] = {}
     index = 1
     while True:
-        k = _parse(shape.key, params, f"{base}.{index}.{key_name}")
+        k = _parse(shape.key, params, f"{base}.{index}.{key_name}", False)
         if k is None:
             break
-        result[k] = _parse(shape.value, params, f"{base}.{index}.{value_name}")
+        result[k] = _parse(shape.value, params, f"{base}.{index}.{value_name}", False)
         index += 1
     return result or None
 
@@ -281,6 +308,13 @@ def serialize(service: str, op: OperationModel, result: Mapping[str, Any] | None
     name = op.name
     out: list[str] = [f'<{name}Response xmlns="{namespace}">']
     shape = op.output_shape
+    if is_ec2(op):
+        out.append(f"<requestId>{rid}</requestId>")
+        if shape is not None:
+            assert isinstance(shape, StructureShape)
+            _write_members(out, shape, result or {})
+        out.append(f"</{name}Response>")
+        return "".join(out)
     if shape is not None:
         wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
         out.append(f"<{wrapper}>")
@@ -292,12 +326,22 @@ def serialize(service: str, op: OperationModel, result: Mapping[str, Any] | None
     return "".join(out)
 
 
+@functools.cache
+def _members(shape: StructureShape) -> tuple[tuple[str, Shape, str], ...]:
+    """(name, shape, XML tag) of each member, worked out once per shape (a page of 1,000
+    EC2 instances writes the same 60-member structure 1,000 times)."""
+    return tuple(
+        (name, member, member.serialization.get("name", name))
+        for name, member in shape.members.items()
+    )
+
+
 def _write_members(out: list[str], shape: StructureShape, value: Mapping[str, Any]) -> None:
-    for name, member in shape.members.items():
+    for name, member, tag in _members(shape):
         item = value.get(name)
         if item is None:
             continue
-        _write(out, member, member.serialization.get("name", name), item)
+        _write(out, member, tag, item)
 
 
 def _write(out: list[str], shape: Shape, tag: str, value: Any) -> None:
@@ -328,7 +372,10 @@ def _write(out: list[str], shape: Shape, tag: str, value: Any) -> None:
             out.append("</entry>")
         out.append(f"</{tag}>")
     else:
-        out.append(f"<{tag}>{escape(_text(kind, value))}</{tag}>")
+        text = _text(kind, value)
+        if "&" in text or "<" in text or ">" in text:
+            text = escape(text)
+        out.append(f"<{tag}>{text}</{tag}>")
 
 
 def _text(kind: str, value: Any) -> str:

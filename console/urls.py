@@ -6,6 +6,7 @@ from console.views import (
     classroom,
     credential_report,
     dashboard,
+    ec2,
     groups,
     identity_providers,
     list_preferences,
@@ -23,6 +24,18 @@ from console.views import (
 )
 
 urlpatterns = [
+    # Practice EC2 (console/views/ec2.py)
+    path("ec2/", ec2.ec2_home, name="ec2_home"),
+    path("ec2/instances/", ec2.instance_list, name="ec2_instances"),
+    path("ec2/instances/state/", ec2.instance_state, name="ec2_instance_state"),
+    path("ec2/instances/launch/", ec2.instance_launch, name="ec2_launch"),
+    path("ec2/instances/<str:instance_id>/", ec2.instance_detail, name="ec2_instance"),
+    path(
+        "ec2/instances/<str:instance_id>/modify-iam-role/",
+        ec2.modify_iam_role,
+        name="ec2_modify_iam_role",
+    ),
+    path("ec2/instances/<str:instance_id>/connect/", ec2.instance_connect, name="ec2_connect"),
     path("", dashboard.dashboard, name="dashboard"),
     path("account-alias/", dashboard.edit_alias, name="edit_alias"),
     path("account-alias/delete/", dashboard.delete_alias, name="delete_alias"),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accounts",
     "policies",
     "classroom",
+    "ec2",
     "console",
 ]
 

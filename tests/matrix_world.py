@@ -19,9 +19,11 @@ from accounts.models import Account, MFADevice, Principal
 from directory import idp
 from directory.keys import signing_key
 from domain import iam as services
+from domain.ec2 import instances
 from domain.iam import identity_providers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
+from ec2 import catalog
 from policies.models import ManagedPolicy
 
 S3 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
@@ -56,6 +58,7 @@ class World:
     bob_device: int
     root_device: int
     root_key: str
+    instance_id: str  # an EC2 instance (pending, then running)
 
 
 def build_world(root_actor: Actor, password: str) -> World:
@@ -113,4 +116,9 @@ def build_world(root_actor: Actor, password: str) -> World:
         bob_device=give_device(bob, "bob-phone").pk,
         root_device=give_device(root, "root-phone").pk,
         root_key=root_key,
+        instance_id=instances.run_instances(
+            actor=root_actor, image_id=catalog.IMAGES[0].image_id, tags=[("Name", "matrix")]
+        )
+        .instances[0]
+        .instance_id,
     )

@@ -102,7 +102,9 @@ from domain.kernel.registry import Entry, entries
 def registry() -> dict[str, Entry]:
     """Every AWS action and read the product performs, by AWS name ("iam:AttachUserPolicy"),
     each with the one function that performs it (the table the AWS API exposes)."""
-    return entries()
+    return {
+        name: e for name, e in entries().items() if e.function.__module__.startswith("domain.iam.")
+    }
 
 
 __all__ = [

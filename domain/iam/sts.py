@@ -1140,3 +1140,53 @@ __all__ = [
     "revoke_role_sessions",
     "switch_role",
 ]
+
+
+# --- a service's session of a role (EC2's instance profile credentials) ---------------------
+
+
+def service_trusts(role: Role, service: str) -> bool:
+    """Whether `role`'s trust policy lets `service` (ec2.amazonaws.com) assume it."""
+    request = {
+        "principal": {"service": service},
+        "action": "sts:AssumeRole",
+        "resource": role.arn,
+        "context": {},
+    }
+    return _trust_allows(evaluate({"resource": [_trust_policy(role)]}, request))
+
+
+def service_role_session(
+    *,
+    role: Role,
+    service: str,
+    session_name: str,
+    now: datetime,
+    duration_seconds: int = 6 * 3600,
+) -> tuple[Credentials, TemporaryCredential]:
+    """Temporary credentials of `role` that `service` obtains for one of its resources (EC2
+    for an instance: session `assumed-role/<role>/<instance-id>`). The caller checked
+    `service_trusts`; the session starts with the account's root as its principal (the chain
+    has no person in it) and is recorded as the service's AssumeRole."""
+    root = Principal.objects.get(account_id=role.account_id, kind=Principal.Kind.ROOT)
+    credentials, row = _new_credentials(
+        expires_at=now + timedelta(seconds=duration_seconds),
+        fields={
+            "account_id": role.account_id,
+            "principal": root,
+            "role": role,
+            "caller_arn": service,
+            "session_name": session_name,
+            "issued_at": now,
+        },
+    )
+    with transaction.atomic():
+        Role.objects.filter(pk=role.pk).update(last_used_at=now)
+        audit.record(
+            None,
+            "sts:AssumeRole",
+            role.arn,
+            account=role.account,
+            details={"session": row.arn, "access_key_id": row.access_key_id, "service": service},
+        )
+    return credentials, row

@@ -379,3 +379,116 @@ class StackError(IamError):
         error = cls(f"A class named {name} already exists.", field="name")
         error.code = "DuplicateAccountException"
         return error
+
+
+# --- EC2 ---------------------------------------------------------------------------------
+
+
+class Ec2Error(IamError):
+    """An EC2 error: AWS's code (InvalidInstanceID.NotFound, ...) and message."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = code
+
+    @classmethod
+    def instance_not_found(cls, instance_ids: list[str]) -> Ec2Error:
+        if len(instance_ids) == 1:
+            text = f"The instance ID '{instance_ids[0]}' does not exist"
+        else:
+            text = f"The instance IDs '{', '.join(instance_ids)}' do not exist"
+        return cls("InvalidInstanceID.NotFound", text)
+
+    @classmethod
+    def malformed_instance_id(cls, value: str) -> Ec2Error:
+        return cls("InvalidInstanceID.Malformed", f'Invalid id: "{value}"')
+
+    @classmethod
+    def incorrect_state(cls, instance_id: str, verb: str) -> Ec2Error:
+        return cls(
+            "IncorrectInstanceState",
+            f"The instance '{instance_id}' is not in a state from which it can be {verb}.",
+        )
+
+    @classmethod
+    def image_not_found(cls, image_id: str) -> Ec2Error:
+        return cls("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
+
+    @classmethod
+    def malformed_image_id(cls, image_id: str) -> Ec2Error:
+        return cls("InvalidAMIID.Malformed", f'Invalid id: "{image_id}" (expecting "ami-...")')
+
+    @classmethod
+    def invalid_value(cls, value: str, parameter: str) -> Ec2Error:
+        return cls("InvalidParameterValue", f"Invalid value '{value}' for {parameter}.")
+
+    @classmethod
+    def parameter(cls, message: str, *, field: str | None = None) -> Ec2Error:
+        return cls("InvalidParameterValue", message, field=field)
+
+    @classmethod
+    def invalid_instance_profile(cls, value: str, parameter: str) -> Ec2Error:
+        return cls(
+            "InvalidParameterValue",
+            f"Value ({value}) for parameter {parameter} is invalid. "
+            "Invalid IAM Instance Profile name",
+            field="instance_profile",
+        )
+
+    @classmethod
+    def association_not_found(cls, association_id: str) -> Ec2Error:
+        return cls(
+            "InvalidAssociationID.NotFound",
+            f"An association with the ID '{association_id}' does not exist",
+        )
+
+    @classmethod
+    def existing_association(cls, instance_id: str) -> Ec2Error:
+        return cls("IncorrectState", f"There is an existing association for instance {instance_id}")
+
+    @classmethod
+    def invalid_filter(cls, name: str) -> Ec2Error:
+        return cls("InvalidParameterValue", f"The filter '{name}' is invalid")
+
+    @classmethod
+    def invalid_next_token(cls, token: str) -> Ec2Error:
+        return cls("InvalidNextToken", f"The token '{token}' is invalid.")
+
+    @classmethod
+    def missing(cls, name: str) -> Ec2Error:
+        return cls("MissingParameter", f"The request must contain the parameter {name}")
+
+    @classmethod
+    def invalid_region(cls, region: str) -> Ec2Error:
+        return cls("InvalidParameterValue", f"Invalid region: {region}")
+
+
+class DryRunOperation(IamError):
+    """EC2's answer to a write with DryRun=true that would have been allowed."""
+
+    code = "DryRunOperation"
+    status = 412
+
+    def __init__(self) -> None:
+        super().__init__("Request would have succeeded, but DryRun flag is set.")
+
+
+class UnauthorizedOperation(AccessDenied):
+    """EC2's AccessDenied: "You are not authorized to perform this operation." plus the
+    engine's explanation and the encoded authorization failure message."""
+
+    code = "UnauthorizedOperation"
+    status = 403
+
+    @classmethod
+    def of(cls, denied: AccessDenied, encoded: str | None) -> UnauthorizedOperation:
+        text = f"You are not authorized to perform this operation. {denied.message}"
+        if encoded:
+            text += f" Encoded authorization failure message: {encoded}"
+        error = cls(text)
+        error.decision = denied.decision
+        error.request = denied.request
+        error.plain = denied.message
+        return error
+
+    plain: str = ""

@@ -76,7 +76,10 @@ class Door:
     @property
     def scoped(self) -> bool:
         """An object of the account in the URL: another account's root gets a 404."""
-        return any(k in self.kwargs for k in ("name", "key_id", "device_id", "access_key_id"))
+        return any(
+            k in self.kwargs
+            for k in ("name", "key_id", "device_id", "access_key_id", "instance_id")
+        )
 
 
 def _active(v: Visit) -> str:
@@ -93,6 +96,10 @@ def _bob_device(v: Visit) -> int:
 
 def _my_device(v: Visit) -> int:
     return v.me.mfa_devices.get().pk if v.me is not None else v.world.root_device
+
+
+def _instance(v: Visit) -> str:
+    return v.world.instance_id
 
 
 def _root_key(v: Visit) -> str:
@@ -174,6 +181,26 @@ LOCAL_MINE = {"name": "Mine"}
 CODES = {"code1": "123456", "code2": "654321"}
 
 ROUTES: dict[str, Door] = {
+    # Practice EC2
+    "ec2_home": Door(),
+    "ec2_instances": Door(("ec2:DescribeInstances",)),
+    "ec2_instance": Door(("ec2:DescribeInstances",), kwargs={"instance_id": _instance}),
+    "ec2_instance_state": Door(
+        ("ec2:StartInstances",), data={"action": "start", "instance_ids": [_instance]}
+    ),
+    "ec2_launch": Door(
+        ("ec2:RunInstances",),
+        data={"image_id": "ami-0c02fb55956c7d316", "instance_type": "t2.micro", "count": "1"},
+        reads=("iam:ListInstanceProfiles",),
+    ),
+    "ec2_modify_iam_role": Door(
+        ("ec2:DescribeInstances",),
+        kwargs={"instance_id": _instance},
+        reads=("iam:ListInstanceProfiles",),
+    ),
+    "ec2_connect": Door(
+        ("ec2-instance-connect:SendSSHPublicKey",), kwargs={"instance_id": _instance}
+    ),
     # --- signing in and out: served to signed-out visitors ---
     "signin": Door(public=True),
     "signin_root": Door(public=True),

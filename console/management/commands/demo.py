@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from domain.ec2 import demo as ec2_demo
 from domain.iam import demo
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, reset: bool, url: str, **options: Any) -> None:
         result = demo.load(reset=reset)
+        ec2_demo.load(result.account)  # a running instance with the EC2-S3-Access role
         out = self.stdout.write
         account = result.account
         out(self.style.SUCCESS("Demo account " + ("created" if result.created else "ready")))
