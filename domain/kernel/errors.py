@@ -239,3 +239,183 @@ class InvalidAuthorizationMessage(IamError):
     """DecodeAuthorizationMessage given something it did not encode."""
 
     code = "InvalidAuthorizationMessageException"
+
+
+# --- S3 (the practice S3 service: codes, statuses and messages as Amazon S3 answers) -------
+
+
+class S3Error(IamError):
+    """An S3 error: S3's REST error document carries the code, message and resource."""
+
+    code = "InvalidRequest"
+    status = 400
+
+
+class NoSuchBucket(S3Error):
+    code = "NoSuchBucket"
+    status = 404
+
+    @classmethod
+    def named(cls, name: str) -> NoSuchBucket:
+        return cls("The specified bucket does not exist")
+
+
+class NoSuchKey(S3Error):
+    code = "NoSuchKey"
+    status = 404
+
+    @classmethod
+    def named(cls, key: str) -> NoSuchKey:
+        return cls("The specified key does not exist.")
+
+
+class NoSuchBucketPolicy(S3Error):
+    code = "NoSuchBucketPolicy"
+    status = 404
+
+    @classmethod
+    def of(cls, bucket: str) -> NoSuchBucketPolicy:
+        return cls("The bucket policy does not exist")
+
+
+class NoSuchTagSet(S3Error):
+    code = "NoSuchTagSet"
+    status = 404
+
+    @classmethod
+    def of(cls, bucket: str) -> NoSuchTagSet:
+        return cls("The TagSet does not exist")
+
+
+class BucketAlreadyExists(S3Error):
+    code = "BucketAlreadyExists"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketAlreadyExists:
+        return cls(
+            "The requested bucket name is not available. The bucket namespace is shared by "
+            "all users of the system. Please select a different name and try again.",
+            field="name",
+        )
+
+
+class BucketAlreadyOwnedByYou(S3Error):
+    code = "BucketAlreadyOwnedByYou"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketAlreadyOwnedByYou:
+        return cls(
+            "Your previous request to create the named bucket succeeded and you already own it.",
+            field="name",
+        )
+
+
+class BucketNotEmpty(S3Error):
+    code = "BucketNotEmpty"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketNotEmpty:
+        return cls("The bucket you tried to delete is not empty")
+
+
+class InvalidBucketName(S3Error):
+    """The console shows the rule broken beside the name field; the API says S3's sentence."""
+
+    code = "InvalidBucketName"
+    LENGTH = "Bucket name must be between 3 and 63 characters long."
+    CHARACTERS = (
+        "Bucket name can contain only lowercase letters, numbers, periods (.), and hyphens (-)."
+    )
+    EDGES = "Bucket name must begin and end with a letter or number."
+    ADJACENT_PERIODS = "Bucket name must not contain two adjacent periods."
+    IP_ADDRESS = "Bucket name must not be formatted as an IP address (for example, 192.168.5.4)."
+    RESERVED_PREFIX = "Bucket name must not start with the prefix '{prefix}'."
+    RESERVED_SUFFIX = "Bucket name must not end with the suffix '{suffix}'."
+
+    @classmethod
+    def rule(cls, message: str) -> InvalidBucketName:
+        return cls(message, field="name")
+
+
+class MalformedPolicy(S3Error):
+    code = "MalformedPolicy"
+
+    @classmethod
+    def problem(cls, message: str) -> MalformedPolicy:
+        return cls(message, field="policy")
+
+
+class InvalidTag(S3Error):
+    code = "InvalidTag"
+
+    @classmethod
+    def problem(cls, message: str) -> InvalidTag:
+        return cls(message, field="tags")
+
+    DUPLICATE = "Cannot provide multiple Tags with the same key"
+    KEY_LENGTH = "The TagKey you have provided is too long, max 128"
+    VALUE_LENGTH = "The TagValue you have provided is too long, max 256"
+    TOO_MANY = "Object tags cannot be greater than 10"
+    BUCKET_TOO_MANY = "Bucket tag count cannot be greater than 50"
+
+
+class InvalidRange(S3Error):
+    code = "InvalidRange"
+    status = 416
+
+    @classmethod
+    def unsatisfiable(cls) -> InvalidRange:
+        return cls("The requested range is not satisfiable")
+
+
+class EntityTooLarge(S3Error):
+    code = "EntityTooLarge"
+
+    @classmethod
+    def object(cls, size: int, limit: int) -> EntityTooLarge:
+        return cls(
+            f"Your proposed upload exceeds the maximum allowed size: {size} bytes is more than "
+            f"this installation's object size limit of {limit} bytes.",
+            field="file",
+        )
+
+    @classmethod
+    def account(cls, used: int, size: int, limit: int) -> EntityTooLarge:
+        return cls(
+            f"Your proposed upload exceeds the maximum allowed size: the account already stores "
+            f"{used} bytes and this installation's per-account storage limit is {limit} bytes "
+            f"(upload of {size} bytes).",
+            field="file",
+        )
+
+
+class InvalidArgument(S3Error):
+    code = "InvalidArgument"
+
+    @classmethod
+    def of(cls, message: str) -> InvalidArgument:
+        return cls(message)
+
+    MAX_KEYS = "Provided max-keys not an integer or within integer range"
+    CONTINUATION = "The continuation token provided is incorrect"
+    KEY_TOO_LONG = "Your key is too long"
+    COPY_SOURCE = "Invalid copy source object key"
+    COPY_TO_ITSELF = (
+        "This copy request is illegal because it is trying to copy an object to itself without "
+        "changing the object's metadata, storage class, website redirect location or "
+        "encryption attributes."
+    )
+
+
+def s3_access_denied(message: str = "Access Denied") -> AccessDenied:
+    """S3's AccessDenied (the API's short sentence when no decision explains it)."""
+    return AccessDenied(message)
+
+
+NO_RESOURCE_POLICY = (
+    'User: {arn} is not authorized to perform: {action} on resource: "{resource}" '
+    "because no resource-based policy allows the {action} action"
+)
