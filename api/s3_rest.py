@@ -386,6 +386,77 @@ def copy_object(call: Call) -> HttpResponse:
     return respond(call, body)
 
 
+def create_multipart_upload(call: Call) -> HttpResponse:
+    upload = s3.create_multipart_upload(
+        actor=call.actor,
+        bucket_name=call.bucket,
+        key=call.key,
+        content_type=call.header("Content-Type"),
+        metadata=_metadata(call),
+        tags=s3.parse_tagging(call.header("x-amz-tagging")),
+    )
+    return respond(
+        call,
+        x.document(
+            "InitiateMultipartUploadResult",
+            x.element("Bucket", text=call.bucket),
+            x.element("Key", text=call.key),
+            x.element("UploadId", text=upload.upload_id),
+        ),
+    )
+
+
+def upload_part(call: Call) -> HttpResponse:
+    part = s3.upload_part(
+        actor=call.actor,
+        bucket_name=call.bucket,
+        key=call.key,
+        upload_id=call.query.get("uploadId", ""),
+        part_number=_int_param(call, "partNumber", 0),
+        body=call.body,
+    )
+    return respond(call, headers={"ETag": part.etag})
+
+
+def complete_multipart_upload(call: Call) -> HttpResponse:
+    root = x.parse(call.body)
+    if root is None or root.tag != "CompleteMultipartUpload":
+        raise ApiError("MalformedXML", x.MALFORMED_XML)
+    parts = []
+    for part in root.iter("Part"):
+        number = x.text_of(part, "PartNumber")
+        if not number.isdigit():
+            raise ApiError("MalformedXML", x.MALFORMED_XML)
+        parts.append((int(number), x.text_of(part, "ETag")))
+    obj = s3.complete_multipart_upload(
+        actor=call.actor,
+        bucket_name=call.bucket,
+        key=call.key,
+        upload_id=call.query.get("uploadId", ""),
+        parts=parts,
+    )
+    return respond(
+        call,
+        x.document(
+            "CompleteMultipartUploadResult",
+            x.element("Location", text=call.resource),
+            x.element("Bucket", text=call.bucket),
+            x.element("Key", text=call.key),
+            x.element("ETag", text=obj.etag),
+        ),
+    )
+
+
+def abort_multipart_upload(call: Call) -> HttpResponse:
+    s3.abort_multipart_upload(
+        actor=call.actor,
+        bucket_name=call.bucket,
+        key=call.key,
+        upload_id=call.query.get("uploadId", ""),
+    )
+    return respond(call, status=204)
+
+
 BUCKET_ROUTES: dict[tuple[str, str], Handler] = {
     ("PUT", ""): create_bucket,
     ("DELETE", ""): delete_bucket,
@@ -405,4 +476,8 @@ OBJECT_ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", ""): get_object,
     ("HEAD", ""): head_object,
     ("DELETE", ""): delete_object,
+    ("POST", "uploads"): create_multipart_upload,
+    ("PUT", "uploadId"): upload_part,
+    ("POST", "uploadId"): complete_multipart_upload,
+    ("DELETE", "uploadId"): abort_multipart_upload,
 }

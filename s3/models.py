@@ -63,3 +63,36 @@ class S3Object(models.Model):
     @property
     def arn(self) -> str:
         return f"arn:aws:s3:::{self.bucket.name}/{self.key}"
+
+
+class MultipartUpload(models.Model):
+    """An upload in parts (CreateMultipartUpload until Complete or Abort)."""
+
+    upload_id = models.CharField(max_length=64, unique=True)
+    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="uploads")
+    key = models.CharField(max_length=1024)
+    initiator_arn = models.CharField(max_length=2048)
+    content_type = models.CharField(max_length=255, default="binary/octet-stream")
+    metadata = models.JSONField(default=dict, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.upload_id
+
+
+class UploadPart(models.Model):
+    upload = models.ForeignKey(MultipartUpload, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    size = models.BigIntegerField()
+    etag = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "number"], name="s3_upload_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}#{self.number}"

@@ -419,3 +419,44 @@ NO_RESOURCE_POLICY = (
     'User: {arn} is not authorized to perform: {action} on resource: "{resource}" '
     "because no resource-based policy allows the {action} action"
 )
+
+
+class NoSuchUpload(S3Error):
+    code = "NoSuchUpload"
+    status = 404
+
+    @classmethod
+    def of(cls, upload_id: str) -> NoSuchUpload:
+        return cls(
+            "The specified upload does not exist. The upload ID may be invalid, or the upload "
+            "may have been aborted or completed."
+        )
+
+
+class InvalidPart(S3Error):
+    code = "InvalidPart"
+
+    @classmethod
+    def missing(cls) -> InvalidPart:
+        return cls(
+            "One or more of the specified parts could not be found.  The part may not have been "
+            "uploaded, or the specified entity tag may not have matched the part's entity tag."
+        )
+
+
+class InvalidPartOrder(S3Error):
+    code = "InvalidPartOrder"
+
+    @classmethod
+    def unordered(cls) -> InvalidPartOrder:
+        return cls(
+            "The list of parts was not in ascending order. Parts must be ordered by part number."
+        )
+
+
+class EntityTooSmall(S3Error):
+    code = "EntityTooSmall"
+
+    @classmethod
+    def part(cls) -> EntityTooSmall:
+        return cls("Your proposed upload is smaller than the minimum allowed object size.")

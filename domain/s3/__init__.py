@@ -15,6 +15,12 @@ from domain.s3.buckets import (
     put_bucket_policy,
     put_bucket_tagging,
 )
+from domain.s3.multipart import (
+    abort_multipart_upload,
+    complete_multipart_upload,
+    create_multipart_upload,
+    upload_part,
+)
 from domain.s3.objects import (
     DeleteResult,
     Listing,
@@ -30,6 +36,10 @@ from domain.s3.objects import (
 )
 
 __all__ = [
+    "abort_multipart_upload",
+    "complete_multipart_upload",
+    "create_multipart_upload",
+    "upload_part",
     "DeleteResult",
     "Listing",
     "ObjectBody",

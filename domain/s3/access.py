@@ -8,10 +8,13 @@ import ipaddress
 import re
 from typing import Any
 
+from django.db import transaction
+
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import ResourcePolicy, authorize, is_allowed
 from domain.kernel.errors import InvalidBucketName, NoSuchBucket
 from s3.models import Bucket
+from s3.storage import object_storage
 
 _BUCKET_CHARS = re.compile(r"[a-z0-9.-]+")
 RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -82,3 +85,8 @@ def allowed_on(actor: Actor, action: str, bucket: Bucket, arn: str) -> bool:
 
 def tag_set(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in pairs]
+
+
+def discard_later(name: str) -> None:
+    """Remove stored bytes once the transaction that stopped using them commits."""
+    transaction.on_commit(lambda: object_storage().delete(name))

@@ -28,11 +28,12 @@ from domain.s3.access import (
     authorize_on,
     bucket_arn,
     check_bucket_name,
+    discard_later,
     find_bucket,
     tag_set,
 )
 from policies.engine import validate
-from s3.models import Bucket, S3Object
+from s3.models import Bucket, S3Object, UploadPart
 
 DEFAULT_REGION = "us-east-1"
 MAX_BUCKET_TAGS = 50
@@ -82,6 +83,11 @@ def delete_bucket(*, actor: Actor, name: str) -> None:
         authorize_on(actor, "s3:DeleteBucket", bucket, bucket.arn)
         if S3Object.objects.filter(bucket=bucket).exists():
             raise BucketNotEmpty.named(name)
+        # Unfinished multipart uploads go with the bucket.
+        for stored in UploadPart.objects.filter(upload__bucket=bucket).values_list(
+            "storage_name", flat=True
+        ):
+            discard_later(stored)
         bucket.delete()
         audit.record(actor, "s3:DeleteBucket", bucket_arn(name))
 

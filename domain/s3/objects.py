@@ -33,7 +33,7 @@ from domain.kernel.errors import (
     NoSuchKey,
 )
 from domain.kernel.registry import aws_action, aws_read
-from domain.s3.access import authorize_on, find_bucket, object_arn, tag_set
+from domain.s3.access import authorize_on, discard_later, find_bucket, object_arn, tag_set
 from domain.s3.buckets import checked_tags
 from s3.models import Bucket, S3Object
 from s3.storage import object_storage
@@ -144,7 +144,7 @@ def _common_prefix(key: str, prefix: str, delimiter: str) -> str | None:
 # --- PutObject -------------------------------------------------------------------------
 
 
-def _check_key(key: str) -> None:
+def check_key(key: str) -> None:
     if not key or len(key.encode()) > MAX_KEY_BYTES:
         raise InvalidArgument.of(InvalidArgument.KEY_TOO_LONG)
 
@@ -164,12 +164,8 @@ def _check_size(bucket: Bucket, size: int, replacing: int) -> None:
         raise EntityTooLarge.account(used, size, account_limit)
 
 
-def _store(bucket: Bucket, data: bytes) -> str:
+def store(bucket: Bucket, data: bytes) -> str:
     return object_storage().save(f"{bucket.pk}/{uuid.uuid4().hex}", ContentFile(data))
-
-
-def _discard_later(name: str) -> None:
-    transaction.on_commit(lambda: object_storage().delete(name))
 
 
 def parse_tagging(query: str) -> list[tuple[str, str]]:
@@ -193,10 +189,10 @@ def put_object(
     tags: Sequence[tuple[str, str]] = (),
 ) -> S3Object:
     bucket = find_bucket(bucket_name)
-    _check_key(key)
+    check_key(key)
     authorize_on(actor, "s3:PutObject", bucket, object_arn(bucket_name, key))
     pairs = checked_tags(list(tags), MAX_OBJECT_TAGS, InvalidTag.TOO_MANY)
-    return _write_object(
+    return write_object(
         actor,
         bucket,
         key,
@@ -208,7 +204,7 @@ def put_object(
     )
 
 
-def _write_object(
+def write_object(
     actor: Actor,
     bucket: Bucket,
     key: str,
@@ -218,13 +214,14 @@ def _write_object(
     metadata: dict[str, str],
     tags: list[dict[str, str]],
     action: str,
+    etag: str = "",
 ) -> S3Object:
     existing = S3Object.objects.filter(bucket=bucket, key=key).first()
     _check_size(bucket, len(body), existing.size if existing else 0)
-    stored = _store(bucket, body)
+    stored = store(bucket, body)
     values = {
         "size": len(body),
-        "etag": f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
+        "etag": etag or f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
         "content_type": content_type,
         "metadata": metadata,
         "tags": tags,
@@ -235,7 +232,7 @@ def _write_object(
         with transaction.atomic():
             old = S3Object.objects.select_for_update().filter(bucket=bucket, key=key).first()
             if old is not None:
-                _discard_later(old.storage_name)
+                discard_later(old.storage_name)
                 for name, value in values.items():
                     setattr(old, name, value)
                 old.save()
@@ -349,7 +346,7 @@ def delete_object(*, actor: Actor, bucket_name: str, key: str) -> None:
     with transaction.atomic():
         obj = S3Object.objects.select_for_update().filter(bucket=bucket, key=key).first()
         if obj is not None:
-            _discard_later(obj.storage_name)
+            discard_later(obj.storage_name)
             obj.delete()
         audit.record(actor, "s3:DeleteObject", arn)
 
@@ -395,12 +392,12 @@ def copy_object(
     """s3:GetObject on the source and s3:PutObject on the destination."""
     source = get_object(actor, source_bucket, source_key)
     bucket = find_bucket(bucket_name)
-    _check_key(key)
+    check_key(key)
     authorize_on(actor, "s3:PutObject", bucket, object_arn(bucket_name, key))
     if (source_bucket, source_key) == (bucket_name, key) and not replace_metadata:
         raise InvalidArgument.of(InvalidArgument.COPY_TO_ITSELF)
     original = source.object
-    return _write_object(
+    return write_object(
         actor,
         bucket,
         key,

@@ -166,9 +166,7 @@ def test_policy_and_tagging(s3: Any) -> None:
         }
     )
     s3.put_bucket_policy(Bucket="tagged-bucket", Policy=policy)
-    assert json.loads(s3.get_bucket_policy(Bucket="tagged-bucket")["Policy"]) == json.loads(
-        policy
-    )
+    assert json.loads(s3.get_bucket_policy(Bucket="tagged-bucket")["Policy"]) == json.loads(policy)
     s3.delete_bucket_policy(Bucket="tagged-bucket")
 
 
@@ -176,7 +174,9 @@ def test_presigned_urls_and_unknown_bucket(
     client_for: Callable[..., Any], root_keys: tuple[str, str]
 ) -> None:
     # SigV4 presigned URLs (boto3's default for S3 is still the legacy SigV2 query form).
-    s3 = client_for(*root_keys, service="s3", config=NO_RETRIES.merge(Config(signature_version="s3v4")))
+    s3 = client_for(
+        *root_keys, service="s3", config=NO_RETRIES.merge(Config(signature_version="s3v4"))
+    )
     s3.create_bucket(Bucket="presigned-bucket")
     put_url = s3.generate_presigned_url(
         "put_object", Params={"Bucket": "presigned-bucket", "Key": "p.txt"}, ExpiresIn=60
