@@ -13,7 +13,7 @@ PYTEST_FAST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
 PYTEST_BROWSER := $(VENV)/bin/pytest -m browser
 # `mypy --strict` (settings in pyproject's [tool.mypy]) over the whole tree: the product,
 # its benchmarks and its tests.
-MYPY_TARGETS := accounts policies domain iamconsole console api bench tests
+MYPY_TARGETS := accounts policies s3 domain iamconsole console api bench tests
 MYPY := $(VENV)/bin/mypy --strict $(MYPY_TARGETS)
 
 .PHONY: run serve test test-postgres bench lint check install install-test chromium install-chromium clean

@@ -140,12 +140,13 @@ def handle_s3(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpRespo
     """S3's REST-XML door (api/s3_rest.py): its payload is read here, whatever its size (up to
     the object limit), and an aws-chunked upload is decoded with its chunk signatures."""
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        declared = int(length) if length.isdigit() else 0
         if declared > s3_objects.max_object_bytes() + MAX_CHUNK_OVERHEAD:
             raise EntityTooLarge.object(declared, s3_objects.max_object_bytes())
         raw = request.read()
         # Django's request.body (read by the signature check) is this payload.
-        request._body = raw  # type: ignore[attr-defined]  # set before anything reads it
+        request._body = raw  # set before anything reads it
         actor, secret = authenticate_with_secret(request, signed)
         body = sigv4.decode_chunked(signed, request, secret) if sigv4.is_streaming(request) else raw
     except Exception as exc:

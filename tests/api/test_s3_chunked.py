@@ -4,6 +4,7 @@ chained from the request's, checked against AWS's own worked example."""
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import RequestFactory
 
 from api import sigv4
@@ -43,7 +44,7 @@ def _body(chunks: list[tuple[bytes, str]]) -> bytes:
     )
 
 
-def _request(body: bytes, mode: str = sigv4.STREAMING_SIGNED) -> object:
+def _request(body: bytes, mode: str = sigv4.STREAMING_SIGNED) -> HttpRequest:
     return RequestFactory().put(
         "/examplebucket/chunkObject.txt",
         data=body,
@@ -54,22 +55,22 @@ def _request(body: bytes, mode: str = sigv4.STREAMING_SIGNED) -> object:
 
 def test_awss_example_upload_decodes() -> None:
     request = _request(_body(CHUNKS))
-    assert sigv4.decode_chunked(_signed(), request, SECRET) == b"a" * 66560  # type: ignore[arg-type]  # a WSGIRequest
+    assert sigv4.decode_chunked(_signed(), request, SECRET) == b"a" * 66560
 
 
 def test_a_tampered_chunk_is_refused() -> None:
     tampered = [(b"b" * 65536, CHUNKS[0][1]), *CHUNKS[1:]]
     with pytest.raises(ApiError) as error:
-        sigv4.decode_chunked(_signed(), _request(_body(tampered)), SECRET)  # type: ignore[arg-type]  # a WSGIRequest
+        sigv4.decode_chunked(_signed(), _request(_body(tampered)), SECRET)
     assert error.value.code == "SignatureDoesNotMatch"
 
 
 def test_unsigned_trailer_chunks_and_a_cut_body() -> None:
     body = b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"
     request = _request(body, sigv4.STREAMING_UNSIGNED_TRAILER)
-    assert sigv4.decode_chunked(_signed(), request, SECRET) == b"hello"  # type: ignore[arg-type]  # a WSGIRequest
+    assert sigv4.decode_chunked(_signed(), request, SECRET) == b"hello"
     with pytest.raises(ApiError) as cut:
         sigv4.decode_chunked(
             _signed(), _request(b"5\r\nhel", sigv4.STREAMING_UNSIGNED_TRAILER), SECRET
-        )  # type: ignore[arg-type]  # a WSGIRequest
+        )
     assert cut.value.code == "IncompleteBody"

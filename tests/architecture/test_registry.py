@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from api import protocol
 from domain import iam
 from domain.kernel import registry
 from policies.engine import actions
@@ -24,8 +25,16 @@ NOT_YET_ONE_FUNCTION = {
 }
 
 
+def _iam_entries() -> dict[str, registry.Entry]:
+    return {n: e for n, e in iam.registry().items() if not n.startswith("s3:")}
+
+
+def _s3_entries() -> dict[str, registry.Entry]:
+    return {n: e for n, e in iam.registry().items() if n.startswith("s3:")}
+
+
 def test_every_registered_name_is_an_iam_action_of_the_aws_catalogue() -> None:
-    for name, entry in iam.registry().items():
+    for name, entry in _iam_entries().items():
         info = actions.get_action(name)
         assert info is not None, name
         assert f"{info.service}:{info.name}" == name, "spelled as the catalogue spells it"
@@ -41,7 +50,17 @@ def test_every_registered_name_is_an_iam_action_of_the_aws_catalogue() -> None:
 def test_every_registered_function_is_named_after_its_action() -> None:
     for name, entry in iam.registry().items():
         assert entry.function.__name__ == registry.snake_case(name), name
-        assert entry.function.__module__.startswith("domain.iam."), name
+        home = "domain.s3." if name.startswith("s3:") else "domain.iam."
+        assert entry.function.__module__.startswith(home), name
+
+
+def test_s3_functions_are_named_after_s3_api_operations() -> None:
+    """S3 registers its API operations (ListObjectsV2), which authorize the IAM action AWS
+    maps them to (s3:ListBucket): each is an operation of botocore's S3 model."""
+    operations = set(protocol.service_model("s3").operation_names)
+    assert _s3_entries()
+    for name in _s3_entries():
+        assert name.split(":", 1)[1] in operations, name
 
 
 def test_writers_take_a_keyword_only_actor_and_readers_take_the_actor_first() -> None:
@@ -81,7 +100,7 @@ def _public_functions() -> dict[str, list[str]]:
 
 def test_no_second_public_function_is_named_after_a_registered_action() -> None:
     functions = _public_functions()
-    for name in iam.registry():
+    for name in _iam_entries():
         where = functions.get(registry.snake_case(name), [])
         assert len(where) == 1, f"{name}: {where}"
 
