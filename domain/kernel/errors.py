@@ -460,3 +460,56 @@ class EntityTooSmall(S3Error):
     @classmethod
     def part(cls) -> EntityTooSmall:
         return cls("Your proposed upload is smaller than the minimum allowed object size.")
+
+
+# What S3's console says when a call is denied: a title, a sentence, and the API's answer.
+S3_CONSOLE_DENIALS: dict[str, tuple[str, str]] = {
+    "s3:ListBuckets": (
+        "You don't have permissions to list buckets",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:ListAllMyBuckets action, refresh the page.",
+    ),
+    "s3:CreateBucket": (
+        "Failed to create bucket",
+        "To create a bucket, the s3:CreateBucket permission is required.",
+    ),
+    "s3:ListObjectsV2": (
+        "Insufficient permissions to list objects",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:ListBucket action, refresh the page.",
+    ),
+    "s3:GetBucketPolicy": (
+        "You don't have permission to get the bucket policy",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:GetBucketPolicy action, refresh the page.",
+    ),
+    "s3:PutBucketPolicy": (
+        "Failed to edit bucket policy",
+        "To edit the bucket policy, the s3:PutBucketPolicy permission is required.",
+    ),
+    "s3:PutObject": (
+        "Upload failed",
+        "To upload objects, the s3:PutObject permission is required.",
+    ),
+    "s3:GetObject": (
+        "Failed to download object",
+        "To download objects, the s3:GetObject permission is required.",
+    ),
+    "s3:DeleteObjects": (
+        "Failed to delete objects",
+        "To delete objects, the s3:DeleteObject permission is required.",
+    ),
+    "s3:DeleteBucket": (
+        "Failed to delete bucket",
+        "To delete a bucket, the s3:DeleteBucket permission is required.",
+    ),
+    "s3:PutBucketTagging": (
+        "Failed to edit bucket tags",
+        "To edit bucket tags, the s3:PutBucketTagging permission is required.",
+    ),
+    "s3:GetBucketTagging": (
+        "You don't have permission to get bucket tags",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:GetBucketTagging action, refresh the page.",
+    ),
+}
