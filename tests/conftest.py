@@ -4,8 +4,8 @@ outsider account whose objects must stay invisible (404) to everyone else."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
