@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from domain.iam import demo
+from domain.s3 import demo as s3_demo
 
 
 class Command(BaseCommand):
@@ -20,8 +21,11 @@ class Command(BaseCommand):
         result = demo.load(reset=reset)
         out = self.stdout.write
         account = result.account
+        bucket = s3_demo.load(account)
         out(self.style.SUCCESS("Demo account " + ("created" if result.created else "ready")))
         out(f"  Account ID {account.id}, alias {account.alias}")
+        if bucket:
+            out(f"  S3 bucket {s3_demo.BUCKET} with a bucket policy: {url}/s3/")
         out(f"  Root user:  {url}/signin/  ->  Root user, email {demo.DEMO_ROOT_EMAIL}")
         if result.root_password:
             out(f"              password {result.root_password}")
