@@ -68,22 +68,19 @@ def test_policy_editor_shows_line_and_column_and_permissions_tab(
     broken = root_client.post("/s3/buckets/policy-bucket/policy/", {"policy": '{"Version": '})
     assert broken.status_code == 400
     assert "Ln 1, Col" in broken.content.decode()
-    no_principal = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "arn:aws:s3:::policy-bucket/*",
-            }
-        ],
+    statement = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::policy-bucket/*",
     }
+    no_principal = {"Version": "2012-10-17", "Statement": [statement]}
     missing = root_client.post(
         "/s3/buckets/policy-bucket/policy/", {"policy": json.dumps(no_principal, indent=2)}
     )
     assert "Principal" in missing.content.decode()
-    good = no_principal | {
-        "Statement": [no_principal["Statement"][0] | {"Principal": {"AWS": "111122223333"}}]  # type: ignore[index]  # one statement
+    good = {
+        "Version": "2012-10-17",
+        "Statement": [statement | {"Principal": {"AWS": "111122223333"}}],
     }
     saved = root_client.post("/s3/buckets/policy-bucket/policy/", {"policy": json.dumps(good)})
     assert saved.status_code == 302
