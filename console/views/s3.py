@@ -22,6 +22,7 @@ from domain.kernel.actors import actor_for
 from domain.kernel.errors import (
     S3_CONSOLE_DENIALS,
     AccessDenied,
+    BucketNotEmpty,
     IamError,
     NoSuchBucketPolicy,
     NoSuchTagSet,
@@ -128,16 +129,21 @@ def _policy_text(ctx: Ctx, actor: Any, name: str) -> str:
         return ""
     except AccessDenied as denied:
         ctx["policy_denied"] = denial("s3:GetBucketPolicy", denied)
-        return ""
+    except IamError as error:  # NoSuchBucket
+        ctx["error"] = error.message
+    return ""
 
 
 def _tags_tab(ctx: Ctx, actor: Any, name: str) -> None:
+    ctx["tags"] = []
     try:
         ctx["tags"] = s3.get_bucket_tagging(actor, name)
     except NoSuchTagSet:
-        ctx["tags"] = []
+        pass
     except AccessDenied as denied:
         ctx["tags_denied"] = denial("s3:GetBucketTagging", denied)
+    except IamError as error:  # NoSuchBucket
+        ctx["error"] = error.message
 
 
 def _objects_url(name: str, prefix: str) -> str:
@@ -298,10 +304,12 @@ def bucket_delete(request: HttpRequest, name: str) -> HttpResponse:
             s3.delete_bucket(actor=actor_for(request), name=name)
         except AccessDenied as denied:
             ctx["denied"] = denial("s3:DeleteBucket", denied)
+        except BucketNotEmpty as error:
+            ctx["not_empty"] = error.message
         except IamError as error:
             ctx["error"] = error.message
         else:
             messages.success(request, f'Successfully deleted bucket "{name}".')
             return redirect("s3_bucket_list")
-    status = 400 if ctx.get("error") else 200
+    status = 400 if ctx.get("error") or ctx.get("not_empty") else 200
     return _page(request, "s3/bucket_delete.html", ctx, status)

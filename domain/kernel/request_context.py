@@ -22,7 +22,7 @@ from policies.engine import actions
 from policies.models import ManagedPolicy
 
 _TAG_TEMPLATE = "/${TagKey}"
-# The catalogue spells some families "/<key>" (s3:ExistingObjectTag/<key>, s3:RequestObjectTag/<key>).
+# The catalogue spells some families "/<key>" (s3:ExistingObjectTag/<key>).
 _KEY_TEMPLATES = (_TAG_TEMPLATE, "/<key>")
 _BOUNDARY = "iam:permissionsboundary"
 # Resource-tag keys whose values come from the target, not from the request.

@@ -55,7 +55,9 @@ def check_bucket_name(name: str) -> None:
 
 def find_bucket(name: str, *, for_update: bool = False) -> Bucket:
     """The bucket of that name in any account (S3's namespace is global); NoSuchBucket."""
-    query = Bucket.objects.select_related("account")
+    if not _BUCKET_CHARS.fullmatch(name):  # not a name any bucket can have
+        raise NoSuchBucket.named(name)
+    query = Bucket.objects.all()
     if for_update:
         query = query.select_for_update()
     bucket = query.filter(name=name).first()

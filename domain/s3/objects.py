@@ -264,9 +264,7 @@ def _find_object(bucket: Bucket, key: str) -> S3Object:
     return obj
 
 
-def _tag_context(obj: S3Object | None) -> dict[str, Any]:
-    if obj is None:
-        return {}
+def _tag_context(obj: S3Object) -> dict[str, Any]:
     return {f"s3:ExistingObjectTag/{t['Key']}": t["Value"] for t in obj.tags}
 
 
@@ -274,18 +272,21 @@ def _readable(actor: Actor, bucket_name: str, key: str) -> S3Object:
     """GetObject's decision: s3:GetObject on the object ARN with its tags as
     s3:ExistingObjectTag/<k>. A missing key is NoSuchKey only to callers who may list the
     bucket; others get AccessDenied, as S3 answers."""
-    bucket = find_bucket(bucket_name)
     arn = object_arn(bucket_name, key)
-    obj = S3Object.objects.filter(bucket=bucket, key=key).first()
-    if obj is None:
-        authorize_on(actor, "s3:GetObject", bucket, arn)
-        try:
-            authorize_on(actor, "s3:ListBucket", bucket, bucket.arn)
-        except AccessDenied:
-            raise _access_denied() from None
-        raise NoSuchKey.named(key)
-    authorize_on(actor, "s3:GetObject", bucket, arn, _tag_context(obj))
-    return obj
+    # One query when the object is there (the common case): the object and its bucket.
+    obj = (
+        S3Object.objects.select_related("bucket").filter(bucket__name=bucket_name, key=key).first()
+    )
+    if obj is not None:
+        authorize_on(actor, "s3:GetObject", obj.bucket, arn, _tag_context(obj))
+        return obj
+    bucket = find_bucket(bucket_name)
+    authorize_on(actor, "s3:GetObject", bucket, arn)
+    try:
+        authorize_on(actor, "s3:ListBucket", bucket, bucket.arn)
+    except AccessDenied:
+        raise _access_denied() from None
+    raise NoSuchKey.named(key)
 
 
 def _access_denied() -> IamError:

@@ -192,6 +192,9 @@ def test_presigned_urls_and_unknown_bucket(
     status, body = http(get_url.replace("p.txt", "q.txt"))
     assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in body
 
+    with pytest.raises(ClientError) as nul:
+        s3.get_object(Bucket="presigned-bucket", Key="a\x00b")
+    assert _code(nul) == "InvalidArgument"
     with pytest.raises(ClientError) as unknown:
         s3.list_objects_v2(Bucket="no-such-bucket-here")
     assert _code(unknown) == "NoSuchBucket"
