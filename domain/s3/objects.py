@@ -17,8 +17,9 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from domain.kernel import audit
@@ -110,12 +111,15 @@ def list_objects_v2(
         bucket, prefix, delimiter, min(max_keys, MAX_KEYS), start_after, continuation_token
     )
     # A token that ends a common prefix resumes after every key under it.
-    skip = after if delimiter and after.endswith(delimiter) else None
-    rows = S3Object.objects.filter(bucket=bucket, key__startswith=prefix)
+    resumed = after[len(prefix) :] if after.startswith(prefix) else ""
+    skip = after if delimiter and delimiter in resumed and after.endswith(delimiter) else None
+    rows = S3Object.objects.filter(bucket=bucket, key__startswith=prefix).alias(
+        binary_key=_binary("key")
+    )
     if after:
-        rows = rows.filter(key__gt=after)
+        rows = rows.filter(binary_key__gt=after)
     last = ""
-    for obj in rows.order_by("key").iterator():
+    for obj in rows.order_by("binary_key").iterator():
         if skip is not None and obj.key.startswith(skip):
             continue
         common = _common_prefix(obj.key, prefix, delimiter)
@@ -132,6 +136,13 @@ def list_objects_v2(
             listing.contents.append(obj)
             last = obj.key
     return listing
+
+
+def _binary(field_name: str) -> Collate | F:
+    """Keys in S3's order (UTF-8 bytes): PostgreSQL's "C" collation; SQLite's default."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field_name), "C")
+    return F(field_name)
 
 
 def _common_prefix(key: str, prefix: str, delimiter: str) -> str | None:

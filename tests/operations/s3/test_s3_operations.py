@@ -116,6 +116,14 @@ def test_listing_pages_through_common_prefixes(root_actor: Actor) -> None:
             break
         token = page.next_token
     assert seen == ["a/", "b/", "c", "d/"]
+    # Inside a folder, its own marker object ("a/") does not hide the keys after it.
+    s3.put_object(actor=root_actor, bucket_name="pages", key="a/", body=b"")
+    first = s3.list_objects_v2(root_actor, "pages", prefix="a/", delimiter="/", max_keys=1)
+    assert [o.key for o in first.contents] == ["a/"]
+    rest = s3.list_objects_v2(
+        root_actor, "pages", prefix="a/", delimiter="/", continuation_token=first.next_token
+    )
+    assert [o.key for o in rest.contents] == ["a/1", "a/2"]
 
 
 def test_bucket_policy_must_be_a_resource_policy_for_this_bucket(root_actor: Actor) -> None:
