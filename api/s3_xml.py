@@ -5,6 +5,7 @@ documents, RFC 7231 in headers."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from email.utils import format_datetime
@@ -36,7 +37,12 @@ def canonical_user_id(account_id: str) -> str:
     return hashlib.sha256(f"s3-canonical:{account_id}".encode()).hexdigest()
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _escape(text: str) -> str:
+    """XML text: markup escaped, characters XML 1.0 cannot carry dropped."""
+    text = _NOT_XML.sub("", text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

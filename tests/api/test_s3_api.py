@@ -194,7 +194,7 @@ def test_presigned_urls_and_unknown_bucket(
 
     with pytest.raises(ClientError) as nul:
         s3.get_object(Bucket="presigned-bucket", Key="a\x00b")
-    assert _code(nul) == "InvalidArgument"
+    assert _code(nul) == "InvalidArgument", nul.value.response
     with pytest.raises(ClientError) as unknown:
         s3.list_objects_v2(Bucket="no-such-bucket-here")
     assert _code(unknown) == "NoSuchBucket"
