@@ -76,7 +76,8 @@ def bucket_create(request: HttpRequest) -> HttpResponse:
     return _page(request, "s3/bucket_create.html", ctx)
 
 
-def bucket_detail(request: HttpRequest, name: str) -> HttpResponse:
+def bucket_detail(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     actor = actor_for(request)
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "objects"
     ctx: Ctx = {"nav": "buckets", "name": name, "tabs": TABS, "tab": tab}
@@ -147,7 +148,7 @@ def _tags_tab(ctx: Ctx, actor: Any, name: str) -> None:
 
 
 def _objects_url(name: str, prefix: str) -> str:
-    url = reverse("s3_bucket_detail", args=[name])
+    url = reverse("s3_bucket_detail", kwargs={"bucket": name})
     return f"{url}?prefix={prefix}" if prefix else url
 
 
@@ -159,7 +160,8 @@ def _after(request: HttpRequest, name: str, prefix: str, ctx_error: Ctx | None) 
 
 
 @require_POST
-def object_upload(request: HttpRequest, name: str) -> HttpResponse:
+def object_upload(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     prefix = request.POST.get("prefix", "")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -182,7 +184,8 @@ def object_upload(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_POST
-def folder_create(request: HttpRequest, name: str) -> HttpResponse:
+def folder_create(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     prefix = request.POST.get("prefix", "")
     form = CreateFolderForm(request.POST)
     if not form.is_valid():
@@ -201,8 +204,8 @@ def folder_create(request: HttpRequest, name: str) -> HttpResponse:
     return _after(request, name, prefix, None)
 
 
-def object_download(request: HttpRequest, name: str) -> HttpResponse:
-    key = request.GET.get("key", "")
+def object_download(request: HttpRequest, bucket: str, key: str) -> HttpResponse:
+    name = bucket
     try:
         result = s3.get_object(actor_for(request), name, key)
     except AccessDenied as denied:
@@ -216,7 +219,8 @@ def object_download(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_POST
-def objects_delete(request: HttpRequest, name: str) -> HttpResponse:
+def objects_delete(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     prefix = request.POST.get("prefix", "")
     keys = request.POST.getlist("keys")[:1000]
     if not keys:
@@ -235,8 +239,9 @@ def objects_delete(request: HttpRequest, name: str) -> HttpResponse:
     return _after(request, name, prefix, None)
 
 
-def bucket_policy(request: HttpRequest, name: str) -> HttpResponse:
+def bucket_policy(request: HttpRequest, bucket: str) -> HttpResponse:
     """Edit bucket policy: saved as written, or its problems with line and column."""
+    name = bucket
     actor = actor_for(request)
     form = BucketPolicyForm(request.POST or None)
     ctx: Ctx = {"nav": "buckets", "name": name, "form": form}
@@ -261,11 +266,14 @@ def bucket_policy(request: HttpRequest, name: str) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(request, "Successfully edited bucket policy.")
-            return redirect(reverse("s3_bucket_detail", args=[name]) + "?tab=permissions")
+            return redirect(
+                reverse("s3_bucket_detail", kwargs={"bucket": name}) + "?tab=permissions"
+            )
     return _page(request, "s3/bucket_policy.html", ctx, status=200 if form.is_valid() else 400)
 
 
-def bucket_tags(request: HttpRequest, name: str) -> HttpResponse:
+def bucket_tags(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     actor = actor_for(request)
     ctx: Ctx = {"nav": "buckets", "name": name, "max_tags": validators.MAX_TAGS}
     rows: list[tuple[str, str]] = []
@@ -288,7 +296,9 @@ def bucket_tags(request: HttpRequest, name: str) -> HttpResponse:
                 ctx["tags_error"] = error.message
             else:
                 messages.success(request, "Successfully edited bucket tags.")
-                return redirect(reverse("s3_bucket_detail", args=[name]) + "?tab=properties")
+                return redirect(
+                    reverse("s3_bucket_detail", kwargs={"bucket": name}) + "?tab=properties"
+                )
     else:
         _tags_tab(ctx, actor, name)
         rows = [(t["Key"], t["Value"]) for t in ctx.get("tags", [])]
@@ -296,7 +306,8 @@ def bucket_tags(request: HttpRequest, name: str) -> HttpResponse:
     return _page(request, "s3/bucket_tags.html", ctx)
 
 
-def bucket_delete(request: HttpRequest, name: str) -> HttpResponse:
+def bucket_delete(request: HttpRequest, bucket: str) -> HttpResponse:
+    name = bucket
     form = ConfirmDeleteForm(request.POST or None, expected=name)
     ctx: Ctx = {"nav": "buckets", "name": name, "form": form}
     if request.method == "POST" and form.is_valid():

@@ -23,6 +23,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 
 from accounts.models import Principal
 from domain import iam as services
+from domain import s3
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from policies.models import ManagedPolicy
@@ -71,6 +72,8 @@ VALUES = {
     "step": ["details", "permissions", "review", "bogus"],
     "wizard": ["bogus"],
     "index": ["0", "7"],
+    "bucket": ["sweep-bucket", "Bad_Name", LONG],
+    "key": ["a.txt", "folder/b.txt"],
 }
 
 
@@ -107,6 +110,8 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
         '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
     )
     services.create_role(actor=root_actor, name="web", trust_policy=trust)
+    s3.create_bucket(actor=root_actor, name="sweep-bucket")
+    s3.put_object(actor=root_actor, bucket_name="sweep-bucket", key="a.txt", body=b"a")
     return alice
 
 

@@ -41,7 +41,7 @@ def test_objects_folders_upload_download_delete(root_client: Client, root_actor:
     assert "reports/" in top and "q1.csv" not in top
     inside = root_client.get("/s3/buckets/files-bucket/?prefix=reports/").content.decode()
     assert "q1.csv" in inside
-    got = root_client.get("/s3/buckets/files-bucket/download/?key=reports/q1.csv")
+    got = root_client.get("/s3/buckets/files-bucket/download/reports/q1.csv")
     assert got.content == b"a,b\n1,2\n"
     assert 'filename="q1.csv"' in got["Content-Disposition"]
     refused = root_client.post("/s3/buckets/files-bucket/delete/", {"confirm": "files-bucket"})
