@@ -82,9 +82,9 @@ def bucket_detail(request: HttpRequest, bucket: str) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "objects"
     ctx: Ctx = {"nav": "buckets", "name": name, "tabs": TABS, "tab": tab}
     try:
-        ctx["bucket"] = bucket = s3.head_bucket(actor, name)
+        ctx["bucket"] = found = s3.head_bucket(actor, name)
     except AccessDenied as denied:
-        bucket = None
+        found = None
         ctx["bucket_denied"] = denial("s3:ListObjectsV2", denied)
     except IamError as error:
         return _page(request, "s3/missing.html", ctx | {"error": error.message}, status=404)
@@ -92,9 +92,9 @@ def bucket_detail(request: HttpRequest, bucket: str) -> HttpResponse:
         _objects_tab(request, ctx, actor, name)
     elif tab == "permissions":
         ctx["policy_form"] = BucketPolicyForm(initial={"policy": _policy_text(ctx, actor, name)})
-    elif bucket is not None:
+    elif found is not None:
         _tags_tab(ctx, actor, name)
-    return _page(request, "s3/bucket_detail.html", ctx, 403 if bucket is None else 200)
+    return _page(request, "s3/bucket_detail.html", ctx, 403 if found is None else 200)
 
 
 def _objects_tab(request: HttpRequest, ctx: Ctx, actor: Any, name: str) -> None:
