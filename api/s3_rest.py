@@ -85,7 +85,7 @@ def error_response(request: HttpRequest, error: ApiError, resource: str, rid: st
 def handle(request: HttpRequest, actor: Actor, body: bytes, rid: str) -> HttpResponse:
     call = Call(request, actor, body, rid)
     try:
-        if "\x00" in request.path or any("\x00" in k + v for k, v in request.GET.items()):
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             # No database stores a NUL in text: refused before any lookup.
             raise ApiError("InvalidArgument", "Invalid Argument")
         handler = route(call)
