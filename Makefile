@@ -14,7 +14,7 @@ PYTEST_FAST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
 PYTEST_BROWSER := $(VENV)/bin/pytest -m browser
 # `mypy --strict` (settings in pyproject's [tool.mypy]) over the whole tree: the product,
 # its benchmarks and its tests.
-MYPY_TARGETS := accounts policies classroom ec2 domain iamconsole console api directory bench tests
+MYPY_TARGETS := accounts policies classroom ec2 s3 domain iamconsole console api directory bench tests
 MYPY := $(VENV)/bin/mypy --strict $(MYPY_TARGETS)
 
 .PHONY: run serve test test-postgres bench loadtest scaleout-test nginx lint check install install-test chromium install-chromium clean
@@ -79,6 +79,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/api_profile.py --calls 300
 	$(PY) bench/classroom.py
 	$(PY) bench/ec2.py
+	$(PY) bench/s3.py
 
 # A class at work (bench/loadtest.py): STUDENTS students for DURATION seconds against
 # gunicorn on a throw-away PostgreSQL database (DATABASE server: POSTGRES_URL) with Redis,

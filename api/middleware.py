@@ -26,6 +26,7 @@ from api import (
     iam_mfa,
     imds,
     protocol,
+    s3_rest,
     sigv4,
     sts_actions,
 )
@@ -34,11 +35,15 @@ from api.iam_actions import Handler
 from domain.iam import test_account
 from domain.kernel import credentials
 from domain.kernel.actors import Actor, client_ip
+from domain.kernel.errors import EntityTooLarge
+from domain.s3 import objects as s3_objects
 
 logger = logging.getLogger(__name__)
 
 # The documented reset endpoint of IAM_API_AUTH=off (and moto's path for the same thing,
 # so test suites written for moto reset this server too).
+# aws-chunked framing around the largest object: chunk headers and signatures, trailers.
+MAX_CHUNK_OVERHEAD = 1024 * 1024
 RESET_PATHS = ("/_api/reset", "/moto-api/reset")
 
 
@@ -63,6 +68,7 @@ SERVICES: dict[str, Service] = {
     "sts": Service("sts", sts_actions.ACTIONS),
     "ec2": Service("ec2", ec2_actions.ACTIONS),
 }
+# S3 speaks REST-XML, not the Query protocol: `handle` sends it to api/s3_rest.py.
 
 
 def auth_is_off() -> bool:
@@ -143,6 +149,8 @@ def handle_unsigned(request: HttpRequest) -> HttpResponse:
 
 def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
     rid = protocol.request_id()
+    if signed.service == "s3":
+        return handle_s3(request, signed, rid)
     service = SERVICES.get(signed.service)
     if service is None:
         unavailable = ApiError(
@@ -176,8 +184,37 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
     return HttpResponse(body, content_type="text/xml", headers={"x-amzn-RequestId": rid})
 
 
+def handle_s3(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpResponse:
+    """S3's REST-XML door (api/s3_rest.py): its payload is read here, whatever its size (up to
+    the object limit), and an aws-chunked upload is decoded with its chunk signatures."""
+    try:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        declared = int(length) if length.isdigit() else 0
+        if declared > s3_objects.max_object_bytes() + MAX_CHUNK_OVERHEAD:
+            raise EntityTooLarge.object(declared, s3_objects.max_object_bytes())
+        raw = request.read()
+        # Django's request.body (read by the signature check) is this payload.
+        request._body = raw  # set before anything reads it
+        actor, secret = authenticate_with_secret(request, signed)
+        body = sigv4.decode_chunked(signed, request, secret) if sigv4.is_streaming(request) else raw
+    except Exception as exc:
+        error = from_exception(exc)
+        if error is None:
+            logger.exception("S3 request %s failed", rid)
+            error = ApiError("InternalError", "We encountered an internal error.", status=500)
+        return s3_rest.error_response(request, error, request.path, rid)
+    return s3_rest.handle(request, actor, body, rid)
+
+
 def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
     """The Actor a signed request acts as, once its key, clock and signature check out."""
+    return authenticate_with_secret(request, signed)[0]
+
+
+def authenticate_with_secret(
+    request: HttpRequest, signed: sigv4.Signed
+) -> tuple[Actor, str | None]:
+    """authenticate's Actor and the secret that signed the request (None when unchecked)."""
     now = datetime.now(UTC)
     # Temporary credentials past their expiry raise ExpiredToken here, in both modes.
     credential = credentials.resolve_access_key(signed.access_key_id, signed.session_token, now=now)
@@ -189,14 +226,14 @@ def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:
     }
     if auth_is_off():
         if credential is None:
-            return test_account.test_root_actor(**facts)
-        return credential.actor(**facts)  # type: ignore[arg-type]
+            return test_account.test_root_actor(**facts), None
+        return credential.actor(**facts), None  # type: ignore[arg-type]
     if credential is None or not credential.accepted_by(signed.service):
         raise ApiError("InvalidClientTokenId", INVALID_CLIENT_TOKEN)
     sigv4.check_time(signed, now)
     sigv4.verify(signed, request, credential.secret)
     credentials.record_key_use(credential, service=signed.service, region=signed.region, now=now)
-    return credential.actor(**facts)  # type: ignore[arg-type]
+    return credential.actor(**facts), credential.secret  # type: ignore[arg-type]
 
 
 def error_response(namespace: str, error: ApiError, rid: str) -> HttpResponse:

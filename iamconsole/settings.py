@@ -13,6 +13,9 @@ SIGNUP_LIMIT_PER_ADDRESS  accounts one address may create per hour (default 5; r
 PRACTICE_DIRECTORY_KEY_FILE  Example Corp's signing key (default: generated once into
                .practice_directory_key, mode 0600, git-ignored)
 HTTPS          "true" when served over TLS: secure cookies, https redirect, HSTS
+S3_DATA_DIR    where the practice S3 keeps object bytes (default: ~/.local/share/iamconsole/s3,
+               outside the repository); STORAGES["s3"] may name any Django storage instead
+S3_MAX_OBJECT_BYTES / S3_MAX_ACCOUNT_BYTES  practice S3 size limits (default 100 MiB / 1 GiB)
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
     "policies",
     "classroom",
     "ec2",
+    "s3",
     "console",
 ]
 
@@ -235,7 +239,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "s3": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get(
+                "S3_DATA_DIR", str(Path.home() / ".local" / "share" / "iamconsole" / "s3")
+            )
+        },
+    },
 }
+S3_MAX_OBJECT_BYTES = int(os.environ.get("S3_MAX_OBJECT_BYTES", str(100 * 1024 * 1024)))
+S3_MAX_ACCOUNT_BYTES = int(os.environ.get("S3_MAX_ACCOUNT_BYTES", str(1024 * 1024 * 1024)))
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

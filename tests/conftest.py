@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -23,8 +24,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Correct-Horse-9"
 
 
+@pytest.fixture(scope="session")
+def s3_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the practice S3 keeps object bytes during the tests (never the real data dir)."""
+    return tmp_path_factory.mktemp("s3-data")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Settings) -> Iterator[None]:
+def _test_settings(settings: Settings, s3_data_dir: Path) -> Iterator[None]:
     # Argon2 is measured by `make bench`; tests need hashing to be fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -35,6 +42,10 @@ def _test_settings(settings: Settings) -> Iterator[None]:
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "s3": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(s3_data_dir)},
+        },
     }
     cache.clear()
     # Compiled policies are cached by row id; a rolled-back test frees its ids for the

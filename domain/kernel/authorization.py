@@ -11,18 +11,20 @@ and raised as AccessDenied with the engine's AWS-style message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import AuditEvent, Principal
 from domain.kernel import attachments, audit
 from domain.kernel.actors import Actor
-from domain.kernel.errors import AccessDenied
+from domain.kernel.errors import NO_RESOURCE_POLICY, AccessDenied
 from domain.kernel.request_context import Resource, Target, context_for, resource_arn
 from policies.engine import Decision, evaluate
-from policies.engine.explain import IMPLICIT_DENY
+from policies.engine.explain import EXPLICIT_DENY, IMPLICIT_DENY
 
 __all__ = [
     "Resource",
+    "ResourcePolicy",
     "Target",
     "authorize",
     "decide",
@@ -30,6 +32,20 @@ __all__ = [
     "policies_for",
     "policies_for_actor",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePolicy:
+    """The resource-based policy of the resource acted on (a bucket policy) and the account
+    that owns the resource (policy-language.md sections 1 and 9).
+
+    Same account: identity and resource policies are a union (the resource policy alone may
+    allow; the owner's root is always allowed). Another account: both sides must allow, and
+    that account's root is limited by the resource policy alone.
+    """
+
+    owner_account_id: str
+    document: str = ""
 
 
 def policies_for(principal: Principal) -> dict[str, list[Any]]:
@@ -101,9 +117,15 @@ def request_for(
 
 
 def decide(
-    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
+    actor: Actor,
+    action: str,
+    resource: Resource,
+    context: dict[str, Any] | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> Decision | None:
     """The engine's decision for a non-root actor; None for root (always allowed)."""
+    if resource_policy is not None and resource_policy.owner_account_id != actor.account.id:
+        return _decide_cross_account(actor, action, resource, context, resource_policy)
     if actor.is_root:
         resource_arn(resource)  # the same misuse fails for root as for everyone else
         return None
@@ -113,7 +135,38 @@ def decide(
         return Decision(
             IMPLICIT_DENY, False, message=_not_root_message(actor, action, resource.arn)
         )
-    return evaluate(policies_of(actor), request_for(actor, action, resource, context))
+    policies = policies_of(actor)
+    if resource_policy is not None and resource_policy.document:
+        policies = policies | {"resource": [resource_policy.document]}
+    return evaluate(policies, request_for(actor, action, resource, context))
+
+
+def _decide_cross_account(
+    actor: Actor,
+    action: str,
+    resource: Resource,
+    context: dict[str, Any] | None,
+    resource_policy: ResourcePolicy,
+) -> Decision:
+    """Both sides must allow: the caller's own policies (its account's root needs none) and
+    a statement of the resource policy naming the caller or its account; a deny on either
+    side denies."""
+    request = request_for(actor, action, resource, context)
+    identity = {} if actor.is_root else policies_of(actor)
+    layers = dict(identity)
+    if resource_policy.document:
+        layers["resource"] = [resource_policy.document]
+    combined = evaluate(layers, request)
+    if combined.effect == EXPLICIT_DENY:
+        return combined
+    if not actor.is_root:
+        own = evaluate(identity, request)
+        if not own.allowed:
+            return own
+    if any(ref.policy_type == "resource" for ref in combined.matched):
+        return combined
+    message = NO_RESOURCE_POLICY.format(arn=actor.arn, action=action, resource=request["resource"])
+    return Decision(IMPLICIT_DENY, False, (), (), "resource", message)
 
 
 def _not_root_message(actor: Actor, action: str, arn: str) -> str:
@@ -124,16 +177,24 @@ def _not_root_message(actor: Actor, action: str, arn: str) -> str:
 
 
 def is_allowed(
-    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
+    actor: Actor,
+    action: str,
+    resource: Resource,
+    context: dict[str, Any] | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> bool:
-    decision = decide(actor, action, resource, context)
+    decision = decide(actor, action, resource, context, resource_policy)
     return decision is None or decision.allowed
 
 
 def authorize(
-    actor: Actor, action: str, resource: Resource, context: dict[str, Any] | None = None
+    actor: Actor,
+    action: str,
+    resource: Resource,
+    context: dict[str, Any] | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> None:
-    decision = decide(actor, action, resource, context)
+    decision = decide(actor, action, resource, context, resource_policy)
     if decision is None or decision.allowed:
         return
     audit.record(

@@ -492,3 +492,277 @@ class UnauthorizedOperation(AccessDenied):
         return error
 
     plain: str = ""
+
+
+# --- S3 (the practice S3 service: codes, statuses and messages as Amazon S3 answers) -------
+
+
+class S3Error(IamError):
+    """An S3 error: S3's REST error document carries the code, message and resource."""
+
+    code = "InvalidRequest"
+    status = 400
+
+
+class NoSuchBucket(S3Error):
+    code = "NoSuchBucket"
+    status = 404
+
+    @classmethod
+    def named(cls, name: str) -> NoSuchBucket:
+        return cls("The specified bucket does not exist")
+
+
+class NoSuchKey(S3Error):
+    code = "NoSuchKey"
+    status = 404
+
+    @classmethod
+    def named(cls, key: str) -> NoSuchKey:
+        return cls("The specified key does not exist.")
+
+
+class NoSuchBucketPolicy(S3Error):
+    code = "NoSuchBucketPolicy"
+    status = 404
+
+    @classmethod
+    def of(cls, bucket: str) -> NoSuchBucketPolicy:
+        return cls("The bucket policy does not exist")
+
+
+class NoSuchTagSet(S3Error):
+    code = "NoSuchTagSet"
+    status = 404
+
+    @classmethod
+    def of(cls, bucket: str) -> NoSuchTagSet:
+        return cls("The TagSet does not exist")
+
+
+class BucketAlreadyExists(S3Error):
+    code = "BucketAlreadyExists"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketAlreadyExists:
+        return cls(
+            "The requested bucket name is not available. The bucket namespace is shared by "
+            "all users of the system. Please select a different name and try again.",
+            field="name",
+        )
+
+
+class BucketAlreadyOwnedByYou(S3Error):
+    code = "BucketAlreadyOwnedByYou"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketAlreadyOwnedByYou:
+        return cls(
+            "Your previous request to create the named bucket succeeded and you already own it.",
+            field="name",
+        )
+
+
+class BucketNotEmpty(S3Error):
+    code = "BucketNotEmpty"
+    status = 409
+
+    @classmethod
+    def named(cls, name: str) -> BucketNotEmpty:
+        return cls("The bucket you tried to delete is not empty")
+
+
+class InvalidBucketName(S3Error):
+    """The console shows the rule broken beside the name field; the API says S3's sentence."""
+
+    code = "InvalidBucketName"
+    LENGTH = "Bucket name must be between 3 and 63 characters long."
+    CHARACTERS = (
+        "Bucket name can contain only lowercase letters, numbers, periods (.), and hyphens (-)."
+    )
+    EDGES = "Bucket name must begin and end with a letter or number."
+    ADJACENT_PERIODS = "Bucket name must not contain two adjacent periods."
+    IP_ADDRESS = "Bucket name must not be formatted as an IP address (for example, 192.168.5.4)."
+    RESERVED_PREFIX = "Bucket name must not start with the prefix '{prefix}'."
+    RESERVED_SUFFIX = "Bucket name must not end with the suffix '{suffix}'."
+
+    @classmethod
+    def rule(cls, message: str) -> InvalidBucketName:
+        return cls(message, field="name")
+
+
+class MalformedPolicy(S3Error):
+    code = "MalformedPolicy"
+
+    @classmethod
+    def problem(cls, message: str) -> MalformedPolicy:
+        return cls(message, field="policy")
+
+
+class InvalidTag(S3Error):
+    code = "InvalidTag"
+
+    @classmethod
+    def problem(cls, message: str) -> InvalidTag:
+        return cls(message, field="tags")
+
+    DUPLICATE = "Cannot provide multiple Tags with the same key"
+    KEY_LENGTH = "The TagKey you have provided is too long, max 128"
+    VALUE_LENGTH = "The TagValue you have provided is too long, max 256"
+    TOO_MANY = "Object tags cannot be greater than 10"
+    BUCKET_TOO_MANY = "Bucket tag count cannot be greater than 50"
+
+
+class InvalidRange(S3Error):
+    code = "InvalidRange"
+    status = 416
+
+    @classmethod
+    def unsatisfiable(cls) -> InvalidRange:
+        return cls("The requested range is not satisfiable")
+
+
+class EntityTooLarge(S3Error):
+    code = "EntityTooLarge"
+
+    @classmethod
+    def object(cls, size: int, limit: int) -> EntityTooLarge:
+        return cls(
+            f"Your proposed upload exceeds the maximum allowed size: {size} bytes is more than "
+            f"this installation's object size limit of {limit} bytes.",
+            field="file",
+        )
+
+    @classmethod
+    def account(cls, used: int, size: int, limit: int) -> EntityTooLarge:
+        return cls(
+            f"Your proposed upload exceeds the maximum allowed size: the account already stores "
+            f"{used} bytes and this installation's per-account storage limit is {limit} bytes "
+            f"(upload of {size} bytes).",
+            field="file",
+        )
+
+
+class InvalidArgument(S3Error):
+    code = "InvalidArgument"
+
+    @classmethod
+    def of(cls, message: str) -> InvalidArgument:
+        return cls(message)
+
+    MAX_KEYS = "Provided max-keys not an integer or within integer range"
+    CONTINUATION = "The continuation token provided is incorrect"
+    KEY_TOO_LONG = "Your key is too long"
+    COPY_SOURCE = "Invalid copy source object key"
+    COPY_TO_ITSELF = (
+        "This copy request is illegal because it is trying to copy an object to itself without "
+        "changing the object's metadata, storage class, website redirect location or "
+        "encryption attributes."
+    )
+
+
+def s3_access_denied(message: str = "Access Denied") -> AccessDenied:
+    """S3's AccessDenied (the API's short sentence when no decision explains it)."""
+    return AccessDenied(message)
+
+
+NO_RESOURCE_POLICY = (
+    'User: {arn} is not authorized to perform: {action} on resource: "{resource}" '
+    "because no resource-based policy allows the {action} action"
+)
+
+
+class NoSuchUpload(S3Error):
+    code = "NoSuchUpload"
+    status = 404
+
+    @classmethod
+    def of(cls, upload_id: str) -> NoSuchUpload:
+        return cls(
+            "The specified upload does not exist. The upload ID may be invalid, or the upload "
+            "may have been aborted or completed."
+        )
+
+
+class InvalidPart(S3Error):
+    code = "InvalidPart"
+
+    @classmethod
+    def missing(cls) -> InvalidPart:
+        return cls(
+            "One or more of the specified parts could not be found.  The part may not have been "
+            "uploaded, or the specified entity tag may not have matched the part's entity tag."
+        )
+
+
+class InvalidPartOrder(S3Error):
+    code = "InvalidPartOrder"
+
+    @classmethod
+    def unordered(cls) -> InvalidPartOrder:
+        return cls(
+            "The list of parts was not in ascending order. Parts must be ordered by part number."
+        )
+
+
+class EntityTooSmall(S3Error):
+    code = "EntityTooSmall"
+
+    @classmethod
+    def part(cls) -> EntityTooSmall:
+        return cls("Your proposed upload is smaller than the minimum allowed object size.")
+
+
+# What S3's console says when a call is denied: a title, a sentence, and the API's answer.
+S3_CONSOLE_DENIALS: dict[str, tuple[str, str]] = {
+    "s3:ListBuckets": (
+        "You don't have permissions to list buckets",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:ListAllMyBuckets action, refresh the page.",
+    ),
+    "s3:CreateBucket": (
+        "Failed to create bucket",
+        "To create a bucket, the s3:CreateBucket permission is required.",
+    ),
+    "s3:ListObjectsV2": (
+        "Insufficient permissions to list objects",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:ListBucket action, refresh the page.",
+    ),
+    "s3:GetBucketPolicy": (
+        "You don't have permission to get the bucket policy",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:GetBucketPolicy action, refresh the page.",
+    ),
+    "s3:PutBucketPolicy": (
+        "Failed to edit bucket policy",
+        "To edit the bucket policy, the s3:PutBucketPolicy permission is required.",
+    ),
+    "s3:PutObject": (
+        "Upload failed",
+        "To upload objects, the s3:PutObject permission is required.",
+    ),
+    "s3:GetObject": (
+        "Failed to download object",
+        "To download objects, the s3:GetObject permission is required.",
+    ),
+    "s3:DeleteObjects": (
+        "Failed to delete objects",
+        "To delete objects, the s3:DeleteObject permission is required.",
+    ),
+    "s3:DeleteBucket": (
+        "Failed to delete bucket",
+        "To delete a bucket, the s3:DeleteBucket permission is required.",
+    ),
+    "s3:PutBucketTagging": (
+        "Failed to edit bucket tags",
+        "To edit bucket tags, the s3:PutBucketTagging permission is required.",
+    ),
+    "s3:GetBucketTagging": (
+        "You don't have permission to get bucket tags",
+        "After you or your AWS administrator has updated your permissions to allow the "
+        "s3:GetBucketTagging action, refresh the page.",
+    ),
+}

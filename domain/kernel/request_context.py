@@ -30,6 +30,8 @@ from policies.engine import actions
 from policies.models import ManagedPolicy
 
 _TAG_TEMPLATE = "/${TagKey}"
+# The catalogue spells some families "/<key>" (s3:ExistingObjectTag/<key>).
+_KEY_TEMPLATES = (_TAG_TEMPLATE, "/<key>")
 _BOUNDARY = "iam:permissionsboundary"
 # Resource-tag keys whose values come from the target, not from the request.
 _RESOURCE_TAG_PREFIXES = ("aws:ResourceTag/", "iam:ResourceTag/")
@@ -103,8 +105,8 @@ def accepted_keys(action: str) -> AcceptedKeys | None:
         declared = by_type.get(used.name)
         if declared is not None:
             names += declared.condition_keys
-    exact = {n.lower() for n in names if not n.endswith(_TAG_TEMPLATE)}
-    prefixes = {n[: -len(_TAG_TEMPLATE)].lower() + "/" for n in names if n.endswith(_TAG_TEMPLATE)}
+    exact = {n.lower() for n in names if not n.endswith(_KEY_TEMPLATES)}
+    prefixes = {n[: n.rindex("/")].lower() + "/" for n in names if n.endswith(_KEY_TEMPLATES)}
     return AcceptedKeys(frozenset(exact), frozenset(prefixes))
 
 

@@ -40,8 +40,7 @@ def client_for(live_server: Any) -> Callable[..., Any]:
             region_name="us-east-1",
             aws_access_key_id=key_id,
             aws_secret_access_key=secret,
-            config=NO_RETRIES,
-            **kwargs,
+            **({"config": NO_RETRIES} | kwargs),
         )
 
     return make

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from domain import iam
+from api import protocol
+from domain import classroom, ec2, iam, s3
 from domain.kernel import registry
 from policies.engine import actions
 
@@ -25,8 +26,25 @@ NOT_YET_ONE_FUNCTION = {
 }
 
 
+# Every domain package's entries: each package registers its own actions in the one table.
+PACKAGES = (iam, ec2, s3, classroom)
+
+
+def _all_entries() -> dict[str, registry.Entry]:
+    assert all(package.__name__.startswith("domain.") for package in PACKAGES)
+    return registry.entries()
+
+
+def _iam_entries() -> dict[str, registry.Entry]:
+    return iam.registry()
+
+
+def _s3_entries() -> dict[str, registry.Entry]:
+    return {n: e for n, e in _all_entries().items() if n.startswith("s3:")}
+
+
 def test_every_registered_name_is_an_iam_action_of_the_aws_catalogue() -> None:
-    for name, entry in iam.registry().items():
+    for name, entry in _iam_entries().items():
         info = actions.get_action(name)
         assert info is not None, name
         assert f"{info.service}:{info.name}" == name, "spelled as the catalogue spells it"
@@ -40,15 +58,24 @@ def test_every_registered_name_is_an_iam_action_of_the_aws_catalogue() -> None:
 
 
 def test_every_registered_function_is_named_after_its_action() -> None:
-    for name, entry in iam.registry().items():
+    for name, entry in _all_entries().items():
         assert entry.function.__name__ == registry.snake_case(name), name
         # IAM's and STS's in domain.iam; the classroom's CloudFormation and Organizations
         # actions in domain.classroom.
         assert entry.function.__module__.startswith("domain."), name
 
 
+def test_s3_functions_are_named_after_s3_api_operations() -> None:
+    """S3 registers its API operations (ListObjectsV2), which authorize the IAM action AWS
+    maps them to (s3:ListBucket): each is an operation of botocore's S3 model."""
+    operations = set(protocol.service_model("s3").operation_names)
+    assert _s3_entries()
+    for name in _s3_entries():
+        assert name.split(":", 1)[1] in operations, name
+
+
 def test_writers_take_a_keyword_only_actor_and_readers_take_the_actor_first() -> None:
-    for name, entry in iam.registry().items():
+    for name, entry in _all_entries().items():
         parameters = inspect.signature(entry.function).parameters
         actor = parameters["actor"]
         if entry.kind == "action":
@@ -84,7 +111,7 @@ def _public_functions() -> dict[str, list[str]]:
 
 def test_no_second_public_function_is_named_after_a_registered_action() -> None:
     functions = _public_functions()
-    for name in iam.registry():
+    for name in _iam_entries():
         where = functions.get(registry.snake_case(name), [])
         assert len(where) == 1, f"{name}: {where}"
 

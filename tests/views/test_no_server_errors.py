@@ -25,6 +25,7 @@ from accounts.models import Principal
 from directory import idp
 from directory.keys import signing_key
 from domain import iam as services
+from domain import s3
 from domain.iam import identity_providers
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
@@ -75,9 +76,9 @@ VALUES = {
     "wizard": ["bogus"],
     "index": ["0", "7"],
     "kind": ["saml", "oidc", "bogus"],
-
-
     "class_id": ["1", "999999"],
+    "bucket": ["sweep-bucket", "Bad_Name", LONG],
+    "key": ["a.txt", "folder/b.txt"],
 }
 
 
@@ -118,6 +119,8 @@ def world(root_actor: Actor, alice: Principal) -> Principal:
     identity_providers.create_saml_provider(
         actor=root_actor, name="web", saml_metadata_document=metadata
     )
+    s3.create_bucket(actor=root_actor, name="sweep-bucket")
+    s3.put_object(actor=root_actor, bucket_name="sweep-bucket", key="a.txt", body=b"a")
     return alice
 
 

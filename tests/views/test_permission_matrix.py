@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -31,6 +32,7 @@ from pytest_django import DjangoDbBlocker
 
 from accounts.models import AuditEvent, Principal
 from domain import iam as services
+from domain import s3
 from domain.classroom import classes, labs, stacks
 from domain.iam.policies import put_user_policy
 from domain.kernel.actors import Actor, system_actor
@@ -665,6 +667,79 @@ ROUTES["user_mfa_remove"] = replace(ROUTES["user_mfa_remove"], denial="iam:ListM
 ROUTES["user_mfa_resync"] = replace(ROUTES["user_mfa_resync"], denial="iam:ListMFADevices")
 
 
+# --- the S3 console (console/views/s3.py): buckets are global, so another account's root is
+# refused with S3's AccessDenied rather than a 404 (test_s3_... below) ---
+MATRIX_BUCKET = "matrix-bucket"
+MATRIX_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "111122223333"},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{MATRIX_BUCKET}/*",
+            }
+        ],
+    }
+)
+
+
+def _bucket(v: Visit) -> None:
+    root = system_actor(v.world.root)
+    if not s3.list_buckets(root):
+        s3.create_bucket(actor=root, name=MATRIX_BUCKET)
+
+
+def _bucket_with_object(v: Visit) -> None:
+    _bucket(v)
+    s3.put_object(
+        actor=system_actor(v.world.root), bucket_name=MATRIX_BUCKET, key="a.txt", body=b"a"
+    )
+
+
+def _upload(v: Visit) -> SimpleUploadedFile:
+    return SimpleUploadedFile("up.txt", b"uploaded", content_type="text/plain")
+
+
+IN_BUCKET = {"bucket": MATRIX_BUCKET}
+S3_ROUTES: dict[str, Door] = {
+    "s3_bucket_list": Door(("s3:ListAllMyBuckets",)),
+    "s3_bucket_create": Door(
+        ("s3:CreateBucket",), data={"name": "matrix-new-bucket", "region": "us-east-1"}
+    ),
+    "s3_bucket_detail": Door(("s3:ListBucket",), kwargs=IN_BUCKET, prepare=_bucket),
+    "s3_object_upload": Door(
+        ("s3:PutObject",), kwargs=IN_BUCKET, data={"file": _upload, "prefix": ""}, prepare=_bucket
+    ),
+    "s3_folder_create": Door(
+        ("s3:PutObject",), kwargs=IN_BUCKET, data={"folder": "new", "prefix": ""}, prepare=_bucket
+    ),
+    "s3_object_download": Door(
+        ("s3:GetObject",), kwargs=IN_BUCKET | {"key": "a.txt"}, prepare=_bucket_with_object
+    ),
+    "s3_objects_delete": Door(
+        ("s3:DeleteObject",),
+        kwargs=IN_BUCKET,
+        data={"keys": ["a.txt"], "prefix": ""},
+        prepare=_bucket_with_object,
+    ),
+    "s3_bucket_policy": Door(
+        ("s3:PutBucketPolicy",), kwargs=IN_BUCKET, data={"policy": MATRIX_POLICY}, prepare=_bucket
+    ),
+    "s3_bucket_tags": Door(
+        ("s3:PutBucketTagging",),
+        kwargs=IN_BUCKET,
+        data={"tag_key": "team", "tag_value": "blue", "save": "1"},
+        prepare=_bucket,
+    ),
+    "s3_bucket_delete": Door(
+        ("s3:DeleteBucket",), kwargs=IN_BUCKET, data={"confirm": MATRIX_BUCKET}, prepare=_bucket
+    ),
+}
+ROUTES.update(S3_ROUTES)
+
+
 def test_every_route_is_in_the_matrix() -> None:
     routes = set(named_routes())
     assert sorted(routes - set(ROUTES)) == [], "add these routes to ROUTES"
@@ -878,5 +953,24 @@ def test_another_accounts_root_gets_a_404_for_this_accounts_objects(
     assert (
         not AuditEvent.objects.filter(account=world.account, outcome="allowed")
         .filter(actor_arn=outsider.arn)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, door in S3_ROUTES.items() if "bucket" in door.kwargs)
+)
+def test_another_accounts_root_is_refused_this_accounts_bucket_as_s3_refuses(
+    world: World, outsider: Principal, name: str
+) -> None:
+    door = S3_ROUTES[name]
+    status, _, page = _request(door, name, _visit(world, outsider))
+    assert status == 403 and "because no resource-based policy allows" in page, (
+        status,
+        page[-1500:],
+    )
+    assert (
+        not AuditEvent.objects.filter(outcome="allowed", actor_arn=outsider.arn)
+        .filter(action__startswith="s3:")
         .exists()
     )

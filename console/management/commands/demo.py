@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from domain.ec2 import demo as ec2_demo
 from domain.iam import demo
+from domain.s3 import demo as s3_demo
 
 
 class Command(BaseCommand):
@@ -22,8 +23,11 @@ class Command(BaseCommand):
         ec2_demo.load(result.account)  # a running instance with the EC2-S3-Access role
         out = self.stdout.write
         account = result.account
+        bucket = s3_demo.load(account)
         out(self.style.SUCCESS("Demo account " + ("created" if result.created else "ready")))
         out(f"  Account ID {account.id}, alias {account.alias}")
+        if bucket:
+            out(f"  S3 bucket {s3_demo.BUCKET} with a bucket policy: {url}/s3/")
         out(f"  Root user:  {url}/signin/  ->  Root user, email {demo.DEMO_ROOT_EMAIL}")
         if result.root_password:
             out(f"              password {result.root_password}")

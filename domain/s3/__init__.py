@@ -1,0 +1,66 @@
+"""The practice S3 service's operations: one function per S3 API operation, each deciding
+the IAM action AWS maps it to with the bucket policy as the resource policy."""
+
+from domain.s3.buckets import (
+    create_bucket,
+    delete_bucket,
+    delete_bucket_policy,
+    delete_bucket_tagging,
+    get_bucket_location,
+    get_bucket_policy,
+    get_bucket_tagging,
+    head_bucket,
+    list_buckets,
+    policy_problems,
+    put_bucket_policy,
+    put_bucket_tagging,
+)
+from domain.s3.multipart import (
+    abort_multipart_upload,
+    complete_multipart_upload,
+    create_multipart_upload,
+    upload_part,
+)
+from domain.s3.objects import (
+    DeleteResult,
+    Listing,
+    ObjectBody,
+    copy_object,
+    delete_object,
+    delete_objects,
+    get_object,
+    head_object,
+    list_objects_v2,
+    parse_tagging,
+    put_object,
+)
+
+__all__ = [
+    "abort_multipart_upload",
+    "complete_multipart_upload",
+    "create_multipart_upload",
+    "upload_part",
+    "DeleteResult",
+    "Listing",
+    "ObjectBody",
+    "copy_object",
+    "create_bucket",
+    "delete_bucket",
+    "delete_bucket_policy",
+    "delete_bucket_tagging",
+    "delete_object",
+    "delete_objects",
+    "get_bucket_location",
+    "get_bucket_policy",
+    "get_bucket_tagging",
+    "get_object",
+    "head_bucket",
+    "head_object",
+    "list_buckets",
+    "list_objects_v2",
+    "parse_tagging",
+    "policy_problems",
+    "put_bucket_policy",
+    "put_bucket_tagging",
+    "put_object",
+]
