@@ -29,7 +29,7 @@ from api import (
 from api.errors import INVALID_CLIENT_TOKEN, ApiError, document, from_exception
 from api.iam_actions import Handler
 from domain.iam import test_account
-from domain.kernel import credentials
+from domain.kernel import calls, credentials
 from domain.kernel.actors import Actor, client_ip
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,17 @@ def reset(request: HttpRequest) -> HttpResponse:
 
 def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
     rid = protocol.request_id()
+    info = calls.Request(
+        request_id=rid,
+        user_agent=request.headers.get("user-agent", ""),
+        access_key_id=signed.access_key_id,
+        region=signed.region,
+    )
+    with calls.request(info):
+        return _answer(request, signed, rid)
+
+
+def _answer(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpResponse:
     service = SERVICES.get(signed.service)
     if service is None:
         unavailable = ApiError(
