@@ -9,15 +9,20 @@ while browsers keep the console.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+from botocore.model import OperationModel, ServiceModel
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from api import (
+    cloudtrail_actions,
     iam_account_details,
     iam_actions,
     iam_instance_profiles,
@@ -57,6 +62,7 @@ SERVICES: dict[str, Service] = {
         | iam_account_details.ACTIONS,
     ),
     "sts": Service("sts", sts_actions.ACTIONS),
+    "cloudtrail": Service("cloudtrail", cloudtrail_actions.ACTIONS),
 }
 
 
@@ -105,10 +111,11 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
         region=signed.region,
     )
     with calls.request(info):
-        return _answer(request, signed, rid)
+        return _answer(request, signed, info)
 
 
-def _answer(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpResponse:
+def _answer(request: HttpRequest, signed: sigv4.Signed, info: calls.Request) -> HttpResponse:
+    rid = info.request_id
     service = SERVICES.get(signed.service)
     if service is None:
         unavailable = ApiError(
@@ -116,27 +123,77 @@ def _answer(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpRespons
         )
         return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
-    namespace = model.metadata.get("xmlNamespace", "")
+    wire = JSON_WIRE if model.metadata.get("protocol") == "json" else QUERY_WIRE
     try:
-        params = {**request.GET.dict(), **request.POST.dict()}
         actor = authenticate(request, signed)
-        action = params.get("Action", "")
-        version = params.get("Version") or model.api_version
-        op = protocol.operation(service.model, action) if action else None
-        handler = service.actions.get(action)
-        if op is None or handler is None or version != model.api_version:
-            raise ApiError(
-                "InvalidAction", f"Could not find operation {action} for version {version}"
-            )
-        result = handler(actor, protocol.parse(op, params))
-        body = protocol.serialize(service.model, op, result, rid)
+        op, params = wire.read(request, service)
+        info.parameters = params
+        result = service.actions[op.name](actor, params)
+        body = wire.write(service.model, op, result, rid)
     except Exception as exc:
         error = from_exception(exc)
         if error is None:
             logger.exception("AWS API request %s failed", rid)
             error = ApiError("ServiceFailure", "An internal error occurred.", status=500)
-        return error_response(namespace, error, rid)
-    return HttpResponse(body, content_type="text/xml", headers={"x-amzn-RequestId": rid})
+        return wire.error(model, error, rid)
+    return HttpResponse(body, content_type=wire.content_type, headers={"x-amzn-RequestId": rid})
+
+
+class QueryWire:
+    """AWS's Query protocol (IAM, STS): form parameters in, XML out."""
+
+    content_type = "text/xml"
+
+    def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
+        params = {**request.GET.dict(), **request.POST.dict()}
+        action = params.get("Action", "")
+        version = params.get("Version") or protocol.service_model(service.model).api_version
+        op = _operation(service, action, version)
+        return op, protocol.parse(op, params)
+
+    def write(self, service: str, op: OperationModel, result: Any, rid: str) -> str:
+        return protocol.serialize(service, op, result, rid)
+
+    def error(self, model: ServiceModel, error: ApiError, rid: str) -> HttpResponse:
+        return error_response(model.metadata.get("xmlNamespace", ""), error, rid)
+
+
+class JsonWire(QueryWire):
+    """AWS's JSON protocol (CloudTrail): `X-Amz-Target: <prefix>.<Action>`, JSON in and out."""
+
+    content_type = "application/x-amz-json-1.1"
+
+    def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
+        model = protocol.service_model(service.model)
+        prefix, _, action = request.headers.get("x-amz-target", "").rpartition(".")
+        expected = model.metadata.get("targetPrefix", "")
+        op = _operation(service, action if prefix == expected else "", model.api_version)
+        return op, protocol.parse_json(op, request.body)
+
+    def write(self, service: str, op: OperationModel, result: Any, rid: str) -> str:
+        return protocol.serialize_json(op, result)
+
+    def error(self, model: ServiceModel, error: ApiError, rid: str) -> HttpResponse:
+        # JSON services name the model's constraint failures ValidationException.
+        code = "ValidationException" if error.code == "ValidationError" else error.code
+        return HttpResponse(
+            json.dumps({"__type": code, "message": error.message}),
+            status=error.status,
+            content_type=self.content_type,
+            headers={"x-amzn-RequestId": rid, "x-amzn-ErrorType": code},
+        )
+
+
+QUERY_WIRE = QueryWire()
+JSON_WIRE = JsonWire()
+
+
+def _operation(service: Service, action: str, version: str) -> OperationModel:
+    model = protocol.service_model(service.model)
+    op = protocol.operation(service.model, action) if action else None
+    if op is None or action not in service.actions or version != model.api_version:
+        raise ApiError("InvalidAction", f"Could not find operation {action} for version {version}")
+    return op
 
 
 def authenticate(request: HttpRequest, signed: sigv4.Signed) -> Actor:

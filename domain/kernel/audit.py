@@ -92,12 +92,23 @@ def record(
         user_agent=request.user_agent[:1024],
         aws_region=request.region or "us-east-1",
         user_identity=identity,
-        request_parameters=scrub(call.parameters, camel=True) if in_call and call else None,
+        request_parameters=_parameters(request, call) if in_call else None,
         response_elements=_sign_in_response(name, outcome) if sign_in else None,
     )
     if random.random() * PRUNE_EVERY < 1:  # noqa: S311 (sampling, not security)
         transaction.on_commit(prune_batch)
     return event
+
+
+def _parameters(request: calls.Request, call: calls.Call | None) -> Any:
+    """requestParameters: the API's input as AWS names it, else the operation's own."""
+    if request.parameters is not None:
+        return {_lower_first(k): v for k, v in scrub(request.parameters).items()}
+    return scrub(call.parameters, camel=True) if call is not None else None
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
 
 
 def _sign_in_response(name: str, outcome: str) -> dict[str, str] | None:

@@ -24,6 +24,8 @@ class Request:
     user_agent: str = ""
     access_key_id: str = ""
     region: str = ""
+    # The API door's parsed input, by AWS's member names (requestParameters of its events).
+    parameters: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
