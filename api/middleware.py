@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
