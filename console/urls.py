@@ -5,6 +5,7 @@ from console.views import (
     account_settings,
     credential_report,
     dashboard,
+    event_history,
     groups,
     list_preferences,
     mfa,
@@ -253,4 +254,5 @@ urlpatterns = [
         "users/details/<str:name>/mfa/<int:device_id>/remove/", mfa.remove, name="user_mfa_remove"
     ),
     path("credential-report/", credential_report.credential_report, name="credential_report"),
+    path("cloudtrail/event-history/", event_history.event_history, name="event_history"),
 ]

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import Account, AuditEvent
 from domain.kernel.actors import Actor, iso_time
 from domain.kernel.authorization import authorize
+from domain.kernel.csv_files import csv_text
 from domain.kernel.errors import (
     InvalidLookupAttributes,
     InvalidMaxResults,
@@ -243,3 +244,49 @@ def lookup_result(row: AuditEvent) -> dict[str, Any]:
     if row.access_key_id:
         result["AccessKeyId"] = row.access_key_id
     return result
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+CSV_HEADER = (
+    "Event ID",
+    "Event time",
+    "User name",
+    "Event name",
+    "Resource type",
+    "Resource name",
+    "Event source",
+    "AWS access key",
+    "Source IP address",
+    "Error code",
+    "Read-only",
+    "AWS region",
+)
+
+
+def events_csv(rows: list[AuditEvent]) -> str:
+    """The console's "Download events: CSV" of `rows` (formula-safe cells)."""
+    lines: list[tuple[str, ...]] = [CSV_HEADER]
+    for row in rows:
+        lines.append(
+            (
+                str(row.event_id or ""),
+                iso_time(row.created_at),
+                row.user_name,
+                row.event_name,
+                row.resource_type,
+                row.resource_name,
+                row.event_source,
+                row.access_key_id,
+                row.source_ip or "",
+                row.error_code,
+                "true" if row.read_only else "false",
+                row.aws_region,
+            )
+        )
+    return csv_text(lines)
+
+
+def events_json(rows: list[AuditEvent]) -> str:
+    """The console's "Download events: JSON": CloudTrail's log file shape, {"Records": [...]}."""
+    return json.dumps({"Records": [cloudtrail_event(row) for row in rows]}, indent=2)

@@ -16,6 +16,7 @@ error.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,13 +64,17 @@ def _register[F: Callable[..., Any]](name: str, kind: Kind) -> Callable[[F], F]:
 
 def _recorded[F: Callable[..., Any]](name: str, kind: Kind, function: F) -> F:
     read_only = kind == "read"
+    names = list(inspect.signature(function).parameters)
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        actor = kwargs.get("actor")
-        if not isinstance(actor, Actor) or calls.current_call() is not None:
+        if calls.current_call() is not None:
             return function(*args, **kwargs)
-        parameters = {k: v for k, v in kwargs.items() if k not in ("actor", "now")}
+        given = dict(zip(names, args, strict=False)) | kwargs
+        actor = given.get("actor")
+        if not isinstance(actor, Actor):
+            return function(*args, **kwargs)
+        parameters = {k: v for k, v in given.items() if k not in ("actor", "now")}
         with calls.call(calls.Call(name, read_only, parameters)) as call:
             try:
                 result = function(*args, **kwargs)
@@ -78,14 +83,14 @@ def _recorded[F: Callable[..., Any]](name: str, kind: Kind, function: F) -> F:
                     audit.record(
                         actor,
                         name,
-                        _resource(kwargs),
+                        _resource(given),
                         outcome=AuditEvent.Outcome.FAILED,
                         error_code=error.code,
                         error_message=error.message,
                     )
                 raise
             if not call.recorded:
-                audit.record(actor, name, _resource(kwargs))
+                audit.record(actor, name, _resource(given))
             return result
 
     return cast(F, wrapper)
