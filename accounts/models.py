@@ -232,6 +232,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["account", "event_source", "-created_at"], name="event_by_source"),
             models.Index(fields=["account", "access_key_id", "-created_at"], name="event_by_key"),
             models.Index(fields=["account", "read_only", "-created_at"], name="event_by_readonly"),
+            # Access Advisor: what one caller did in the tracking period.
+            models.Index(fields=["account", "actor_arn", "-created_at"], name="event_by_caller"),
         ]
 
     def __str__(self) -> str:

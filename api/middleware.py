@@ -25,6 +25,7 @@ from api import (
     iam_account_details,
     iam_actions,
     iam_instance_profiles,
+    iam_last_accessed,
     iam_mfa,
     protocol,
     sigv4,
@@ -58,7 +59,8 @@ SERVICES: dict[str, Service] = {
         iam_actions.ACTIONS
         | iam_mfa.ACTIONS
         | iam_instance_profiles.ACTIONS
-        | iam_account_details.ACTIONS,
+        | iam_account_details.ACTIONS
+        | iam_last_accessed.ACTIONS,
     ),
     "sts": Service("sts", sts_actions.ACTIONS),
     "cloudtrail": Service("cloudtrail", cloudtrail_actions.ACTIONS),

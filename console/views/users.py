@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import arns
 from accounts.models import Principal
 from console.flows import list_preferences, show_once
+from console.flows.last_accessed import last_accessed_context
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
 from domain import iam as services
@@ -27,6 +28,7 @@ TABS = [
     ("groups", "Groups"),
     ("tags", "Tags"),
     ("security_credentials", "Security credentials"),
+    ("last_accessed", "Last accessed"),
 ]
 Ctx = dict[str, Any]
 
@@ -116,6 +118,8 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
             ctx["user_groups"] = user_listing.groups_of(actor, user)
         elif tab == "tags":
             user_listing.authorize_read(actor, "iam:ListUserTags", user)
+        elif tab == "last_accessed":
+            ctx |= last_accessed_context(actor, user, request)
         else:
             user_listing.authorize_read(actor, "iam:GetLoginProfile", user)
     except AccessDenied as denied:

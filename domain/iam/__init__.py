@@ -11,7 +11,7 @@ operations, so callers may write `from domain import iam` and `iam.create_user(.
 console's views import it as `services`); policies are in `domain.iam.policies`.
 """
 
-from domain.iam import access, policy_listing, user_listing  # noqa: F401  (fill the registry)
+from domain.iam import access, last_accessed, policy_listing, user_listing  # noqa: F401
 from domain.iam import policies as _policies  # noqa: F401
 from domain.iam.access_keys import (
     NewAccessKey,

@@ -279,3 +279,15 @@ class InvalidNextToken(IamError):
     @classmethod
     def invalid(cls) -> InvalidNextToken:
         return cls("Invalid NextToken.")
+
+
+class NoSuchJob(NoSuchEntity):
+    """GetServiceLastAccessedDetails with a job ID this account never generated."""
+
+    @classmethod
+    def job(cls, job_id: str) -> NoSuchJob:
+        return cls(f"The job with ID {job_id} cannot be found.")
+
+    @classmethod
+    def entity(cls, arn: str) -> NoSuchJob:
+        return cls(f"The entity {arn} cannot be found.")

@@ -149,3 +149,24 @@ def test_the_cli_looks_up_events(
     )
     assert record["userIdentity"]["type"] == "Root"
     assert "aws-cli" in record["userAgent"]
+
+
+def test_access_advisor_over_the_api(
+    client_for: Callable[..., Any], root_keys: tuple[str, str], root_actor: Actor, alice: Principal
+) -> None:
+    iam = client_for(*root_keys)
+    iam.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    alice_iam = client_for(*alice_keys(root_actor, alice))
+    alice_iam.list_users()
+    job = iam.generate_service_last_accessed_details(Arn=alice.arn)["JobId"]
+    report = iam.get_service_last_accessed_details(JobId=job)
+    assert report["JobStatus"] == "COMPLETED"
+    services = {s["ServiceNamespace"]: s for s in report["ServicesLastAccessed"]}
+    assert services["iam"]["LastAuthenticatedEntity"] == alice.arn
+    assert services["iam"]["TotalAuthenticatedEntities"] == 1
+    with pytest.raises(ClientError) as missing:
+        iam.generate_service_last_accessed_details(Arn=alice.arn.replace("alice", "nobody"))
+    assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
+    with pytest.raises(ClientError) as no_job:
+        iam.get_service_last_accessed_details(JobId="0" * 36)
+    assert no_job.value.response["Error"]["Code"] == "NoSuchEntity"
