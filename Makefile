@@ -75,6 +75,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/context.py
 	$(PY) bench/api.py
 	$(PY) bench/api_profile.py --calls 300
+	$(PY) bench/events.py --events 20000
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -105,6 +105,11 @@ def _from_json(shape: Shape, raw: Any, where: str) -> Any:
     allowed = _JSON_TYPES.get(kind, (object,))
     if not isinstance(raw, allowed) or (isinstance(raw, bool) and bool not in allowed):
         raise ApiError("SerializationException", f"Unexpected value type at {where}.")
+    return _converted(shape, raw, where)
+
+
+def _converted(shape: Shape, raw: Any, where: str) -> Any:
+    kind = shape.type_name
     if isinstance(shape, StructureShape):
         return {
             name: _from_json(shape.members[name], item, f"{where}.{name}")

@@ -145,22 +145,23 @@ def services_of(
     )
     latest: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
-    for row in used:
+    for found_row in used:
+        row: dict[str, Any] = dict(found_row)
         prefix = row["event_source"].split(".", 1)[0]
         counts[prefix] = counts.get(prefix, 0) + 1
         if prefix not in latest or row["last"] > latest[prefix]["last"]:
             latest[prefix] = row
     found = []
     for prefix in set(granted) | set(latest):
-        row = latest.get(prefix)
+        last = latest.get(prefix)
         name = granted.get(prefix) or actions.service_name(prefix) or prefix
         found.append(
             ServiceAccess(
                 namespace=prefix,
                 name=name,
-                last_accessed=row["last"] if row else None,
-                entity=row["actor_arn"] if row else "",
-                region=(row["region"] or "us-east-1") if row else "",
+                last_accessed=last["last"] if last else None,
+                entity=last["actor_arn"] if last else "",
+                region=(last["region"] or "us-east-1") if last else "",
                 entities=counts.get(prefix, 0),
             )
         )
