@@ -155,7 +155,14 @@ def test_access_advisor_over_the_api(
     client_for: Callable[..., Any], root_keys: tuple[str, str], root_actor: Actor, alice: Principal
 ) -> None:
     iam = client_for(*root_keys)
-    iam.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:List*", "Resource": "*"}],
+    }
+    arn = iam.create_policy(PolicyName="ListIam", PolicyDocument=json.dumps(document))["Policy"][
+        "Arn"
+    ]
+    iam.attach_user_policy(UserName="alice", PolicyArn=arn)
     alice_iam = client_for(*alice_keys(root_actor, alice))
     alice_iam.list_users()
     job = iam.generate_service_last_accessed_details(Arn=alice.arn)["JobId"]

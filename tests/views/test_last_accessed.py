@@ -46,3 +46,15 @@ def test_a_role_page_has_the_tab(root_client: Client, root_actor: Actor) -> None
     page = root_client.get("/roles/details/web/", {"tab": "last_accessed"}).content.decode()
     assert 'data-testid="last-accessed"' in page
     assert "Unused permissions" in page
+
+
+def test_a_group_page_names_the_member_who_used_a_service(
+    root_client: Client, alice_client: Client, root_actor: Actor, alice: Principal
+) -> None:
+    group = services.create_group(actor=root_actor, name="Readers")
+    services.add_user_to_group(actor=root_actor, group=group, user=alice)
+    policy = policy_for_input(root_actor, READ_ONLY)
+    policy_services.attach_group_policy(actor=root_actor, group=group, policy=policy)
+    alice_client.get("/users/")
+    page = root_client.get("/groups/details/Readers/", {"tab": "last_accessed"}).content.decode()
+    assert alice.arn in page
