@@ -158,8 +158,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    AuditEvent.objects.all().delete()
-    account = iam.sign_up(email="bench@example.com", account_name="bench", password="Bench-1!x")
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE accounts_auditevent")
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    account = iam.sign_up(email=email, account_name="bench", password="Bench-1!x")
     root = Principal.objects.get(account=account, kind=Principal.Kind.ROOT)
     actor = system_actor(root)
     seconds = fill(account.id, args.events)

@@ -140,7 +140,7 @@ def _detail(
     ctx["members"] = access.group_members(actor, group)
     if tab == "last_accessed":
         try:
-            ctx |= last_accessed_context(actor, group, request)
+            ctx |= last_accessed_context(actor, group, request.GET)
         except AccessDenied as denial:
             ctx["last_accessed_denied"] = denial.message
     for key, reader in (

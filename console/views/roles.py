@@ -89,7 +89,7 @@ def _tab_context(actor: Actor, role: Role, tab: str, request: HttpRequest) -> Ct
             ctx["attached"] = access.list_attached_role_policies(actor, role)
             ctx["inline"] = access.list_role_policies(actor, role)
         elif tab == "last_accessed":
-            ctx |= last_accessed_context(actor, role, request)
+            ctx |= last_accessed_context(actor, role, request.GET)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx

@@ -119,7 +119,7 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
         elif tab == "tags":
             user_listing.authorize_read(actor, "iam:ListUserTags", user)
         elif tab == "last_accessed":
-            ctx |= last_accessed_context(actor, user, request)
+            ctx |= last_accessed_context(actor, user, request.GET)
         else:
             user_listing.authorize_read(actor, "iam:GetLoginProfile", user)
     except AccessDenied as denied:

@@ -94,8 +94,9 @@ def _policy_callers(policy: ManagedPolicy) -> Q:
             role = a.role
             prefix = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/"
             callers |= Q(actor_arn__startswith=prefix)
+    groups = PolicyAttachment.objects.filter(policy=policy, group__isnull=False)
     via_groups = Principal.objects.filter(
-        groupmembership__group__policyattachment__policy=policy
+        groupmembership__group__in=groups.values_list("group_id", flat=True)
     ).distinct()
     users += [p.arn for p in via_groups]
     return callers | Q(actor_arn__in=users)

@@ -58,3 +58,15 @@ def test_a_group_page_names_the_member_who_used_a_service(
     alice_client.get("/users/")
     page = root_client.get("/groups/details/Readers/", {"tab": "last_accessed"}).content.decode()
     assert alice.arn in page
+
+
+def test_a_policy_page_names_who_used_its_services(
+    root_client: Client, alice_client: Client, root_actor: Actor, alice: Principal
+) -> None:
+    attach(root_actor, alice, READ_ONLY)
+    alice_client.get("/users/")
+    page = root_client.get(
+        "/policies/aws/IAMReadOnlyAccess/", {"tab": "last_accessed"}
+    ).content.decode()
+    assert 'data-testid="last-accessed"' in page
+    assert alice.arn in page
