@@ -80,6 +80,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/classroom.py
 	$(PY) bench/ec2.py
 	$(PY) bench/s3.py
+	$(PY) bench/events.py --events 20000
 
 # A class at work (bench/loadtest.py): STUDENTS students for DURATION seconds against
 # gunicorn on a throw-away PostgreSQL database (DATABASE server: POSTGRES_URL) with Redis,

@@ -187,7 +187,12 @@ class PasswordPolicy(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only record of every change and every denied call."""
+    """The event history: one CloudTrail record per call (reads, changes, denials, sign-ins).
+
+    `action` is the IAM-style name ("iam:CreateUser"); `event_source`/`event_name` are
+    CloudTrail's ("iam.amazonaws.com"/"CreateUser"). `created_at` is the eventTime. The
+    indexes serve LookupEvents: each lookup attribute within an account, newest first.
+    """
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed"
@@ -203,10 +208,40 @@ class AuditEvent(models.Model):
     source_ip = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # CloudTrail's record fields.
+    event_id = models.UUIDField(null=True, blank=True)
+    event_source = models.CharField(max_length=64, blank=True)
+    event_name = models.CharField(max_length=128, blank=True)
+    event_type = models.CharField(max_length=32, default="AwsApiCall")
+    read_only = models.BooleanField(default=False)
+    user_name = models.CharField(max_length=128, blank=True)
+    access_key_id = models.CharField(max_length=128, blank=True)
+    resource_type = models.CharField(max_length=64, blank=True)
+    resource_name = models.CharField(max_length=512, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=1024, blank=True)
+    aws_region = models.CharField(max_length=32, blank=True)
+    error_message = models.TextField(blank=True)
+    user_identity = models.JSONField(default=dict, blank=True)
+    request_parameters = models.JSONField(null=True, blank=True)
+    response_elements = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "-created_at"])]
+        indexes = [
+            models.Index(fields=["account", "-created_at"]),
+            models.Index(fields=["account", "event_name", "-created_at"], name="event_by_name"),
+            models.Index(fields=["account", "user_name", "-created_at"], name="event_by_user"),
+            models.Index(
+                fields=["account", "resource_name", "-created_at"], name="event_by_resource"
+            ),
+            models.Index(fields=["account", "resource_type", "-created_at"], name="event_by_rtype"),
+            models.Index(fields=["account", "event_source", "-created_at"], name="event_by_source"),
+            models.Index(fields=["account", "access_key_id", "-created_at"], name="event_by_key"),
+            models.Index(fields=["account", "read_only", "-created_at"], name="event_by_readonly"),
+            # Access Advisor: what one caller did in the tracking period.
+            models.Index(fields=["account", "actor_arn", "-created_at"], name="event_by_caller"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.outcome} {self.resource}"

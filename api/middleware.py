@@ -9,20 +9,25 @@ while browsers keep the console.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from botocore.model import OperationModel, ServiceModel
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from api import (
+    cloudtrail_actions,
     ec2_actions,
     iam_account_details,
     iam_actions,
     iam_identity_providers,
     iam_instance_profiles,
+    iam_last_accessed,
     iam_mfa,
     imds,
     protocol,
@@ -33,7 +38,7 @@ from api import (
 from api.errors import INVALID_CLIENT_TOKEN, ApiError, document, ec2_document, from_exception
 from api.iam_actions import Handler
 from domain.iam import test_account
-from domain.kernel import credentials
+from domain.kernel import calls, credentials
 from domain.kernel.actors import Actor, client_ip
 from domain.kernel.errors import EntityTooLarge
 from domain.s3 import objects as s3_objects
@@ -63,10 +68,12 @@ SERVICES: dict[str, Service] = {
         | iam_mfa.ACTIONS
         | iam_instance_profiles.ACTIONS
         | iam_account_details.ACTIONS
-        | iam_identity_providers.ACTIONS,
+        | iam_identity_providers.ACTIONS
+        | iam_last_accessed.ACTIONS,
     ),
     "sts": Service("sts", sts_actions.ACTIONS),
     "ec2": Service("ec2", ec2_actions.ACTIONS),
+    "cloudtrail": Service("cloudtrail", cloudtrail_actions.ACTIONS),
 }
 # S3 speaks REST-XML, not the Query protocol: `handle` sends it to api/s3_rest.py.
 
@@ -149,8 +156,20 @@ def handle_unsigned(request: HttpRequest) -> HttpResponse:
 
 def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
     rid = protocol.request_id()
-    if signed.service == "s3":
-        return handle_s3(request, signed, rid)
+    info = calls.Request(
+        request_id=rid,
+        user_agent=request.headers.get("user-agent", ""),
+        access_key_id=signed.access_key_id,
+        region=signed.region,
+    )
+    with calls.request(info):
+        if signed.service == "s3":
+            return handle_s3(request, signed, rid)
+        return _answer(request, signed, info)
+
+
+def _answer(request: HttpRequest, signed: sigv4.Signed, info: calls.Request) -> HttpResponse:
+    rid = info.request_id
     service = SERVICES.get(signed.service)
     if service is None:
         unavailable = ApiError(
@@ -158,30 +177,86 @@ def handle(request: HttpRequest, signed: sigv4.Signed) -> HttpResponse:
         )
         return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
-    # EC2's errors come in their own document (<Response><Errors>...); the rest are Query's.
-    namespace = (
-        "ec2" if model.metadata.get("protocol") == "ec2" else model.metadata.get("xmlNamespace", "")
-    )
+    wire = WIRES.get(model.metadata.get("protocol", ""), QUERY_WIRE)
     try:
-        params = {**request.GET.dict(), **request.POST.dict()}
         actor = authenticate(request, signed)
-        action = params.get("Action", "")
-        version = params.get("Version") or model.api_version
-        op = protocol.operation(service.model, action) if action else None
-        handler = service.actions.get(action)
-        if op is None or handler is None or version != model.api_version:
-            raise ApiError(
-                "InvalidAction", f"Could not find operation {action} for version {version}"
-            )
-        result = handler(actor, protocol.parse(op, params))
-        body = protocol.serialize(service.model, op, result, rid)
+        op, params = wire.read(request, service)
+        info.parameters = params
+        result = service.actions[op.name](actor, params)
+        body = wire.write(service.model, op, result, rid)
     except Exception as exc:
         error = from_exception(exc)
         if error is None:
             logger.exception("AWS API request %s failed", rid)
             error = ApiError("ServiceFailure", "An internal error occurred.", status=500)
-        return error_response(namespace, error, rid)
-    return HttpResponse(body, content_type="text/xml", headers={"x-amzn-RequestId": rid})
+        return wire.error(model, error, rid)
+    return HttpResponse(body, content_type=wire.content_type, headers={"x-amzn-RequestId": rid})
+
+
+class QueryWire:
+    """AWS's Query protocol (IAM, STS): form parameters in, XML out."""
+
+    content_type = "text/xml"
+
+    def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
+        params = {**request.GET.dict(), **request.POST.dict()}
+        action = params.get("Action", "")
+        version = params.get("Version") or protocol.service_model(service.model).api_version
+        op = _operation(service, action, version)
+        return op, protocol.parse(op, params)
+
+    def write(self, service: str, op: OperationModel, result: Any, rid: str) -> str:
+        return protocol.serialize(service, op, result, rid)
+
+    def error(self, model: ServiceModel, error: ApiError, rid: str) -> HttpResponse:
+        return error_response(model.metadata.get("xmlNamespace", ""), error, rid)
+
+
+class JsonWire(QueryWire):
+    """AWS's JSON protocol (CloudTrail): `X-Amz-Target: <prefix>.<Action>`, JSON in and out."""
+
+    content_type = "application/x-amz-json-1.1"
+
+    def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
+        model = protocol.service_model(service.model)
+        prefix, _, action = request.headers.get("x-amz-target", "").rpartition(".")
+        expected = model.metadata.get("targetPrefix", "")
+        op = _operation(service, action if prefix == expected else "", model.api_version)
+        return op, protocol.parse_json(op, request.body)
+
+    def write(self, service: str, op: OperationModel, result: Any, rid: str) -> str:
+        return protocol.serialize_json(op, result)
+
+    def error(self, model: ServiceModel, error: ApiError, rid: str) -> HttpResponse:
+        # JSON services name the model's constraint failures ValidationException.
+        code = "ValidationException" if error.code == "ValidationError" else error.code
+        return HttpResponse(
+            json.dumps({"__type": code, "message": error.message}),
+            status=error.status,
+            content_type=self.content_type,
+            headers={"x-amzn-RequestId": rid, "x-amzn-ErrorType": code},
+        )
+
+
+class Ec2Wire(QueryWire):
+    """EC2's dialect of the Query protocol: its errors come in their own document
+    (<Response><Errors>...)."""
+
+    def error(self, model: ServiceModel, error: ApiError, rid: str) -> HttpResponse:
+        return error_response("ec2", error, rid)
+
+
+QUERY_WIRE = QueryWire()
+# By the botocore model's `protocol`; anything else speaks Query.
+WIRES: dict[str, QueryWire] = {"json": JsonWire(), "ec2": Ec2Wire()}
+
+
+def _operation(service: Service, action: str, version: str) -> OperationModel:
+    model = protocol.service_model(service.model)
+    op = protocol.operation(service.model, action) if action else None
+    if op is None or action not in service.actions or version != model.api_version:
+        raise ApiError("InvalidAction", f"Could not find operation {action} for version {version}")
+    return op
 
 
 def handle_s3(request: HttpRequest, signed: sigv4.Signed, rid: str) -> HttpResponse:

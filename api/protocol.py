@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import re
 import unicodedata
 import uuid
@@ -62,7 +63,10 @@ def parse(op: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
                 wire = _ec2_name(shape.members[name], name)
                 raise ApiError("MissingParameter", f"The request must contain the parameter {wire}")
         return value
-    value = _parse_structure(shape, params, "")
+    return _checked(shape, _parse_structure(shape, params, ""))
+
+
+def _checked(shape: StructureShape, value: dict[str, Any]) -> dict[str, Any]:
     problems: list[str] = []
     _check_structure(shape, value, "", problems)
     if problems:
@@ -87,6 +91,89 @@ def _ec2_name(shape: Shape, default: str) -> str:
         return str(serialization["queryName"])
     name = serialization.get("name")
     return name[:1].upper() + name[1:] if name else default
+
+
+# --- the JSON protocol (CloudTrail): a JSON body in, a JSON body out ----------------------
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "structure": (dict,),
+    "list": (list,),
+    "map": (dict,),
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+    "blob": (str,),
+}
+
+
+def parse_json(op: OperationModel, body: bytes) -> dict[str, Any]:
+    """The operation's input from a JSON body (timestamps as epoch seconds or ISO 8601),
+    checked against the model's constraints as `parse` checks the Query protocol's."""
+    shape = op.input_shape
+    if shape is None:
+        return {}
+    try:
+        raw = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("SerializationException", "Malformed JSON request body.") from None
+    assert isinstance(shape, StructureShape)
+    return _checked(shape, _from_json(shape, raw, op.name))
+
+
+def _from_json(shape: Shape, raw: Any, where: str) -> Any:
+    kind = shape.type_name
+    allowed = _JSON_TYPES.get(kind, (object,))
+    if not isinstance(raw, allowed) or (isinstance(raw, bool) and bool not in allowed):
+        raise ApiError("SerializationException", f"Unexpected value type at {where}.")
+    return _converted(shape, raw, where)
+
+
+def _converted(shape: Shape, raw: Any, where: str) -> Any:
+    kind = shape.type_name
+    if isinstance(shape, StructureShape):
+        return {
+            name: _from_json(shape.members[name], item, f"{where}.{name}")
+            for name, item in raw.items()
+            if name in shape.members and item is not None
+        }
+    if isinstance(shape, ListShape):
+        return [_from_json(shape.member, item, f"{where}[]") for item in raw]
+    if isinstance(shape, MapShape):
+        return {k: _from_json(shape.value, v, f"{where}.{k}") for k, v in raw.items()}
+    if kind == "timestamp":
+        try:
+            return _parse_timestamp(str(raw))
+        except (ValueError, OverflowError, OSError):
+            raise ApiError("SerializationException", f"Invalid timestamp at {where}.") from None
+    return raw
+
+
+def serialize_json(op: OperationModel, result: Mapping[str, Any] | None) -> str:
+    """The output as the JSON protocol writes it (timestamps as epoch seconds)."""
+    shape = op.output_shape
+    if shape is None:
+        return "{}"
+    return json.dumps(_to_json(shape, result or {}))
+
+
+def _to_json(shape: Shape, value: Any) -> Any:
+    if isinstance(shape, StructureShape):
+        return {
+            name: _to_json(member, value[name])
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        }
+    if isinstance(shape, ListShape):
+        return [_to_json(shape.member, item) for item in value]
+    if isinstance(shape, MapShape):
+        return {k: _to_json(shape.value, v) for k, v in value.items()}
+    if shape.type_name == "timestamp":
+        return value.timestamp()
+    return value
 
 
 def _camel(name: str) -> str:

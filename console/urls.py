@@ -7,6 +7,7 @@ from console.views import (
     credential_report,
     dashboard,
     ec2,
+    event_history,
     groups,
     identity_providers,
     list_preferences,
@@ -297,4 +298,5 @@ urlpatterns = [
     path("classes/<int:class_id>/roster.csv", classroom.class_roster_csv, name="class_roster_csv"),
     path("classes/<int:class_id>/reset/", classroom.class_reset, name="class_reset"),
     path("classes/<int:class_id>/close/", classroom.class_close, name="class_close"),
+    path("cloudtrail/event-history/", event_history.event_history, name="event_history"),
 ]

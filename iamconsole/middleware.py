@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from console.flows import federation, switch_role
 from domain.iam.signin import must_set_new_password
+from domain.kernel import calls
 from domain.kernel.sessions import console_session
 
 # Switch role acts as the signed-in IAM user: a federated (SAML) session has none.
@@ -57,6 +58,12 @@ class ConsoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Every event a console request records carries its request ID and user agent.
+        agent = request.headers.get("user-agent", "")
+        with calls.request(calls.Request(user_agent=agent)):
+            return self._console(request)
+
+    def _console(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and must_set_new_password(user):
             allowed = {reverse("new_password"), reverse("signout")}

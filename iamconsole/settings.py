@@ -68,6 +68,8 @@ DEBUG = env_bool("DEBUG", False)
 # "Use the AWS CLI and boto3"). "off" needs DEBUG or the explicit opt-in below.
 IAM_API_AUTH = os.environ.get("IAM_API_AUTH", "enforce").strip().lower()
 IAM_API_AUTH_OFF_I_UNDERSTAND = env_bool("IAM_API_AUTH_OFF_I_UNDERSTAND", False)
+# How long the event history keeps events (CloudTrail's Event history: 90 days).
+EVENT_HISTORY_DAYS = int(os.environ.get("EVENT_HISTORY_DAYS", "90"))
 if IAM_API_AUTH not in ("enforce", "off"):
     raise ImproperlyConfigured('IAM_API_AUTH must be "enforce" or "off".')
 if IAM_API_AUTH == "off" and not (DEBUG or IAM_API_AUTH_OFF_I_UNDERSTAND):

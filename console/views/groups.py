@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Group
 from console.flows import list_preferences
+from console.flows.last_accessed import last_accessed_context
 from console.forms import (
     ConfirmDeleteForm,
     CreateGroupForm,
@@ -32,7 +33,7 @@ from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity
 
 PER_PAGE = 20
 PICKER_ROWS = 50
-TABS = [("users", "Users"), ("permissions", "Permissions")]
+TABS = [("users", "Users"), ("permissions", "Permissions"), ("last_accessed", "Last accessed")]
 Ctx = dict[str, Any]
 
 
@@ -137,6 +138,11 @@ def _detail(
         return render(request, "accounts/groups/detail.html", ctx, status=status)
     ctx["group"] = group
     ctx["members"] = access.group_members(actor, group)
+    if tab == "last_accessed":
+        try:
+            ctx |= last_accessed_context(actor, group, request.GET)
+        except AccessDenied as denial:
+            ctx["last_accessed_denied"] = denial.message
     for key, reader in (
         ("attached", access.list_attached_group_policies),
         ("inline", access.list_group_policies),

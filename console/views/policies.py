@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from console.flows import summary_cache
+from console.flows.last_accessed import last_accessed_context
 from console.forms.policies import ConfirmForm
 from console.http import HtmxHttpRequest
 from console.links import policy_url
@@ -30,6 +31,7 @@ PAGE_SIZE = 25
 TABS = [
     ("permissions", "Permissions"),
     ("entities", "Entities attached"),
+    ("last_accessed", "Last accessed"),
     ("tags", "Tags"),
     ("versions", "Policy versions"),
 ]
@@ -93,6 +95,8 @@ def _tab_context(actor: Actor, policy: ManagedPolicy, tab: str, query: Any) -> d
         elif tab == "entities":
             ctx["entities"] = listing.list_entities_for_policy(actor, policy)
             ctx["entity_choices"] = listing.attachable_entities(actor)
+        elif tab == "last_accessed":
+            ctx |= last_accessed_context(actor, policy, query)
         elif tab == "tags":
             ctx["tags"] = listing.list_policy_tags(actor, policy)
         elif tab == "versions":
@@ -114,7 +118,7 @@ def render_policy(
     """The policy page (or, on htmx tab switches, only its tab panel)."""
     actor = actor_for(request)
     ctx: dict[str, Any] = {"nav": "policies", "policy": policy, "name": name, "tab": tab}
-    ctx["tabs"] = TABS if policy is None or not policy.is_aws_managed else TABS[:2]
+    ctx["tabs"] = TABS if policy is None or not policy.is_aws_managed else TABS[:3]
     if error is not None:
         ctx["error"] = error
     if policy is not None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from console.flows import list_preferences
+from console.flows.last_accessed import last_accessed_context
 from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
 from console.http import HtmxHttpRequest
@@ -32,6 +33,7 @@ TABS = [
     ("trust", "Trust relationships"),
     ("tags", "Tags"),
     ("sessions", "Revoke sessions"),
+    ("last_accessed", "Last accessed"),
 ]
 Ctx = dict[str, Any]
 
@@ -79,13 +81,15 @@ def role_delete(request: HtmxHttpRequest) -> HttpResponse:
 # --- the role page ------------------------------------------------------------------
 
 
-def _tab_context(actor: Actor, role: Role, tab: str) -> Ctx:
+def _tab_context(actor: Actor, role: Role, tab: str, request: HttpRequest) -> Ctx:
     ctx: Ctx = {}
     try:
         ctx["instance_profiles"] = access.list_instance_profiles_for_role(actor, role)
         if tab == "permissions":
             ctx["attached"] = access.list_attached_role_policies(actor, role)
             ctx["inline"] = access.list_role_policies(actor, role)
+        elif tab == "last_accessed":
+            ctx |= last_accessed_context(actor, role, request.GET)
     except AccessDenied as denied:
         ctx["tab_denied"] = denied.message
     return ctx
@@ -97,7 +101,7 @@ def render_role(
     ctx: Ctx = {"nav": "roles", "role": role, "tab": tab, "tabs": TABS, "error": error}
     ctx["trusted"] = trusted_entities(role.trust_policy)
     ctx["revoke_confirmation"] = sts.REVOKE_CONFIRMATION
-    ctx |= _tab_context(actor_for(request), role, tab)
+    ctx |= _tab_context(actor_for(request), role, tab, request)
     template = "accounts/roles/detail.html"
     if request.htmx and request.method == "GET":
         template += "#tab-panel"

@@ -16,6 +16,7 @@ from accounts import arns
 from accounts.models import Principal
 from console import user_table
 from console.flows import list_preferences, show_once, summary_cache
+from console.flows.last_accessed import last_accessed_context
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
 from domain import iam as services
@@ -28,6 +29,7 @@ TABS = [
     ("groups", "Groups"),
     ("tags", "Tags"),
     ("security_credentials", "Security credentials"),
+    ("last_accessed", "Last accessed"),
 ]
 Ctx = dict[str, Any]
 
@@ -119,6 +121,8 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
             ctx["user_groups"] = user_listing.groups_of(actor, user)
         elif tab == "tags":
             user_listing.authorize_read(actor, "iam:ListUserTags", user)
+        elif tab == "last_accessed":
+            ctx |= last_accessed_context(actor, user, request.GET)
         else:
             user_listing.authorize_read(actor, "iam:GetLoginProfile", user)
     except AccessDenied as denied:

@@ -14,6 +14,7 @@ console's views import it as `services`); policies are in `domain.iam.policies`.
 from domain.iam import (  # noqa: F401  (fill the registry)
     access,
     identity_providers,
+    last_accessed,
     policy_listing,
     user_listing,
 )

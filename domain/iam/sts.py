@@ -681,7 +681,7 @@ def switch_role(
     if role is None:
         _authorize_assume(actor, "sts:AssumeRole", None, role_arn, {})
         raise AssertionError("unreachable")  # pragma: no cover
-    return assume_role(
+    assumed = assume_role(
         actor=actor,
         role_arn=role_arn,
         role_session_name=actor.principal.name,
@@ -689,6 +689,8 @@ def switch_role(
         source=TemporaryCredential.Source.CONSOLE,
         now=now,
     )
+    audit.record(actor, "signin:SwitchRole", role.arn, details={"session": assumed.arn})
+    return assumed
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,7 @@ def authorize(
         resource_arn(resource),
         outcome=AuditEvent.Outcome.DENIED,
         error_code=AccessDenied.code,
+        error_message=decision.message,
         details={"effect": decision.effect},
     )
     denied = AccessDenied(decision.message)

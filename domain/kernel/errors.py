@@ -766,3 +766,55 @@ S3_CONSOLE_DENIALS: dict[str, tuple[str, str]] = {
         "s3:GetBucketTagging action, refresh the page.",
     ),
 }
+
+
+class InvalidLookupAttributes(IamError):
+    """LookupEvents with an unknown lookup attribute, or more than one."""
+
+    code = "InvalidLookupAttributesException"
+
+    @classmethod
+    def too_many(cls) -> InvalidLookupAttributes:
+        return cls("You can only specify one lookup attribute.")
+
+    @classmethod
+    def unknown(cls, key: str) -> InvalidLookupAttributes:
+        return cls(f"Invalid lookup attribute key: {key}")
+
+
+class InvalidTimeRange(IamError):
+    """LookupEvents whose StartTime is after its EndTime."""
+
+    code = "InvalidTimeRangeException"
+
+    @classmethod
+    def reversed(cls) -> InvalidTimeRange:
+        return cls("Start time must be before end time.")
+
+
+class InvalidMaxResults(IamError):
+    code = "InvalidMaxResultsException"
+
+    @classmethod
+    def out_of_range(cls) -> InvalidMaxResults:
+        return cls("MaxResults must be between 1 and 50.")
+
+
+class InvalidNextToken(IamError):
+    code = "InvalidNextTokenException"
+
+    @classmethod
+    def invalid(cls) -> InvalidNextToken:
+        return cls("Invalid NextToken.")
+
+
+class NoSuchJob(NoSuchEntity):
+    """GetServiceLastAccessedDetails with a job ID this account never generated."""
+
+    @classmethod
+    def job(cls, job_id: str) -> NoSuchJob:
+        return cls(f"The job with ID {job_id} cannot be found.")
+
+    @classmethod
+    def entity(cls, arn: str) -> NoSuchJob:
+        return cls(f"The entity {arn} cannot be found.")

@@ -235,6 +235,7 @@ ROUTES: dict[str, Door] = {
         data={"generate": "1"},
         reads=("iam:GetCredentialReport",),
     ),
+    "event_history": Door(("cloudtrail:LookupEvents",)),
     "simulator": Door(
         ("iam:SimulatePrincipalPolicy",),
         data={"run": "1", "entity": "user:bob", "actions": "s3:GetObject", "resources": "*"},

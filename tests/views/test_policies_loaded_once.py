@@ -60,9 +60,9 @@ def test_the_dashboard_loads_the_readers_policies_once(
     reader: Principal, alice_client: Client
 ) -> None:
     loads, queries = _measure(alice_client, "/")
-    # Was 4 loads, 23 queries.
+    # Was 4 loads, 23 queries; the event history adds one INSERT per recorded call.
     assert loads == 1
-    assert queries <= 17
+    assert queries <= 18
 
 
 def test_a_policy_attached_during_the_request_counts_for_the_next_decision(

@@ -48,7 +48,11 @@ def test_a_profile_with_a_role_cannot_be_deleted_until_the_role_is_removed(
     services.delete_instance_profile(actor=root_actor, profile=profile)
     assert not InstanceProfile.objects.exists()
     assert AuditEvent.objects.filter(action="iam:RemoveRoleFromInstanceProfile").count() == 1
-    assert AuditEvent.objects.filter(action="iam:DeleteInstanceProfile").count() == 1
+    deletes = AuditEvent.objects.filter(action="iam:DeleteInstanceProfile")
+    assert list(deletes.order_by("id").values_list("outcome", "error_code")) == [
+        ("failed", "DeleteConflict"),
+        ("allowed", ""),
+    ]
 
 
 def test_removing_a_role_the_profile_does_not_hold_is_no_such_entity(root_actor: Actor) -> None:
