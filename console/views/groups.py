@@ -24,8 +24,9 @@ from console.forms import (
 )
 from console.http import HtmxHttpRequest
 from console.views.denial import show_error, shows_denial
+from console.views.permissions_tab import permissions_context
 from domain import iam as services
-from domain.iam import access
+from domain.iam import access, user_listing
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity
@@ -111,7 +112,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} created.")
-            return redirect("group_detail", name=group.name)
+            return redirect("group_list")
     if filtering:
         form.errors.clear()
     ctx.update(_create_pickers(actor, request.POST, form))
@@ -137,14 +138,13 @@ def _detail(
         return render(request, "accounts/groups/detail.html", ctx, status=status)
     ctx["group"] = group
     ctx["members"] = access.group_members(actor, group)
-    for key, reader in (
-        ("attached", access.list_attached_group_policies),
-        ("inline", access.list_group_policies),
-    ):
+    if tab == "permissions":
         try:
-            ctx[key] = reader(actor, group)
+            rows = user_listing.group_permission_rows(actor, group)
         except AccessDenied as denial:
-            ctx[f"{key}_denied"] = denial.message
+            ctx["attached_denied"] = denial.message
+        else:
+            ctx |= permissions_context(request, rows, kind="group", name=group.name)
     return render(request, "accounts/groups/detail.html", ctx, status=status)
 
 

@@ -43,8 +43,10 @@ def test_root_creates_a_group_with_users_and_a_policy(
     page.get_by_label("PowerUserAccess", exact=True).check()
     page.get_by_role("button", name="Create group").click()
 
-    expect(page.get_by_role("heading", name="Developers")).to_be_visible()
+    # Back on the groups list with the success banner, as AWS's console returns.
+    expect(page.get_by_role("heading", name="User groups")).to_be_visible()
     expect(page.get_by_text("User group Developers created.")).to_be_visible()
+    page.get_by_role("link", name="Developers", exact=True).click()
     expect(page.get_by_role("cell", name="alice", exact=True)).to_be_visible()
     page.get_by_role("link", name="Permissions").click()
     expect(page.get_by_role("cell", name="PowerUserAccess", exact=True)).to_be_visible()
