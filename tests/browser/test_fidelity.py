@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from accounts.models import Principal
+from accounts.models import Group, Principal
+from domain import iam as services
+from domain.iam.policies import put_group_policy
+from domain.kernel.actors import Actor
+from policies.models import ManagedPolicy, PolicyAttachment
 from tests.conftest import PASSWORD
+
+LOGS_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+    '"Action": "logs:GetLogEvents", "Resource": "*"}]}'
+)
 
 
 def sign_in_as_root(page: Page) -> None:
@@ -47,3 +56,66 @@ def test_sign_out_says_so_and_keeps_the_account_for_the_next_iam_user(
     expect(page.get_by_label("Account ID (12 digits) or account alias")).to_have_value(
         root.account_id
     )
+
+
+def test_create_user_wizard_creates_a_group_in_place_and_shows_aws_steps(
+    page: Page, root: Principal
+) -> None:
+    sign_in_as_root(page)
+    page.goto("/users/create/")
+    rail = page.get_by_role("navigation", name="Steps")
+    expect(rail.locator(".wizard-step-title, a")).to_have_text(
+        ["Specify user details", "Set permissions", "Review and create", "Retrieve password"]
+    )
+    page.get_by_label("User name").fill("carol")
+    page.get_by_label("Provide user access to the AWS Management Console").check()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
+    page.get_by_text("Create group", exact=True).click()
+    page.get_by_label("User group name").fill("bad name!")
+    page.get_by_role("button", name="Create user group").click()
+    expect(page.locator(".create-in-place .field-error")).to_be_visible()
+    page.get_by_label("User group name").fill("Testers")
+    page.get_by_role("button", name="Create user group").click()
+    expect(page.get_by_text("User group Testers created.")).to_be_visible()
+    expect(page.get_by_label("Testers", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Create user").click()
+    expect(page.get_by_role("heading", name="Retrieve password")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Steps").locator("[aria-current=step]")
+    ).to_contain_text("Retrieve password")
+    assert list(Group.objects.get(name="Testers").members.values_list("name", flat=True)) == [
+        "carol"
+    ]
+
+
+def test_group_permissions_link_expand_and_ask_before_removing(
+    page: Page, root_actor: Actor, aws_managed_policies: None
+) -> None:
+    actor = root_actor
+    group = services.create_group_with_members(
+        actor=actor, name="Ops", policies=[ManagedPolicy.objects.get(name="ReadOnlyAccess")]
+    )
+    put_group_policy(actor=actor, group=group, name="LogsOnly", document=LOGS_POLICY)
+    sign_in_as_root(page)
+    page.goto("/groups/details/Ops/?tab=permissions")
+
+    expect(page.get_by_role("link", name="ReadOnlyAccess", exact=True)).to_have_attribute(
+        "href", "/policies/aws/ReadOnlyAccess/"
+    )
+    page.get_by_role("link", name="Show LogsOnly details").click()
+    expect(
+        page.get_by_role("heading", name="LogsOnly: permissions defined in this policy")
+    ).to_be_visible()
+    page.get_by_text("JSON", exact=True).click()
+    expect(page.locator(".policy-json")).to_contain_text("logs:GetLogEvents")
+
+    page.get_by_label("Remove ReadOnlyAccess", exact=True).click()  # opens the question
+    expect(page.get_by_role("dialog", name="Remove ReadOnlyAccess?")).to_be_visible()
+    assert PolicyAttachment.objects.filter(group=group).exists()
+    page.get_by_role("dialog", name="Remove ReadOnlyAccess?").get_by_role(
+        "button", name="Remove"
+    ).click()
+    expect(page.get_by_text("Policies removed from Ops.")).to_be_visible()
+    assert not PolicyAttachment.objects.filter(group=group).exists()

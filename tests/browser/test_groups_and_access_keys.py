@@ -49,7 +49,7 @@ def test_root_creates_a_group_with_users_and_a_policy(
     page.get_by_role("link", name="Developers", exact=True).click()
     expect(page.get_by_role("cell", name="alice", exact=True)).to_be_visible()
     page.get_by_role("link", name="Permissions").click()
-    expect(page.get_by_role("cell", name="PowerUserAccess", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="PowerUserAccess", exact=True)).to_be_visible()
     group = Group.objects.get(name="Developers")
     assert list(group.members.values_list("name", flat=True)) == ["alice"]
     assert PolicyAttachment.objects.get(group=group).policy.name == "PowerUserAccess"
