@@ -8,6 +8,15 @@ register = template.Library()
 
 
 @register.filter
+def hyphenated(account_id: str) -> str:
+    """A 12-digit account ID as AWS's account menu shows it: 1234-5678-9012."""
+    text = str(account_id)
+    if len(text) != 12 or not text.isdigit():
+        return text
+    return f"{text[:4]}-{text[4:8]}-{text[8:]}"
+
+
+@register.filter
 def split(text: str, separator: str = ",") -> list[str]:
     """A list written inline, e.g. a picker's column titles: "User name,Groups"."""
     return text.split(separator)

@@ -119,3 +119,25 @@ def test_group_permissions_link_expand_and_ask_before_removing(
     ).click()
     expect(page.get_by_text("Policies removed from Ops.")).to_be_visible()
     assert not PolicyAttachment.objects.filter(group=group).exists()
+
+
+def test_copy_buttons_and_the_hyphenated_account_id(
+    page: Page, root: Principal, alice: Principal
+) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in_as_root(page)
+    page.get_by_test_id("account-menu").click()
+    expect(page.get_by_test_id("menu-account-id")).to_contain_text(
+        f"{root.account_id[:4]}-{root.account_id[4:8]}-{root.account_id[8:]}"
+    )
+    page.get_by_role("button", name="Copy account ID").first.click()
+    expect(page.get_by_role("button", name="Copy account ID").first).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == root.account_id
+
+    page.goto("/")
+    page.get_by_role("button", name="Copy sign-in URL").click()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/signin/{root.account_id}/")
+
+    page.goto("/users/details/alice/")
+    page.get_by_role("button", name="Copy ARN").click()
+    assert page.evaluate("navigator.clipboard.readText()") == alice.arn
