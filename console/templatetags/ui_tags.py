@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from console.help_topics import TOPICS, HelpTopic
+
 register = template.Library()
 
 
@@ -27,3 +29,9 @@ def hidden_fields(**fields: object) -> list[tuple[str, str]]:
     """`{% hidden_fields op="detach" policy=arn as hidden %}`: the hidden inputs of
     ui/confirm_remove.html, in the order given."""
     return [(name, str(value)) for name, value in fields.items()]
+
+
+@register.inclusion_tag("ui/info.html")
+def info(key: str) -> dict[str, HelpTopic]:
+    """`{% info "roles" %}`: the "Info" link and the side panel it opens."""
+    return {"topic": TOPICS[key]}

@@ -141,3 +141,40 @@ def test_copy_buttons_and_the_hyphenated_account_id(
     page.goto("/users/details/alice/")
     page.get_by_role("button", name="Copy ARN").click()
     assert page.evaluate("navigator.clipboard.readText()") == alice.arn
+
+
+def test_info_panels_explain_each_main_page(page: Page, root: Principal, alice: Principal) -> None:
+    sign_in_as_root(page)
+    page.goto("/roles/")
+    panel = page.get_by_role("complementary", name="Roles")
+    expect(panel).to_be_hidden()
+    page.get_by_role("link", name="Info").click()
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("temporary credentials")
+    expect(panel.get_by_role("link", name="IAM roles")).to_have_attribute(
+        "href", "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html"
+    )
+    panel.get_by_role("link", name="Close help panel").click()
+    expect(panel).to_be_hidden()
+
+    for url, title in [
+        ("/users/", "IAM users"),
+        ("/groups/", "User groups"),
+        ("/policies/", "Policies"),
+        ("/account-settings/", "Account settings"),
+        ("/security-credentials/", "Security credentials"),
+    ]:
+        page.goto(url)
+        page.locator(".page-header").get_by_role("link", name="Info").click()
+        expect(page.get_by_role("complementary", name=title, exact=True)).to_be_visible()
+
+    page.goto("/users/details/alice/?tab=permissions")
+    page.locator("#boundary-h").get_by_role("link", name="Info").click()
+    expect(page.get_by_role("complementary", name="Permissions boundaries")).to_contain_text(
+        "grants nothing by itself"
+    )
+    page.goto("/users/details/alice/?tab=security_credentials")
+    page.locator("#mfa-h").get_by_role("link", name="Info").click()
+    expect(
+        page.get_by_role("complementary", name="Multi-factor authentication (MFA)")
+    ).to_be_visible()
