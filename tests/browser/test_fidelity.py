@@ -178,3 +178,36 @@ def test_info_panels_explain_each_main_page(page: Page, root: Principal, alice: 
     expect(
         page.get_by_role("complementary", name="Multi-factor authentication (MFA)")
     ).to_be_visible()
+
+
+def test_lists_and_pickers_filter_as_you_type_and_policies_have_the_gear(
+    page: Page, root: Principal, aws_managed_policies: None
+) -> None:
+    sign_in_as_root(page)
+    page.goto("/policies/")
+    page.get_by_label("Filter policies by property or policy name").fill("IAMReadOnly")
+    expect(page).to_have_url("/policies/?q=IAMReadOnly&type=all&used=", timeout=5000)
+    expect(page.locator("#policy-table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("link", name="IAMReadOnlyAccess")).to_be_visible()
+
+    page.get_by_test_id("preferences-policies").locator("summary").click()
+    panel = page.get_by_role("form", name="Preferences")
+    expect(panel.get_by_role("checkbox", name="Policy name")).to_be_disabled()
+    panel.get_by_role("checkbox", name="Description").uncheck()
+    panel.get_by_role("checkbox", name="ARN").check()
+    panel.get_by_role("button", name="Confirm").click()
+    table = page.locator("#policy-table table")
+    expect(table.get_by_role("columnheader", name="ARN")).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Description")).to_have_count(0)
+    page.get_by_label("Filter policies by property or policy name").fill("IAMReadOnly")
+    expect(page.get_by_text("arn:aws:iam::aws:policy/IAMReadOnlyAccess")).to_be_visible()
+
+    # A picker inside a form (Create group's policies) filters as you type too.
+    page.goto("/groups/create/")
+    page.get_by_label("User group name").fill("Readers")
+    page.get_by_label("Filter policies").fill("IAMReadOnly")
+    expect(page.locator("#picker-policies tbody tr")).to_have_count(1)
+    page.get_by_label("IAMReadOnlyAccess", exact=True).check()
+    expect(page.get_by_label("User group name")).to_have_value("Readers")
+    page.get_by_role("button", name="Create group").click()
+    expect(page.get_by_text("User group Readers created.")).to_be_visible()
