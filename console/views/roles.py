@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from console.flows import list_preferences
 from console.forms.policies import DOCUMENT_TEMPLATE
-from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
+from console.forms.roles import EditRoleForm, TagForm, TrustPolicyForm
 from console.http import HtmxHttpRequest
 from console.views.denial import attempt, show_error, shows_denial
+from console.views.inline_editor import InlineTarget, inline_editor
 from domain import iam as services
 from domain.iam import access, sts
 from domain.iam import policies as policy_services
@@ -226,26 +227,31 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
 
 @shows_denial("roles")
 def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
-    """Create or edit an inline policy (?policy=<name> edits an existing one)."""
+    """Create or edit an inline policy (?policy=<name> edits an existing one): the policy
+    editor, Review, PutRolePolicy."""
     actor = actor_for(request)
     role = access.get_role(actor, name)
     existing = access.role_inline_policy(actor, role, request.GET.get("policy", ""))
-    initial = {"name": existing.name, "document": existing.document} if existing else {}
-    form = InlinePolicyForm(
-        request.POST or None, initial=initial or {"document": DOCUMENT_TEMPLATE}
+    back = reverse("role_detail", args=[role.name]) + "?tab=permissions"
+    target = InlineTarget(
+        kind="inline-role",
+        existing_name=existing.name if existing else "",
+        existing_document=existing.document if existing else DOCUMENT_TEMPLATE,
+        done_url=back,
+        save=lambda new_name, document: policy_services.put_role_policy(
+            actor=actor, role=role, name=new_name, document=document
+        ),
     )
-    ctx: Ctx = {"nav": "roles", "role": role, "form": form, "existing": existing}
-    posted = request.method == "POST" and form.is_valid()
-    if posted and attempt(
-        ctx,
-        form,
-        lambda: policy_services.put_role_policy(
-            actor=actor,
-            role=role,
-            name=form.cleaned_data["name"],
-            document=form.cleaned_data["document"],
-        ),  # fmt: skip
-    ):
-        messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
-        return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
-    return render(request, "accounts/roles/inline_policy.html", ctx)
+    ctx: Ctx = {
+        "nav": "roles",
+        "role": role,
+        "page_title": f"Modify permissions in {existing.name}"
+        if existing
+        else "Create inline policy",
+        "crumbs": [("Roles", reverse("role_list")), (role.name, back)],
+        "save_label": "Save changes" if existing else "Create policy",
+        "size_note": "A role's inline policies together can have up to 10,240 characters "
+        "(whitespace not counted).",
+        "keep_query": [("policy", existing.name)] if existing else [],
+    }
+    return inline_editor(request, target, ctx)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from playwright.sync_api import Page, expect
 
 from accounts.models import Group, Principal
@@ -211,3 +214,46 @@ def test_lists_and_pickers_filter_as_you_type_and_policies_have_the_gear(
     expect(page.get_by_label("User group name")).to_have_value("Readers")
     page.get_by_role("button", name="Create group").click()
     expect(page.get_by_text("User group Readers created.")).to_be_visible()
+
+
+def test_inline_policy_editor_is_the_managed_editor_with_warnings_and_review(
+    page: Page, root: Principal, alice: Principal, aws_managed_policies: None
+) -> None:
+    sign_in_as_root(page)
+    page.goto("/users/details/alice/?tab=permissions")
+    page.get_by_role("link", name="Create inline policy").click()
+    rail = page.get_by_role("navigation", name="Steps")
+    expect(rail).to_contain_text("Specify permissions")
+    expect(rail).to_contain_text("Review and create")
+
+    editor = page.get_by_test_id("policy-editor")
+    editor.fill('{"Version": "2012-10-17",\n "Statement": [}')
+    editor.press("End")  # a keystroke: the editor validates as you type
+    expect(page.get_by_test_id("policy-error")).to_contain_text("Line 2, Column")
+    editor.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObjekt", "Resource": "*"}]}'
+    )
+    editor.press("End")
+    expect(page.get_by_test_id("policy-warning")).to_contain_text("Unknown action: s3:GetObjekt")
+
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Review and create", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("policy-warning")).to_contain_text("Unknown action: s3:GetObjekt")
+    page.get_by_role("button", name="Previous").click()  # the document comes back as typed
+    expect(page.get_by_test_id("policy-editor")).to_have_value(re.compile("s3:GetObjekt"))
+
+    # The Visual tab adds a statement, as on a managed policy.
+    page.get_by_role("button", name="Visual").click()
+    page.get_by_label("Service").select_option("s3")
+    page.locator("details.access-level > summary").filter(has_text=re.compile(r"^Read")).click()
+    page.get_by_label("GetObject", exact=True).check()
+    page.get_by_role("button", name="Add to policy and show JSON").click()
+    expect(page.get_by_test_id("policy-editor")).to_have_value(re.compile('"s3:GetObject"'))
+
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Policy name").fill("ReadReports")
+    page.get_by_role("button", name="Create policy").click()
+    expect(page.get_by_text("Policy ReadReports saved.")).to_be_visible()
+    saved = json.loads(alice.inline_policies.get(name="ReadReports").document)
+    assert [s["Action"] for s in saved["Statement"]][0] == "s3:GetObjekt"
