@@ -75,8 +75,8 @@ def _review(request: HttpRequest, target: InlineTarget, ctx: Ctx) -> HttpRespons
     text = request.POST.get("document", "")
     found = problems(text, target.kind)
     if found["errors"]:
-        form = DocumentForm(initial={"document": text})
-        return render(request, TEMPLATE, ctx | {"form": form, **found}, status=400)
+        editor = DocumentForm(initial={"document": text})
+        return render(request, TEMPLATE, ctx | {"form": editor, **found}, status=400)
     form = InlinePolicyForm(initial={"name": target.existing_name, "document": text})
     return _review_page(request, ctx, form, text, found["warnings"])
 
