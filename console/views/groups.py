@@ -368,7 +368,7 @@ def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") 
         existing_name=policy_name,
         existing_document=current.document if current else NEW_DOCUMENT,
         done_url=_back(group, "permissions"),
-        save=lambda new_name, document: policy_services.put_group_policy(
+        put=lambda new_name, document: policy_services.put_group_policy(
             actor=actor, group=group, name=new_name, document=document
         ),
     )

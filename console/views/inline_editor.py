@@ -35,7 +35,7 @@ class InlineTarget:
     existing_name: str  # "" when creating
     existing_document: str
     done_url: str  # where Cancel and a successful save go
-    save: Callable[[str, str], object]  # (name, document) -> the writer's result
+    put: Callable[[str, str], object]  # (name, document): the Put*Policy writer
 
 
 def inline_editor(request: HttpRequest, target: InlineTarget, base: Ctx) -> HttpResponse:
@@ -102,7 +102,7 @@ def _save(request: HttpRequest, target: InlineTarget, ctx: Ctx) -> HttpResponse:
     form = InlinePolicyForm(data)
     if form.is_valid():
         name, document = form.cleaned_data["name"], form.cleaned_data["document"]
-        if attempt(ctx, form, lambda: target.save(name, document)):
+        if attempt(ctx, form, lambda: target.put(name, document)):
             messages.success(request, f"Policy {name} saved.")
             return redirect(target.done_url)
     text = str(data.get("document", ""))

@@ -11,10 +11,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from console.flows import list_preferences
+from console.forms import ConfirmDeleteForm
 from console.forms.policies import DOCUMENT_TEMPLATE
 from console.forms.roles import EditRoleForm, TagForm, TrustPolicyForm
 from console.http import HtmxHttpRequest
@@ -98,6 +100,12 @@ def render_role(
     ctx: Ctx = {"nav": "roles", "role": role, "tab": tab, "tabs": TABS, "error": error}
     ctx["trusted"] = trusted_entities(role.trust_policy)
     ctx["revoke_confirmation"] = sts.REVOKE_CONFIRMATION
+    ctx["delete_form"] = ConfirmDeleteForm(expected=role.name)  # the Delete box's field
+    last = f"{timesince(role.last_used_at)} ago" if role.last_used_at else "none"
+    ctx["delete_body"] = (
+        f"Last activity: {last}. Deleting the role also deletes its inline policies and its "
+        "same-named instance profile, and detaches its managed policies."
+    )
     ctx |= _tab_context(actor_for(request), role, tab)
     template = "accounts/roles/detail.html"
     if request.htmx and request.method == "GET":
@@ -238,7 +246,7 @@ def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
         existing_name=existing.name if existing else "",
         existing_document=existing.document if existing else DOCUMENT_TEMPLATE,
         done_url=back,
-        save=lambda new_name, document: policy_services.put_role_policy(
+        put=lambda new_name, document: policy_services.put_role_policy(
             actor=actor, role=role, name=new_name, document=document
         ),
     )

@@ -158,7 +158,7 @@ def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResp
         existing_name=policy,
         existing_document=existing.document if existing else _EMPTY,
         done_url=user_url(user),
-        save=lambda new_name, document: policy_services.put_user_policy(
+        put=lambda new_name, document: policy_services.put_user_policy(
             actor=actor, user=user, name=new_name, document=document
         ),
     )
