@@ -7,6 +7,9 @@ import string
 from dataclasses import dataclass
 
 SYMBOLS = "!@#$%^&*()_+-=[]{}|'"
+# Generated passwords draw their symbols from AWS's set less the quote, so a password printed
+# in a terminal or on a page can't be misread where it starts or ends.
+GENERATED_SYMBOLS = SYMBOLS.replace("'", "")
 _ALLOWED = {"\t", "\n", "\r"} | {chr(c) for c in range(0x20, 0x100)}
 
 
@@ -122,7 +125,7 @@ def problems(password: str, rules: Rules, *, forbidden: tuple[str, ...] = ()) ->
 def generate(rules: Rules = DEFAULT_RULES) -> str:
     """A random password that meets `rules`, with every character class present."""
     length = max(16, rules.minimum_length)
-    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, SYMBOLS]
+    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, GENERATED_SYMBOLS]
     everything = "".join(pools)
     chars = [secrets.choice(pool) for pool in pools]
     chars += [secrets.choice(everything) for _ in range(length - len(chars))]

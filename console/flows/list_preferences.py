@@ -116,7 +116,24 @@ ROLES = ListSpec(
     default_page_size=20,
 )
 
-LISTS = {spec.key: spec for spec in (USERS, GROUPS, ROLES)}
+POLICIES = ListSpec(
+    key="policies",
+    url_name="policy_list",
+    noun="policies",
+    columns=(
+        Column("name", "Policy name", locked=True),
+        Column("type", "Type"),
+        Column("used_as", "Used as"),
+        Column("description", "Description"),
+        Column("creation_time", "Creation time", default=False),
+        Column("edited_time", "Edited time", default=False),
+        Column("arn", "ARN", default=False),
+    ),
+    page_sizes=(10, 25, 50, 100),
+    default_page_size=25,
+)
+
+LISTS = {spec.key: spec for spec in (USERS, GROUPS, ROLES, POLICIES)}
 
 
 def _page_size(spec: ListSpec, raw: object) -> int | None:

@@ -13,6 +13,19 @@ register = template.Library()
 
 register.filter("policy_scope", links.policy_scope)
 register.filter("policy_url", links.policy_url)
+register.filter("policy_key_url", links.policy_key_url)
+
+
+@register.filter
+def equals(value: object, other: object) -> bool:
+    """`row|equals:chosen`: a `with` can't hold a comparison."""
+    return value == other
+
+
+@register.filter
+def pair(value: str, name: str) -> list[tuple[str, str]]:
+    """One hidden input (name, value) for ui/confirm_remove.html's `hidden`."""
+    return [(name, value)]
 
 
 @register.filter

@@ -20,13 +20,14 @@ from console.forms import (
     ConfirmDeleteForm,
     CreateGroupForm,
     GroupNameForm,
-    InlinePolicyForm,
     PickForm,
 )
 from console.http import HtmxHttpRequest
 from console.views.denial import show_error, shows_denial
+from console.views.inline_editor import InlineTarget, inline_editor
+from console.views.permissions_tab import permissions_context
 from domain import iam as services
-from domain.iam import access
+from domain.iam import access, user_listing
 from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor, actor_for
 from domain.kernel.errors import AccessDenied, IamError, NoSuchEntity
@@ -112,7 +113,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
             show_error(ctx, form, error)
         else:
             messages.success(request, f"User group {group.name} created.")
-            return redirect("group_detail", name=group.name)
+            return redirect("group_list")
     if filtering:
         form.errors.clear()
     ctx.update(_create_pickers(actor, request.POST, form))
@@ -143,14 +144,13 @@ def _detail(
             ctx |= last_accessed_context(actor, group, request.GET)
         except AccessDenied as denial:
             ctx["last_accessed_denied"] = denial.message
-    for key, reader in (
-        ("attached", access.list_attached_group_policies),
-        ("inline", access.list_group_policies),
-    ):
+    if tab == "permissions":
         try:
-            ctx[key] = reader(actor, group)
+            rows = user_listing.group_permission_rows(actor, group)
         except AccessDenied as denial:
-            ctx[f"{key}_denied"] = denial.message
+            ctx["attached_denied"] = denial.message
+        else:
+            ctx |= permissions_context(request, rows, kind="group", name=group.name)
     return render(request, "accounts/groups/detail.html", ctx, status=status)
 
 
@@ -362,30 +362,37 @@ def group_detach_policies(request: HttpRequest, name: str) -> HttpResponse:
 
 @shows_denial("groups")
 def group_inline_policy(request: HttpRequest, name: str, policy_name: str = "") -> HttpResponse:
-    """Create (no policy_name) or edit an inline policy: PutGroupPolicy."""
+    """Create (no policy_name) or edit an inline policy: the policy editor, Review,
+    PutGroupPolicy."""
     actor = actor_for(request)
     group = access.get_group(actor, name)
     current = access.group_inline_policy(actor, group, policy_name) if policy_name else None
     if policy_name and current is None:
         raise Http404(NoSuchEntity.inline_policy("group", policy_name).message)
-    initial = {"name": policy_name, "document": current.document if current else NEW_DOCUMENT}
-    form = InlinePolicyForm(request.POST or None, initial=initial)
-    ctx: Ctx = {"nav": "groups", "group": group, "form": form, "editing": current}
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy_services.put_group_policy(
-                actor=actor,
-                group=group,
-                name=policy_name or form.cleaned_data["name"],
-                document=form.cleaned_data["document"],
-            )
-        except IamError as error:
-            show_error(ctx, form, error)
-        else:
-            messages.success(request, f"Policy {policy_name or form.cleaned_data['name']} saved.")
-            return redirect(_back(group, "permissions"))
-    status = 403 if "denied" in ctx else 200
-    return render(request, "accounts/groups/inline_policy.html", ctx, status=status)
+    target = InlineTarget(
+        kind="inline-group",
+        existing_name=policy_name,
+        existing_document=current.document if current else NEW_DOCUMENT,
+        done_url=_back(group, "permissions"),
+        put=lambda new_name, document: policy_services.put_group_policy(
+            actor=actor, group=group, name=new_name, document=document
+        ),
+    )
+    ctx: Ctx = {
+        "nav": "groups",
+        "group": group,
+        "page_title": f"Modify permissions in {policy_name}"
+        if policy_name
+        else f"Create inline policy for {group.name}",
+        "crumbs": [
+            ("User groups", reverse("group_list")),
+            (group.name, _back(group, "permissions")),
+        ],
+        "save_label": "Save changes" if policy_name else "Create policy",
+        "size_note": "The inline policies of a group may total 5,120 characters, not counting "
+        "whitespace.",
+    }
+    return inline_editor(request, target, ctx)
 
 
 @shows_denial("groups")

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from console.flows import summary_cache
+from console.flows import list_preferences, summary_cache
 from console.flows.last_accessed import last_accessed_context
 from console.forms.policies import ConfirmForm
 from console.http import HtmxHttpRequest
@@ -27,7 +27,6 @@ from domain.kernel.errors import AccessDenied, IamError, ValidationError
 from policies import version_diff
 from policies.models import ManagedPolicy
 
-PAGE_SIZE = 25
 TABS = [
     ("permissions", "Permissions"),
     ("entities", "Entities attached"),
@@ -52,9 +51,10 @@ def policy_list(request: HtmxHttpRequest) -> HttpResponse:
     used = request.GET.get("used", "")
     ctx: dict[str, Any] = {"nav": "policies", "type": type_filter, "q": search, "used": used}
     ctx["type_filters"] = listing.TYPE_FILTERS
+    ctx["prefs"] = prefs = list_preferences.load(request, list_preferences.POLICIES)
     try:
         queryset = listing.list_policies(actor, type_filter=type_filter, search=search, used=used)
-        paginator = Paginator(queryset, PAGE_SIZE)
+        paginator = Paginator(queryset, list_preferences.page_size_for(request, prefs))
         ctx["page"] = paginator.get_page(_page_number(request))
     except AccessDenied as denied:
         ctx["denied"] = denied.message

@@ -11,15 +11,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from console.flows import list_preferences
 from console.flows.last_accessed import last_accessed_context
+from console.forms import ConfirmDeleteForm
 from console.forms.policies import DOCUMENT_TEMPLATE
-from console.forms.roles import EditRoleForm, InlinePolicyForm, TagForm, TrustPolicyForm
+from console.forms.roles import EditRoleForm, TagForm, TrustPolicyForm
 from console.http import HtmxHttpRequest
 from console.views.denial import attempt, show_error, shows_denial
+from console.views.inline_editor import InlineTarget, inline_editor
 from domain import iam as services
 from domain.iam import access, sts
 from domain.iam import policies as policy_services
@@ -101,6 +104,12 @@ def render_role(
     ctx: Ctx = {"nav": "roles", "role": role, "tab": tab, "tabs": TABS, "error": error}
     ctx["trusted"] = trusted_entities(role.trust_policy)
     ctx["revoke_confirmation"] = sts.REVOKE_CONFIRMATION
+    ctx["delete_form"] = ConfirmDeleteForm(expected=role.name)  # the Delete box's field
+    last = f"{timesince(role.last_used_at)} ago" if role.last_used_at else "none"
+    ctx["delete_body"] = (
+        f"Last activity: {last}. Deleting the role also deletes its inline policies and its "
+        "same-named instance profile, and detaches its managed policies."
+    )
     ctx |= _tab_context(actor_for(request), role, tab, request)
     template = "accounts/roles/detail.html"
     if request.htmx and request.method == "GET":
@@ -230,26 +239,31 @@ def role_trust_edit(request: HttpRequest, name: str) -> HttpResponse:
 
 @shows_denial("roles")
 def role_inline_policy(request: HttpRequest, name: str) -> HttpResponse:
-    """Create or edit an inline policy (?policy=<name> edits an existing one)."""
+    """Create or edit an inline policy (?policy=<name> edits an existing one): the policy
+    editor, Review, PutRolePolicy."""
     actor = actor_for(request)
     role = access.get_role(actor, name)
     existing = access.role_inline_policy(actor, role, request.GET.get("policy", ""))
-    initial = {"name": existing.name, "document": existing.document} if existing else {}
-    form = InlinePolicyForm(
-        request.POST or None, initial=initial or {"document": DOCUMENT_TEMPLATE}
+    back = reverse("role_detail", args=[role.name]) + "?tab=permissions"
+    target = InlineTarget(
+        kind="inline-role",
+        existing_name=existing.name if existing else "",
+        existing_document=existing.document if existing else DOCUMENT_TEMPLATE,
+        done_url=back,
+        put=lambda new_name, document: policy_services.put_role_policy(
+            actor=actor, role=role, name=new_name, document=document
+        ),
     )
-    ctx: Ctx = {"nav": "roles", "role": role, "form": form, "existing": existing}
-    posted = request.method == "POST" and form.is_valid()
-    if posted and attempt(
-        ctx,
-        form,
-        lambda: policy_services.put_role_policy(
-            actor=actor,
-            role=role,
-            name=form.cleaned_data["name"],
-            document=form.cleaned_data["document"],
-        ),  # fmt: skip
-    ):
-        messages.success(request, f"Inline policy {form.cleaned_data['name']} saved.")
-        return redirect(reverse("role_detail", args=[role.name]) + "?tab=permissions")
-    return render(request, "accounts/roles/inline_policy.html", ctx)
+    ctx: Ctx = {
+        "nav": "roles",
+        "role": role,
+        "page_title": f"Modify permissions in {existing.name}"
+        if existing
+        else "Create inline policy",
+        "crumbs": [("Roles", reverse("role_list")), (role.name, back)],
+        "save_label": "Save changes" if existing else "Create policy",
+        "size_note": "A role's inline policies together can have up to 10,240 characters "
+        "(whitespace not counted).",
+        "keep_query": [("policy", existing.name)] if existing else [],
+    }
+    return inline_editor(request, target, ctx)

@@ -39,6 +39,10 @@ from domain.kernel.actors import actor_for, client_ip
 from domain.kernel.errors import IamError
 
 ROOT_EMAIL_SESSION_KEY = "signin_root_email"
+# The account (alias or ID) of the last sign-out, so the next IAM-user sign-in starts with it
+# filled in, as AWS's sign-in page remembers it.
+ACCOUNT_COOKIE = "iam_signin_account"
+ACCOUNT_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 @login_not_required
@@ -46,7 +50,8 @@ def signin(request: HttpRequest) -> HttpResponse:
     """AWS's first sign-in page: root user (email) or IAM user (account ID or alias)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignInStartForm(request.POST or None)
+    initial = {"account": _remembered_account(request)}
+    form = SignInStartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["kind"] == "root":
             request.session[ROOT_EMAIL_SESSION_KEY] = form.cleaned_data["email"].strip()
@@ -89,7 +94,8 @@ def _sign_in(
 @login_not_required
 def signin_user(request: HttpRequest, account: str = "") -> HttpResponse:
     """The IAM user page; /signin/<account>/ is the per-account sign-in URL."""
-    form = UserSignInForm(request.POST or None, initial={"account": account})
+    initial = {"account": account or _remembered_account(request)}
+    form = UserSignInForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _sign_in(
@@ -121,8 +127,28 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
+    """Sign out, say so, and remember the account for the next IAM-user sign-in."""
+    principal = request.user
+    account = principal.account.display_name  # type: ignore[union-attr]
+    was_root = principal.is_root  # type: ignore[union-attr]
     logout(request)
-    return redirect("signin")
+    messages.success(request, "You have signed out.")
+    response = redirect("signin") if was_root else redirect("signin_user", account=account)
+    response.set_cookie(
+        ACCOUNT_COOKIE,
+        account,
+        max_age=ACCOUNT_COOKIE_AGE,
+        secure=settings.SECURE_COOKIES,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _remembered_account(request: HttpRequest) -> str:
+    """The account of the last sign-out on this browser, if it still reads as one."""
+    value = request.COOKIES.get(ACCOUNT_COOKIE, "").strip()
+    return value if 0 < len(value) <= 63 and value.replace("-", "").isalnum() else ""
 
 
 def new_password(request: HttpRequest) -> HttpResponse:

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Principal
-from console.forms.users import InlinePolicyForm
 from console.views.denial import attempt
+from console.views.inline_editor import InlineTarget, inline_editor
 from console.views.users import user_url
 from domain import iam as services
 from domain.iam import access, user_pickers
@@ -145,28 +145,31 @@ def _change_and_flash(
 
 
 def inline_policy(request: HttpRequest, name: str, policy: str = "") -> HttpResponse:
-    """Create or edit an inline policy as JSON; the service validates the document."""
+    """Create or edit an inline policy: the policy editor, Review, PutUserPolicy."""
     actor, user, ctx = _user(request, name)
-    existing = access.user_inline_policy(actor, user, policy) if user else None
-    if policy and user is not None and existing is None:
+    if user is None:
+        ctx["page_title"] = "Create inline policy"
+        return render(request, "policies/inline_policy.html", ctx)  # the denial, in place
+    existing = access.user_inline_policy(actor, user, policy)
+    if policy and existing is None:
         raise Http404(NoSuchEntity.inline_policy("user", policy).message)
-    initial = {"name": policy, "document": existing.document if existing else _EMPTY}
-    form = InlinePolicyForm(request.POST or None, initial=initial)
-    ctx |= {"form": form, "editing": bool(policy)}
-    if user is not None and request.method == "POST" and form.is_valid():
-        new_name = policy or form.cleaned_data["name"]
-        document = form.cleaned_data["document"]
-        if attempt(
-            ctx,
-            form,
-            lambda: policy_services.put_user_policy(
-                actor=actor, user=user, name=new_name, document=document
-            ),
-            denied_key=DENIED,
-        ):
-            messages.success(request, f"Policy {new_name} saved.")
-            return redirect(user_url(user))
-    return render(request, "accounts/users/inline_policy.html", ctx)
+    target = InlineTarget(
+        kind="inline-user",
+        existing_name=policy,
+        existing_document=existing.document if existing else _EMPTY,
+        done_url=user_url(user),
+        put=lambda new_name, document: policy_services.put_user_policy(
+            actor=actor, user=user, name=new_name, document=document
+        ),
+    )
+    ctx |= {
+        "page_title": f"Modify permissions in {policy}" if policy else "Create inline policy",
+        "crumbs": [("Users", reverse("user_list")), (user.name, user_url(user))],
+        "save_label": "Save changes" if policy else "Create policy",
+        "size_note": "A user's inline policies together can have up to 2,048 characters "
+        "(whitespace not counted).",
+    }
+    return inline_editor(request, target, ctx)
 
 
 _EMPTY = json.dumps(

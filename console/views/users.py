@@ -15,10 +15,11 @@ from django.utils import timezone
 from accounts import arns
 from accounts.models import Principal
 from console import user_table
-from console.flows import list_preferences, show_once, summary_cache
+from console.flows import list_preferences, show_once
 from console.flows.last_accessed import last_accessed_context
 from console.forms.users import ConfirmForm
 from console.http import HtmxHttpRequest
+from console.views.permissions_tab import permissions_context
 from domain import iam as services
 from domain.iam import access, user_listing
 from domain.kernel.actors import Actor, actor_for
@@ -112,11 +113,7 @@ def _tab_context(actor: Actor, user: Principal, tab: str, request: HttpRequest) 
     try:
         if tab == "permissions":
             rows = user_listing.permission_rows(actor, user)
-            ctx["policy_rows"] = rows
-            chosen = next((r for r in rows if r.key == request.GET.get("policy")), None)
-            if chosen is not None:
-                ctx["chosen"] = chosen
-                ctx["summary_table"] = summary_cache.summary_table(chosen.document)
+            ctx |= permissions_context(request, rows, kind="user", name=user.name)
         elif tab == "groups":
             ctx["user_groups"] = user_listing.groups_of(actor, user)
         elif tab == "tags":

@@ -65,6 +65,8 @@ WIZARD = Wizard(
         ("details", "Specify user details"),
         ("permissions", "Set permissions"),
         ("review", "Review and create"),
+        # After "Create user" only: its own route (wizard_retrieve) shows the result once.
+        ("retrieve", "Retrieve password"),
     ],
     url_name="user_create_step",
     start_name="user_create",
@@ -146,8 +148,14 @@ def _permissions(request: HttpRequest, state: NewUserState) -> HttpResponse:
     actor = actor_for(request)
     data = request.POST
     error = None
+    new_group: dict[str, str] | None = None
     if request.method == "POST":
         _store_permissions(state, data)
+        if "create_group" in data:
+            error = _create_group_in_place(request, actor, state, data)
+            if error is None:
+                WIZARD.keep(request, state)
+                return _go(state, "permissions")
         if "back" in data:
             WIZARD.keep(request, state)
             return _go(state, "details")
@@ -160,8 +168,12 @@ def _permissions(request: HttpRequest, state: NewUserState) -> HttpResponse:
         WIZARD.keep(request, state)
         if error is None:
             return _go(state, "permissions")  # a filter or page move: reload-safe
+        if "create_group" in data:
+            new_group = {"name": str(data.get("new_group_name", ""))[:128], "error": error}
+            error = None
     source = state.filters | {f"{k}_page": str(v) for k, v in state.pages.items()}
     ctx = _ctx(state, "permissions") | {"error": error, "option": state.option}
+    ctx |= {"can_create_group": True, "new_group": new_group or {}}
     _picker_ctx(actor, source, ctx, ("groups", "users", "policies"))
     _boundary_picker(actor, source, ctx)
     ctx |= {
@@ -172,6 +184,23 @@ def _permissions(request: HttpRequest, state: NewUserState) -> HttpResponse:
     }
     _hidden(ctx)
     return render(request, "accounts/users/wizard/permissions.html", ctx)
+
+
+def _create_group_in_place(
+    request: HttpRequest, actor: Actor, state: NewUserState, data: Any
+) -> str | None:
+    """The "Create group" box of the groups option: CreateGroup now (AWS's console creates
+    it at once too), then the new group is checked for the user. None, or the message."""
+    try:
+        group = services.create_group_with_members(
+            actor=actor, name=str(data.get("new_group_name", "")).strip()
+        )
+    except IamError as error:
+        return error.message
+    state.option = "groups"
+    state.groups = [*state.groups, group.name][:50]
+    messages.success(request, f"User group {group.name} created.")
+    return None
 
 
 def _boundary_picker(actor: Actor, source: dict[str, str], ctx: Ctx) -> None:
@@ -327,6 +356,7 @@ def wizard_retrieve(request: HttpRequest, wizard: str) -> HttpResponse:
     ctx = {
         "nav": "users",
         "state": state,
+        "wizard_steps": WIZARD.step_list(None, "retrieve"),
         "signin_url": url,
         "password": shown["password"] if shown else None,
         "can_download": show_once.can_take(request, kind, state.id, show_once.CSV),

@@ -195,6 +195,42 @@ def permission_rows(actor: Actor, user: Principal) -> list[PolicyRow]:
     return rows
 
 
+def group_permission_rows(actor: Actor, group: Group) -> list[PolicyRow]:
+    """A group's Permissions tab: its managed policies, then its inline ones, as the rows of
+    a user's tab (the same table shows both)."""
+    authorize(actor, "iam:ListAttachedGroupPolicies", group)
+    authorize(actor, "iam:ListGroupPolicies", group)
+    policies = list(ManagedPolicy.objects.filter(attachments__group=group).order_by(Lower("name")))
+    documents = dict(
+        PolicyVersion.objects.filter(policy__in=policies, is_default=True).values_list(
+            "policy_id", "document"
+        )
+    )
+    rows = [
+        PolicyRow(
+            key=p.arn,
+            name=p.name,
+            type_label=p.type_label,
+            attached_via="Directly",
+            removable=True,
+            document=documents.get(p.pk, "{}"),
+        )
+        for p in policies
+    ]
+    rows += [
+        PolicyRow(
+            key=f"inline:{inline.name}",
+            name=inline.name,
+            type_label="Customer inline",
+            attached_via="Inline",
+            removable=True,
+            document=inline.document,
+        )
+        for inline in InlinePolicy.objects.filter(group=group).order_by(Lower("name"))
+    ]
+    return rows
+
+
 def policy_summary(document: str) -> list[ServiceSummary]:
     """AWS's policy summary rows; a document that does not parse summarizes to nothing."""
     try:

@@ -36,18 +36,20 @@ def test_root_creates_a_group_with_users_and_a_policy(
     page.get_by_role("link", name="Create group").click()
     page.get_by_label("User group name").fill("Developers")
     page.get_by_label("alice", exact=True).check()
-    page.get_by_label("Filter policies").fill("PowerUser")
-    page.get_by_role("button", name="Search").nth(1).click()
+    page.get_by_label("Filter policies").fill("PowerUser")  # filters as you type
+    expect(page.locator("#picker-policies tbody tr").first).to_contain_text("PowerUser")
     expect(page.get_by_label("User group name")).to_have_value("Developers")
     expect(page.get_by_label("alice", exact=True)).to_be_checked()
     page.get_by_label("PowerUserAccess", exact=True).check()
     page.get_by_role("button", name="Create group").click()
 
-    expect(page.get_by_role("heading", name="Developers")).to_be_visible()
+    # Back on the groups list with the success banner, as AWS's console returns.
+    expect(page.get_by_role("heading", name="User groups")).to_be_visible()
     expect(page.get_by_text("User group Developers created.")).to_be_visible()
+    page.get_by_role("link", name="Developers", exact=True).click()
     expect(page.get_by_role("cell", name="alice", exact=True)).to_be_visible()
     page.get_by_role("link", name="Permissions").click()
-    expect(page.get_by_role("cell", name="PowerUserAccess", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="PowerUserAccess", exact=True)).to_be_visible()
     group = Group.objects.get(name="Developers")
     assert list(group.members.values_list("name", flat=True)) == ["alice"]
     assert PolicyAttachment.objects.get(group=group).policy.name == "PowerUserAccess"

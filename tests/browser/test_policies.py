@@ -135,7 +135,8 @@ def test_root_tags_a_new_policy_on_review_then_changes_its_tags_on_the_tags_tab(
     page.get_by_label("Value - optional").fill("red")
     page.get_by_role("button", name="Add tag").click()
     expect(page.get_by_text("Tag team saved.")).to_be_visible()
-    page.get_by_role("button", name="Remove tag Team", exact=True).click()
+    page.get_by_label("Remove tag Team", exact=True).click()  # AWS asks first
+    page.get_by_role("dialog", name="Remove tag Team?").get_by_role("button", name="Remove").click()
     expect(page.get_by_text("Tag Team removed.")).to_be_visible()
     expect(page.get_by_test_id("policy-tags").get_by_role("row")).to_have_count(2)
     assert ManagedPolicy.objects.get(name="Tagged").tags == [{"Key": "team", "Value": "red"}]

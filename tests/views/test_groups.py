@@ -28,7 +28,7 @@ def test_root_creates_a_group_with_users_and_a_policy(
             "policies": [aws("PowerUserAccess").arn],
         },
     )
-    assert response["Location"] == "/groups/details/Developers/"
+    assert response["Location"] == "/groups/"
     group = Group.objects.get(name="Developers")
     assert sorted(group.members.values_list("name", flat=True)) == ["alice", "bob"]
     page = root_client.get("/groups/details/Developers/?tab=permissions").content.decode()

@@ -62,3 +62,9 @@ def test_generated_passwords_meet_the_strictest_rules() -> None:
         password = generate(rules)
         assert problems(password, rules) == []
         assert problems(password, DEFAULT_RULES) == []
+
+
+def test_generated_passwords_have_no_quote_characters() -> None:
+    """`make run` prints the demo passwords: none may hold a character read as a quote."""
+    for _ in range(200):
+        assert not set(generate()) & set("'\"`")
