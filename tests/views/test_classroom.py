@@ -74,12 +74,12 @@ def test_a_failing_template_names_its_resource_beside_the_form(root_client: Clie
     unknown = root_client.post(
         "/labs/deploy/",
         {
-            "template": "Resources: {B: {Type: AWS::EC2::Instance}}",
+            "template": "Resources: {B: {Type: AWS::Lambda::Function}}",
             "stack_name": "b",
             "deploy": "1",
         },
     )
-    assert "Unrecognized resource types: [AWS::EC2::Instance]" in unknown.content.decode()
+    assert "Unrecognized resource types: [AWS::Lambda::Function]" in unknown.content.decode()
     assert not Stack.objects.exists()
 
 
