@@ -6,15 +6,23 @@ audit rows (`accounts.AuditEvent`); `successful_call` is the one function to rep
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from accounts.models import Account, AuditEvent
 
 
-def successful_call(account: Account, actor_arn: str, action: str) -> bool:
-    """Whether `actor_arn` (a user's ARN; its role sessions count too) made the call `action`
-    (e.g. "ec2:StopInstances") successfully in `account`."""
-    return AuditEvent.objects.filter(
+def successful_call(
+    account: Account, actor_arn: str, action: str, *, since: datetime | None = None
+) -> bool:
+    """Whether `actor_arn` (a user's ARN) made the call `action` (e.g. "ec2:StopInstances",
+    as the domain writers record it: domain.ec2's state changes record one row per instance)
+    successfully in `account`, at `since` or later when given (the lab's current deploy)."""
+    found = AuditEvent.objects.filter(
         account=account,
         action__iexact=action,
         outcome=AuditEvent.Outcome.ALLOWED,
         actor_arn=actor_arn,
-    ).exists()
+    )
+    if since is not None:
+        found = found.filter(created_at__gte=since)
+    return found.exists()
