@@ -89,7 +89,9 @@ def _event_succeeded(
     return events.successful_call(account, arn, str(spec.get("Action", "")), since=since)
 
 
-ASSERTIONS: dict[str, Callable[[Account, dict[str, Any]], bool]] = {
+Assertion = Callable[[Account, dict[str, Any]], bool]
+
+ASSERTIONS: dict[str, Assertion] = {
     "UserInGroup": _user_in_group,
     "UserNotInGroup": lambda account, spec: not _user_in_group(account, spec),
     "PolicyAttached": _policy_attached,
@@ -116,7 +118,10 @@ def evaluate(
 ) -> list[CheckResult]:
     """Each check of the template, done or not yet; event checks count only calls made at
     `since` or later (the lab stack's deploy, so a reset starts them over)."""
-    assertions = {**ASSERTIONS, "EventSucceeded": functools.partial(_event_succeeded, since=since)}
+    assertions: dict[str, Assertion] = {
+        **ASSERTIONS,
+        "EventSucceeded": functools.partial(_event_succeeded, since=since),
+    }
     ctx = cfn.Context(account_id=account.id, stack_name="lab", stack_id="", parameters=parameters)
     results = []
     for raw in template.lab_checks:
