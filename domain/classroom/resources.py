@@ -25,7 +25,7 @@ from domain.ec2 import instances
 from domain.iam import access, groups, login_profiles, roles, users
 from domain.iam import policies as policy_ops
 from domain.kernel.actors import Actor
-from domain.kernel.errors import Ec2Error, NoSuchEntity, ValidationError
+from domain.kernel.errors import Ec2Error, NoSuchEntity, StackError, ValidationError
 from ec2 import catalog
 from policies.models import ManagedPolicy
 
@@ -406,9 +406,7 @@ def _image_id(props: dict[str, Any]) -> str:
         return value
     found = catalog.IMAGE_PARAMETERS.get(reference.group(1))
     if found is None:
-        raise ValidationError(
-            f"Parameters: [ssm:{reference.group(1)}] cannot be found.", field="template"
-        )
+        raise StackError.no_such_parameter(reference.group(1))
     return found
 
 
