@@ -6,7 +6,8 @@ Setup: a throwaway SQLite database in a temporary directory (DATABASE_URL points
 PostgreSQL when BENCH_DATABASE_URL is set), migrated; an instructor account (sign-up). Each
 round creates a class with the real password hasher (Argon2, as deployed): per student a member
 account with its OrganizationAccountAccessRole, an administrator user with a one-time
-password, and the lab stack (3 groups with their policies, 3 users with console passwords).
+password, and the lab stack (3 groups with their policies, 3 users with console passwords,
+one EC2 instance).
 The class is closed after each round. Prints the wall time per class and per student, and
 what one Argon2 hash costs on this machine, and the process CPU time per class.
 """

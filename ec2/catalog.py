@@ -119,3 +119,18 @@ INSTANCE_TYPES: tuple[InstanceType, ...] = (
 
 TYPES_BY_NAME = {t.name: t for t in INSTANCE_TYPES}
 DEFAULT_INSTANCE_TYPE = "t2.micro"
+
+# AWS's public Systems Manager parameters that name the latest image of each family (what
+# templates write as `{{resolve:ssm:...}}` instead of a region's AMI ID), by parameter name.
+IMAGE_PARAMETERS: dict[str, str] = {
+    "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": (
+        "ami-0c02fb55956c7d316"
+    ),
+    "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64": "ami-0c02fb55956c7d316",
+    "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id": (
+        "ami-0e2c8caa4b6378d8c"
+    ),
+    "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base": (
+        "ami-05b1a50d6798f63cb"
+    ),
+}

@@ -15,8 +15,10 @@ Values may use Ref and Fn::Sub over the stack's parameters (NoEcho ones are not 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from accounts import arns
@@ -79,13 +81,17 @@ def _user_has_mfa(account: Account, spec: dict[str, Any]) -> bool:
     )
 
 
-def _event_succeeded(account: Account, spec: dict[str, Any]) -> bool:
+def _event_succeeded(
+    account: Account, spec: dict[str, Any], *, since: datetime | None = None
+) -> bool:
     user = _user(account, spec)
     arn = user.arn if user is not None else arns.user_arn(account.id, str(spec.get("User", "")))
-    return events.successful_call(account, arn, str(spec.get("Action", "")))
+    return events.successful_call(account, arn, str(spec.get("Action", "")), since=since)
 
 
-ASSERTIONS: dict[str, Callable[[Account, dict[str, Any]], bool]] = {
+Assertion = Callable[[Account, dict[str, Any]], bool]
+
+ASSERTIONS: dict[str, Assertion] = {
     "UserInGroup": _user_in_group,
     "UserNotInGroup": lambda account, spec: not _user_in_group(account, spec),
     "PolicyAttached": _policy_attached,
@@ -104,8 +110,18 @@ def _title(spec: dict[str, Any]) -> str:
 
 
 def evaluate(
-    template: cfn.Template, account: Account, parameters: dict[str, str]
+    template: cfn.Template,
+    account: Account,
+    parameters: dict[str, str],
+    *,
+    since: datetime | None = None,
 ) -> list[CheckResult]:
+    """Each check of the template, done or not yet; event checks count only calls made at
+    `since` or later (the lab stack's deploy, so a reset starts them over)."""
+    assertions: dict[str, Assertion] = {
+        **ASSERTIONS,
+        "EventSucceeded": functools.partial(_event_succeeded, since=since),
+    }
     ctx = cfn.Context(account_id=account.id, stack_name="lab", stack_id="", parameters=parameters)
     results = []
     for raw in template.lab_checks:
@@ -113,7 +129,7 @@ def evaluate(
             spec = cfn.resolve(raw, ctx)
         except cfn.TemplateError:
             spec = raw
-        assertion = ASSERTIONS.get(str(spec.get("Assert", "")))
+        assertion = assertions.get(str(spec.get("Assert", "")))
         done = assertion is not None and assertion(account, spec)
         results.append(CheckResult(title=_title(spec), done=done))
     return results

@@ -217,7 +217,12 @@ def progress(actor: Actor, lab_class: LabClass) -> list[StudentProgress]:
         found.append(
             StudentProgress(
                 student=student,
-                checks=checks.evaluate(template, student.student_account, values),
+                checks=checks.evaluate(
+                    template,
+                    student.student_account,
+                    values,
+                    since=stack.created_at if stack is not None else None,
+                ),
             )
         )
     return found

@@ -1,16 +1,17 @@
 """The resource types a lab template may hold, each a pair of handlers (create, delete) that
 call the domain writers with the deploying actor, so IAM authorizes every call.
 
-`register` adds a type; the IAM types are registered here. Practice S3 and EC2 types
-(`AWS::S3::Bucket`, `AWS::S3::BucketPolicy`, `AWS::EC2::Instance`) are added by their
-services' modules once those land: until then a template naming them is refused with
-CloudFormation's "Unrecognized resource types".
+`register` adds a type; the IAM types and `AWS::EC2::Instance` (through domain.ec2's
+RunInstances and TerminateInstances) are registered here. Practice S3's types
+(`AWS::S3::Bucket`, `AWS::S3::BucketPolicy`) are added once that service lands: until then a
+template naming them is refused with CloudFormation's "Unrecognized resource types".
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import secrets
 import string
 from collections.abc import Callable
@@ -20,10 +21,12 @@ from typing import Any
 from django.http import Http404
 
 from accounts.models import Group, Principal, Role
+from domain.ec2 import instances
 from domain.iam import access, groups, login_profiles, roles, users
 from domain.iam import policies as policy_ops
 from domain.kernel.actors import Actor
-from domain.kernel.errors import NoSuchEntity, ValidationError
+from domain.kernel.errors import Ec2Error, NoSuchEntity, StackError, ValidationError
+from ec2 import catalog
 from policies.models import ManagedPolicy
 
 
@@ -386,6 +389,65 @@ def _delete_addition(actor: Actor, physical_id: str, details: dict[str, Any]) ->
             groups.remove_user_from_group(actor=actor, group=group, user=user)
 
 
+# --- AWS::EC2::Instance --------------------------------------------------------------
+
+# A dynamic reference to a Systems Manager parameter, as templates name the latest AMI.
+_SSM_REFERENCE = re.compile(r"^\{\{resolve:ssm:([^:}]+)(?::[0-9]+)?\}\}$")
+
+
+def _image_id(props: dict[str, Any]) -> str:
+    """ImageId: an AMI ID of the catalogue, or `{{resolve:ssm:<public parameter>}}` naming
+    one of AWS's latest-image parameters (ec2.catalog.IMAGE_PARAMETERS)."""
+    value = _str(props, "ImageId").strip()
+    if not value:
+        raise ValidationError("Property ImageId is required.", field="template")
+    reference = _SSM_REFERENCE.match(value)
+    if reference is None:
+        return value
+    found = catalog.IMAGE_PARAMETERS.get(reference.group(1))
+    if found is None:
+        raise StackError.no_such_parameter(reference.group(1))
+    return found
+
+
+def _create_instance(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    """RunInstances for one instance, by the deploying actor (so EC2 authorizes the launch,
+    its tags and iam:PassRole for its profile's role)."""
+    profile = _str(props, "IamInstanceProfile")
+    made = instances.run_instances(
+        actor=deploy.actor,
+        image_id=_image_id(props),
+        instance_type=_str(props, "InstanceType", catalog.DEFAULT_INSTANCE_TYPE),
+        key_name=_str(props, "KeyName"),
+        tags=_tags(props) or (),
+        instance_profile_arn=profile if profile.startswith("arn:") else None,
+        instance_profile_name=profile if profile and not profile.startswith("arn:") else None,
+        availability_zone=_str(props, "AvailabilityZone") or None,
+    )
+    instance = made.instances[0]
+    return Made(
+        instance.instance_id,
+        {
+            "InstanceId": instance.instance_id,
+            "AvailabilityZone": instance.availability_zone,
+            "PrivateIp": instance.private_ip,
+            "PublicIp": instance.public_ip,
+        },
+        details={"region": instance.region},
+    )
+
+
+def _delete_instance(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    """TerminateInstances; an instance that no longer exists is skipped."""
+    try:
+        instances.terminate_instances(
+            actor=actor, instance_ids=[physical_id], region=details.get("region") or None
+        )
+    except Ec2Error as error:
+        if error.code != "InvalidInstanceID.NotFound":
+            raise
+
+
 register("AWS::IAM::User", _create_user, _delete_user)
 register("AWS::IAM::Group", _create_group, _delete_group)
 register("AWS::IAM::Role", _create_role, _delete_role)
@@ -393,3 +455,4 @@ register("AWS::IAM::ManagedPolicy", _create_managed_policy, _delete_managed_poli
 register("AWS::IAM::Policy", _create_policy, _delete_policy)
 register("AWS::IAM::InstanceProfile", _create_instance_profile, _delete_instance_profile)
 register("AWS::IAM::UserToGroupAddition", _create_addition, _delete_addition)
+register("AWS::EC2::Instance", _create_instance, _delete_instance)

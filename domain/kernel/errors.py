@@ -357,6 +357,11 @@ class StackError(IamError):
         return error
 
     @classmethod
+    def no_such_parameter(cls, name: str) -> StackError:
+        """A dynamic reference `{{resolve:ssm:<name>}}` to a parameter that does not exist."""
+        return cls(f"Parameters: [ssm:{name}] cannot be found.", field="template")
+
+    @classmethod
     def already_exists(cls, name: str) -> StackError:
         error = cls(f"Stack [{name}] already exists", field="stack_name")
         error.code = "AlreadyExistsException"

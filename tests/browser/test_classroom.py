@@ -1,6 +1,7 @@
 """A class in the browser: the instructor creates it from the introductory lab, downloads the
-roster, a student signs in from it and does a step of the lab, the instructor sees it done,
-switches into the student's account and back, and resets the student's lab."""
+roster, a student signs in from it and does a step of the lab, user-3 stops the lab's
+instance, the instructor sees both done, switches into the student's account and back, and
+resets the student's lab."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import io
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Page, expect
+from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from domain import iam as services
 from domain.kernel.actors import Actor
+from ec2.models import Instance
 from policies.models import ManagedPolicy
 from tests.conftest import PASSWORD
 
@@ -25,7 +28,9 @@ def test_an_instructor_runs_a_class_of_three(
     live_server: LiveServer,
     root_actor: Actor,
     aws_managed_policies: None,
+    settings: Settings,
 ) -> None:
+    settings.EC2_TRANSITION_SECONDS = 0
     services.create_user_with_access(
         actor=root_actor,
         new=services.NewUser(
@@ -84,11 +89,32 @@ def test_an_instructor_runs_a_class_of_three(
     ).to_be_visible()
     student_context.close()
 
-    # The instructor sees the step done for student-1 only.
+    # user-3 signs in with the lab password and stops the lab's instance, LabHost.
+    lab_password = first["Lab passwords"].removeprefix("LabUserPassword=")
+    host = Instance.objects.get(account_id=first["Account ID"])
+    user3_context = browser.new_context(base_url=live_server.url)
+    user3 = user3_context.new_page()
+    user3.goto(urlparse(first["Console sign-in URL"]).path)
+    user3.get_by_label("IAM user name").fill("user-3")
+    user3.get_by_label("Password").fill(lab_password)
+    user3.get_by_role("button", name="Sign in").click()
+    expect(user3.get_by_test_id("account-menu")).to_contain_text("user-3")
+    user3.goto("/ec2/instances/")
+    expect(user3.get_by_role("row", name=host.instance_id)).to_contain_text("LabHost")
+    user3.get_by_label("Select LabHost").check()
+    user3.get_by_test_id("instance-state-menu").locator("summary").click()
+    user3.get_by_role("button", name="Stop instance").click()
+    expect(user3.get_by_role("status")).to_contain_text(f"Successfully stopped {host.instance_id}")
+    user3_context.close()
+
+    # The instructor sees both steps done for student-1 only.
     page.reload()
     expect(page.get_by_test_id("check-1-3")).to_contain_text("Done")
     expect(page.get_by_test_id("check-2-3")).to_contain_text("Not yet")
-    expect(page.get_by_test_id("student-1")).to_contain_text("1 of 4")
+    expect(page.get_by_test_id("check-1-4")).to_contain_text("Done")
+    expect(page.get_by_test_id("check-1-4")).to_contain_text("user-3 stopped an instance")
+    expect(page.get_by_test_id("check-2-4")).to_contain_text("Not yet")
+    expect(page.get_by_test_id("student-1")).to_contain_text("2 of 4")
     # The passwords are not shown again.
     expect(page.get_by_text(first["Password"])).to_have_count(0)
 
@@ -111,3 +137,4 @@ def test_an_instructor_runs_a_class_of_three(
     page.get_by_test_id("student-1").get_by_role("button", name="Reset").click()
     expect(page.get_by_text("The lab of student-1 was reset to the template.")).to_be_visible()
     expect(page.get_by_test_id("check-1-3")).to_contain_text("Not yet")
+    expect(page.get_by_test_id("check-1-4")).to_contain_text("Not yet")

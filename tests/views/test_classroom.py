@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.test import Client
+from pytest_django import Settings
 
 from accounts.models import Account, GroupMembership, Principal
 from classroom.models import LabClass, Stack
 from domain.classroom import labs
+from ec2.models import Instance
 
 PASSWORD = "Lab-Password-42!"
 
@@ -74,12 +77,12 @@ def test_a_failing_template_names_its_resource_beside_the_form(root_client: Clie
     unknown = root_client.post(
         "/labs/deploy/",
         {
-            "template": "Resources: {B: {Type: AWS::EC2::Instance}}",
+            "template": "Resources: {B: {Type: AWS::Lambda::Function}}",
             "stack_name": "b",
             "deploy": "1",
         },
     )
-    assert "Unrecognized resource types: [AWS::EC2::Instance]" in unknown.content.decode()
+    assert "Unrecognized resource types: [AWS::Lambda::Function]" in unknown.content.decode()
     assert not Stack.objects.exists()
 
 
@@ -137,3 +140,46 @@ def test_bad_class_input_is_shown_beside_the_field(root_client: Client) -> None:
     page = root_client.post("/classes/create/", {"name": "x", "students": "1"})
     assert "Choose a template, or paste or upload your own." in page.content.decode()
     assert not LabClass.objects.exists()
+
+
+def test_user_3_stopping_the_lab_host_turns_the_check_done(
+    root_client: Client, settings: Settings
+) -> None:
+    settings.EC2_TRANSITION_SECONDS = 0
+    root_client.post(
+        "/classes/create/", {"name": "IAM 101", "students": "2", "lab": "introductory-iam-lab"}
+    )
+    lab_class = LabClass.objects.get()
+    student = lab_class.students.get(number=1)
+    account = student.student_account
+    host = Instance.objects.get(account=account)
+    assert host.name == "LabHost"
+    stopped = re.compile(
+        r'data-testid="check-(\d)-4"><span class="[\w-]+">(Done|Not yet)</span> '
+        r"user-3 stopped an instance"
+    )
+
+    def checks() -> dict[str, str]:
+        page = root_client.get(f"/classes/{lab_class.pk}/").content.decode()
+        return dict(stopped.findall(page))
+
+    assert checks() == {"1": "Not yet", "2": "Not yet"}
+    # user-3 signs in to the student's account, joins EC2-Admin (the lab's step 3) and stops
+    # the instance from the EC2 console's Instance state menu.
+    user3 = Principal.objects.get(account=account, name="user-3")
+    GroupMembership.objects.create(group=account.groups.get(name="EC2-Admin"), principal=user3)
+    user3_client = Client()
+    user3_client.force_login(user3)
+    listed = user3_client.get("/ec2/instances/").content.decode()
+    assert "LabHost" in listed and host.instance_id in listed
+    done = user3_client.post(
+        "/ec2/instances/state/",
+        {"action": "stop", "instance_ids": [host.instance_id], "region": host.region},
+        follow=True,
+    )
+    assert f"Successfully stopped {host.instance_id}" in done.content.decode()
+    assert checks() == {"1": "Done", "2": "Not yet"}
+    # Reset: a new LabHost, and the check starts over.
+    root_client.post(f"/classes/{lab_class.pk}/reset/", {"student": "1"})
+    assert checks() == {"1": "Not yet", "2": "Not yet"}
+    assert Instance.objects.filter(account=account).count() == 2  # the old one terminated
