@@ -98,24 +98,8 @@ class Student(HttpUser):
             self.expect(response, 302)
         self.think()
         self.client.get("/signin/", name="sign in (page)")
-        with self.client.post(
-            "/signin/",
-            {"kind": "root", "email": self.email},
-            headers=self.csrf(),
-            name="sign in: email",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-        with self.client.post(
-            "/signin/root/",
-            {"password": PASSWORD},
-            headers=self.csrf(),
-            name="sign in: password",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
+        self.step("/signin/", {"kind": "root", "email": self.email}, "sign in: email")
+        self.step("/signin/root/", {"password": PASSWORD}, "sign in: password")
 
     @task
     def lesson(self) -> None:
@@ -145,25 +129,14 @@ class Student(HttpUser):
         ) as response:
             self.expect(response, 200, "allowed")
         self.think()
-        with self.client.post(
+        self.step(
             "/groups/create/",
             {"name": f"Class-{n}", "members": [f"student-user-{n}"]},
-            headers=self.csrf(),
-            name="create group",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
+            "create group",
+        )
 
     def create_user(self, name: str) -> None:
-        with self.client.get(
-            "/users/create/",
-            name="create user: start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-            base = _wizard_base(response.headers.get("Location", "/users/create/x/details/"))
+        base = self.start("/users/create/", "create user: start")
         self.client.get(f"{base}details/", name="create user: details (page)")
         self.think()
         self.step(
@@ -194,7 +167,16 @@ class Student(HttpUser):
         ) as response:
             self.expect(response, 200, name)
 
+    def start(self, url: str, label: str) -> str:
+        """Opens a wizard at `url`: the base URL of its steps (where it redirected to)."""
+        with self.client.get(
+            url, name=label, allow_redirects=False, catch_response=True
+        ) as response:
+            self.expect(response, 302)
+            return _wizard_base(response.headers.get("Location", f"{url}x/step/"))
+
     def step(self, url: str, data: dict[str, str | list[str]], label: str) -> None:
+        """Posts a form that answers with a redirect (302)."""
         with self.client.post(
             url,
             data,
@@ -206,14 +188,7 @@ class Student(HttpUser):
             self.expect(response, 302)
 
     def create_policy(self, name: str) -> None:
-        with self.client.get(
-            "/policies/create/",
-            name="create policy: start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-            base = _wizard_base(response.headers.get("Location", "/policies/create/x/p/"))
+        base = self.start("/policies/create/", "create policy: start")
         self.client.get(f"{base}permissions/", name="create policy: editor (page)")
         self.think()
         self.step(
