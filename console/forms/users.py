@@ -106,6 +106,17 @@ def tag_rows(data: QueryDict) -> list[tuple[str, str]]:
     return [(k, v) for k, v in rows if k or v][: validators.MAX_TAGS + 1]
 
 
+def edited_tag_rows(data: QueryDict) -> list[tuple[str, str]]:
+    """The tag editor's rows after its Add new tag or Remove button (as they are without)."""
+    rows = tag_rows(data)
+    gone = index(data.get("remove_tag"))
+    if gone is not None and 0 <= gone < len(rows):
+        rows.pop(gone)
+    elif "add_tag" in data:
+        rows.append(("", ""))
+    return rows
+
+
 def index(raw: str | None) -> int | None:
     """An int from a button value; None when it is not one."""
     try:
