@@ -19,6 +19,7 @@ from domain.iam.policies import (
     _write_delete_inline,
     _write_detach,
 )
+from domain.iam.renames import write_rename
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -136,18 +137,9 @@ def update_group(
     )
     if taken.exists():
         raise EntityAlreadyExists.group(new_name)
-    old_arn, old_name, old_path = group.arn, group.name, group.path
-    try:
-        with transaction.atomic():
-            group.name, group.path = new_name, path
-            group.save(update_fields=["name", "path"])
-            audit.record(
-                actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name, "new_path": path}
-            )
-    except IntegrityError:
-        # the caller's object keeps what the database kept
-        group.name, group.path = old_name, old_path
-        raise EntityAlreadyExists.group(new_name) from None
+    write_rename(
+        actor, group, "iam:UpdateGroup", new_name, path, EntityAlreadyExists.group(new_name)
+    )
     return group
 
 
