@@ -136,7 +136,7 @@ class Student(HttpUser):
         )
 
     def create_user(self, name: str) -> None:
-        base = self.start("/users/create/", "create user: start")
+        base = self.open_wizard("/users/create/", "create user: start")
         self.client.get(f"{base}details/", name="create user: details (page)")
         self.think()
         self.step(
@@ -167,7 +167,7 @@ class Student(HttpUser):
         ) as response:
             self.expect(response, 200, name)
 
-    def start(self, url: str, label: str) -> str:
+    def open_wizard(self, url: str, label: str) -> str:
         """Opens a wizard at `url`: the base URL of its steps (where it redirected to)."""
         with self.client.get(
             url, name=label, allow_redirects=False, catch_response=True
@@ -188,7 +188,7 @@ class Student(HttpUser):
             self.expect(response, 302)
 
     def create_policy(self, name: str) -> None:
-        base = self.start("/policies/create/", "create policy: start")
+        base = self.open_wizard("/policies/create/", "create policy: start")
         self.client.get(f"{base}permissions/", name="create policy: editor (page)")
         self.think()
         self.step(
