@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts import arns, ids
 from accounts.models import Account, Group, GroupMembership, Principal
+from domain.iam.entity_writes import write_delete_unused, write_rename
 from domain.iam.policies import (
     MAX_ATTACHED,
     QUOTA_NAMES,
@@ -19,11 +20,10 @@ from domain.iam.policies import (
     _write_delete_inline,
     _write_detach,
 )
-from domain.iam.renames import write_rename
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from domain.kernel.registry import aws_action
 from policies.models import InlinePolicy, ManagedPolicy
 
@@ -147,20 +147,13 @@ def update_group(
 def delete_group(*, actor: Actor, group: Group) -> None:
     """DeleteGroup, as AWS's API does it: refused (DeleteConflict) while the group still
     has members or policies. The console's Delete is `delete_group_with_dependents`."""
-    arn = group.arn
-    authorize(actor, "iam:DeleteGroup", arn)
-    with transaction.atomic():
-        locked = Group.objects.select_for_update().filter(pk=group.pk).first()
-        if locked is None:
-            raise NoSuchEntity.group(group.name)
-        if GroupMembership.objects.filter(group=locked).exists():
-            raise DeleteConflict.must_first("remove users from group")
-        if InlinePolicy.objects.filter(group=locked).exists():
-            raise DeleteConflict.must_first("delete policies")
-        if ManagedPolicy.objects.filter(attachments__group=locked).exists():
-            raise DeleteConflict.must_first("detach all policies")
-        locked.delete()
-        audit.record(actor, "iam:DeleteGroup", arn)
+    authorize(actor, "iam:DeleteGroup", group.arn)
+    uses = [
+        (GroupMembership.objects.filter(group=group), "remove users from group"),
+        (InlinePolicy.objects.filter(group=group), "delete policies"),
+        (ManagedPolicy.objects.filter(attachments__group=group), "detach all policies"),
+    ]
+    write_delete_unused(actor, group, "iam:DeleteGroup", NoSuchEntity.group(group.name), uses)
 
 
 def delete_group_with_dependents(*, actor: Actor, group: Group) -> None:

@@ -18,7 +18,7 @@ from accounts.models import (
     Principal,
 )
 from domain.iam import password_history, tagging
-from domain.iam.renames import write_rename
+from domain.iam.entity_writes import write_rename
 from domain.iam.tagging import tag_request_context
 from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
