@@ -165,12 +165,6 @@ def paged(page: Page, name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return listing.paged(page, name, rows)
 
 
-def paged_list(p: dict[str, Any], name: str, rows: list[Any]) -> dict[str, Any]:
-    """A short list already in AWS's order, paged with the call's Marker and MaxItems."""
-    page = api_readers.page_items(rows, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    return paged(page, name, page.items)
-
-
 def attached_shape(policies: list[ManagedPolicy]) -> list[dict[str, str]]:
     return [{"PolicyName": p.name, "PolicyArn": p.arn} for p in policies]
 
@@ -265,7 +259,7 @@ def untag_user(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_user_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = access.get_user(actor, p["UserName"], action="iam:ListUserTags")
-    return paged_list(p, "Tags", tags_of(user.tags))
+    return listing.paged_list(p, "Tags", tags_of(user.tags))
 
 
 def update_user(actor: Actor, p: dict[str, Any]) -> None:
@@ -300,7 +294,7 @@ def list_access_keys(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     user = caller_or_user(actor, p.get("UserName"), "iam:ListAccessKeys")
     keys = access.root_access_keys(actor) if user.is_root else access.list_access_keys(actor, user)
     name = None if user.is_root else user.name
-    return paged_list(p, "AccessKeyMetadata", [key_shape(k, name) for k in keys])
+    return listing.paged_list(p, "AccessKeyMetadata", [key_shape(k, name) for k in keys])
 
 
 def update_access_key(actor: Actor, p: dict[str, Any]) -> None:
@@ -509,7 +503,9 @@ def create_policy_version(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 def list_policy_versions(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyVersions")
     versions = policy_listing.list_policy_versions(actor, policy)
-    return paged_list(p, "Versions", [version_shape(v, with_document=False) for v in versions])
+    return listing.paged_list(
+        p, "Versions", [version_shape(v, with_document=False) for v in versions]
+    )
 
 
 # ListEntitiesForPolicy's EntityFilter: which kinds of entity it lists.
@@ -575,7 +571,7 @@ def untag_policy(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_policy_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     policy = access.get_policy(actor, p["PolicyArn"], action="iam:ListPolicyTags")
-    return paged_list(p, "Tags", tags_of(policy_listing.list_policy_tags(actor, policy)))
+    return listing.paged_list(p, "Tags", tags_of(policy_listing.list_policy_tags(actor, policy)))
 
 
 # --- attachments and inline policies, for users, groups and roles ----------------------
@@ -628,7 +624,7 @@ def list_attached(kind: str) -> Handler:
         prefix = p.get("PathPrefix")
         if prefix:
             policies = [x for x in policies if x.path.startswith(prefix)]
-        return paged_list(p, "AttachedPolicies", attached_shape(policies))
+        return listing.paged_list(p, "AttachedPolicies", attached_shape(policies))
 
     return handler
 
@@ -667,7 +663,7 @@ def list_inline(kind: str) -> Handler:
     def handler(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
         target = ENTITY_FINDERS[kind](actor, p[f"{kind}Name"])
         names = [x.name for x in api_readers.inline_policies(actor, target)]
-        return paged_list(p, "PolicyNames", names)
+        return listing.paged_list(p, "PolicyNames", names)
 
     return handler
 
@@ -739,7 +735,7 @@ def untag_role(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_role_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     role = access.get_role(actor, p["RoleName"], action="iam:ListRoleTags")
-    return paged_list(p, "Tags", tags_of(role.tags))
+    return listing.paged_list(p, "Tags", tags_of(role.tags))
 
 
 def put_role_permissions_boundary(actor: Actor, p: dict[str, Any]) -> None:

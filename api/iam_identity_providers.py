@@ -70,8 +70,7 @@ def untag_saml_provider(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_saml_provider_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     tags = tags_of(idp.list_saml_provider_tags(actor, _saml(actor, p)))
-    page = listing.page(tags, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    return listing.paged(page, "Tags", page.items)
+    return listing.paged_list(p, "Tags", tags)
 
 
 def create_open_id_connect_provider(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
@@ -139,8 +138,7 @@ def untag_open_id_connect_provider(actor: Actor, p: dict[str, Any]) -> None:
 
 def list_open_id_connect_provider_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     tags = tags_of(idp.list_open_id_connect_provider_tags(actor, _oidc(actor, p)))
-    page = listing.page(tags, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    return listing.paged(page, "Tags", page.items)
+    return listing.paged_list(p, "Tags", tags)
 
 
 ACTIONS: dict[str, Handler] = {

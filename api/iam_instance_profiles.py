@@ -42,17 +42,13 @@ def get_instance_profile(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
 
 def list_instance_profiles(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     profiles = roles.list_instance_profiles(actor, path_prefix=p.get("PathPrefix"))
-    page = listing.page(profiles, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    rows = [instance_profile_shape(x) for x in page.items]
-    return listing.paged(page, "InstanceProfiles", rows)
+    return listing.paged_list(p, "InstanceProfiles", profiles, instance_profile_shape)
 
 
 def list_instance_profiles_for_role(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     role = role_named(actor, p["RoleName"])
     profiles = access.list_instance_profiles_for_role(actor, role)
-    page = listing.page(profiles, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    rows = [instance_profile_shape(x) for x in page.items]
-    return listing.paged(page, "InstanceProfiles", rows)
+    return listing.paged_list(p, "InstanceProfiles", profiles, instance_profile_shape)
 
 
 def add_role_to_instance_profile(actor: Actor, p: dict[str, Any]) -> None:
@@ -85,8 +81,7 @@ def untag_instance_profile(actor: Actor, p: dict[str, Any]) -> None:
 def list_instance_profile_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     profile = roles.instance_profile_named(actor, p["InstanceProfileName"])
     tags = tags_of(roles.list_instance_profile_tags(actor, profile))
-    page = listing.page(tags, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    return listing.paged(page, "Tags", page.items)
+    return listing.paged_list(p, "Tags", tags)
 
 
 ACTIONS: dict[str, Handler] = {

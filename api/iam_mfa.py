@@ -115,8 +115,7 @@ def untag_mfa_device(actor: Actor, p: dict[str, Any]) -> None:
 def list_mfa_device_tags(actor: Actor, p: dict[str, Any]) -> dict[str, Any]:
     device = mfa.device_by_serial(actor, p["SerialNumber"])
     tags = tags_of(mfa.list_mfa_device_tags(actor, device))
-    page = listing.page(tags, marker=p.get("Marker"), max_items=p.get("MaxItems"))
-    return listing.paged(page, "Tags", page.items)
+    return listing.paged_list(p, "Tags", tags)
 
 
 ACTIONS: dict[str, Handler] = {

@@ -4,7 +4,7 @@ opaque marker as every other list (domain.iam.api_readers.page_items)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain.iam.api_readers import Page, page_items
@@ -16,3 +16,16 @@ def page(items: Sequence[Any], *, marker: str | None, max_items: int | None) -> 
 
 def paged(found: Page, name: str, rows: list[Any]) -> dict[str, Any]:
     return {name: rows, "IsTruncated": found.is_truncated, "Marker": found.marker}
+
+
+def paged_list(
+    p: dict[str, Any],
+    name: str,
+    items: Sequence[Any],
+    shape: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """A short list already in AWS's order, paged with the call's Marker and MaxItems, each
+    row of the page shown with `shape` (the item itself without one)."""
+    found = page(items, marker=p.get("Marker"), max_items=p.get("MaxItems"))
+    rows = [shape(item) for item in found.items] if shape else list(found.items)
+    return paged(found, name, rows)

@@ -202,6 +202,16 @@ def row(label: str, one: tuple[float, float], many: tuple[float, float]) -> str:
     )
 
 
+def both(
+    label: str,
+    calls: int,
+    make_call: Callable[[Any], Callable[[], Any]],
+    factory: Callable[[], Any],
+) -> str:
+    """A row of the table: `calls // 4` calls from one client, then `calls` from 16 threads."""
+    return row(label, run(calls // 4, 1, make_call, factory), run(calls, 16, make_call, factory))
+
+
 def run(
     calls: int,
     threads: int,
@@ -332,20 +342,14 @@ def main() -> None:
         print(f"{'operation':38} {'1 client':>20} {'16 threads':>22}")
         for label, service, key, boto_call, _ in operations:
             factory = functools.partial(client, url, key, service)
-            make_call = functools.partial(bind, boto_call)
-            one = run(args.calls // 4, 1, make_call, factory)
-            many = run(args.calls, 16, make_call, factory)
-            print(row(label, one, many))
+            print(both(label, args.calls, functools.partial(bind, boto_call), factory))
         if args.boto3_only:
             return
         print()
         print("The same calls from a light client (botocore's signer + http.client, no boto3)")
         for label, service, key, _, params in operations:
             factory = functools.partial(RawClient, url, key, service)
-            make_raw = functools.partial(bind_raw, params)
-            one = run(args.calls // 4, 1, make_raw, factory)
-            many = run(args.calls, 16, make_raw, factory)
-            print(row(label, one, many))
+            print(both(label, args.calls, functools.partial(bind_raw, params), factory))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -358,23 +362,9 @@ def main() -> None:
         print("Client ceiling: GetUser against a no-op WSGI app under the same gunicorn")
         get_user = operations[0]
         factory = functools.partial(client, noop_url, key_a_t, "iam")
-        make_call = functools.partial(bind, get_user[3])
-        print(
-            row(
-                "boto3",
-                run(args.calls // 4, 1, make_call, factory),
-                run(args.calls, 16, make_call, factory),
-            )
-        )
+        print(both("boto3", args.calls, functools.partial(bind, get_user[3]), factory))
         factory = functools.partial(RawClient, noop_url, key_a_t, "iam")
-        make_raw = functools.partial(bind_raw, get_user[4])
-        print(
-            row(
-                "light client",
-                run(args.calls // 4, 1, make_raw, factory),
-                run(args.calls, 16, make_raw, factory),
-            )
-        )
+        print(both("light client", args.calls, functools.partial(bind_raw, get_user[4]), factory))
     finally:
         noop.terminate()
         noop.wait(timeout=10)

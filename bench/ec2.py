@@ -13,43 +13,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TMP = tempfile.TemporaryDirectory(prefix="iam-ec2-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamconsole.settings")
-os.environ["SECRET_KEY"] = "bench-" + "x" * 50
-os.environ["IAM_API_AUTH"] = "enforce"
+# bench.api sets up the throwaway database, the settings the server shares and Django.
+from bench.api import start_server  # noqa: E402
 
+# isort: split
 import boto3  # noqa: E402
-import django  # noqa: E402
 from botocore.config import Config  # noqa: E402
-
-django.setup()
-
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import Principal  # noqa: E402
-from bench.api import start_server  # noqa: E402
 from domain import iam  # noqa: E402
 from domain.iam import policies  # noqa: E402
 from domain.kernel.actors import system_actor  # noqa: E402
 from ec2 import catalog, ids, states  # noqa: E402
 from ec2.models import Instance  # noqa: E402
-
-# bench.api points DATABASE_URL at its own database when imported: the server is to use ours.
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
 
 DESCRIBE = json.dumps(
     {

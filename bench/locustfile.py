@@ -82,7 +82,7 @@ class Student(HttpUser):
         self.lessons = itertools.count(1)
         self.email = f"student-{uuid.uuid4().hex[:12]}@example.com"
         self.client.get("/signup/", name="sign up (page)")
-        with self.client.post(
+        self.step(
             "/signup/",
             {
                 "email": self.email,
@@ -90,32 +90,12 @@ class Student(HttpUser):
                 "password": PASSWORD,
                 "confirm_password": PASSWORD,
             },
-            headers=self.csrf(),
-            name="sign up",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
+            "sign up",
+        )
         self.think()
         self.client.get("/signin/", name="sign in (page)")
-        with self.client.post(
-            "/signin/",
-            {"kind": "root", "email": self.email},
-            headers=self.csrf(),
-            name="sign in: email",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-        with self.client.post(
-            "/signin/root/",
-            {"password": PASSWORD},
-            headers=self.csrf(),
-            name="sign in: password",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
+        self.step("/signin/", {"kind": "root", "email": self.email}, "sign in: email")
+        self.step("/signin/root/", {"password": PASSWORD}, "sign in: password")
 
     @task
     def lesson(self) -> None:
@@ -145,25 +125,14 @@ class Student(HttpUser):
         ) as response:
             self.expect(response, 200, "allowed")
         self.think()
-        with self.client.post(
+        self.step(
             "/groups/create/",
             {"name": f"Class-{n}", "members": [f"student-user-{n}"]},
-            headers=self.csrf(),
-            name="create group",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
+            "create group",
+        )
 
     def create_user(self, name: str) -> None:
-        with self.client.get(
-            "/users/create/",
-            name="create user: start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-            base = _wizard_base(response.headers.get("Location", "/users/create/x/details/"))
+        base = self.open_wizard("/users/create/", "create user: start")
         self.client.get(f"{base}details/", name="create user: details (page)")
         self.think()
         self.step(
@@ -194,7 +163,16 @@ class Student(HttpUser):
         ) as response:
             self.expect(response, 200, name)
 
+    def open_wizard(self, url: str, label: str) -> str:
+        """Opens a wizard at `url`: the base URL of its steps (where it redirected to)."""
+        with self.client.get(
+            url, name=label, allow_redirects=False, catch_response=True
+        ) as response:
+            self.expect(response, 302)
+            return _wizard_base(response.headers.get("Location", f"{url}x/step/"))
+
     def step(self, url: str, data: dict[str, str | list[str]], label: str) -> None:
+        """Posts a form that answers with a redirect (302)."""
         with self.client.post(
             url,
             data,
@@ -206,14 +184,7 @@ class Student(HttpUser):
             self.expect(response, 302)
 
     def create_policy(self, name: str) -> None:
-        with self.client.get(
-            "/policies/create/",
-            name="create policy: start",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            self.expect(response, 302)
-            base = _wizard_base(response.headers.get("Location", "/policies/create/x/p/"))
+        base = self.open_wizard("/policies/create/", "create policy: start")
         self.client.get(f"{base}permissions/", name="create policy: editor (page)")
         self.think()
         self.step(

@@ -15,6 +15,19 @@ def add_service_error(form: forms.Form, error: IamError) -> None:
     form.add_error(field, error.message)
 
 
+def password_field(
+    label: str = "Password", *, required: bool = True, render_value: bool = False
+) -> forms.CharField:
+    """A password box: kept as typed (not stripped), at most 128 characters."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(render_value=render_value),
+    )
+
+
 class SignInStartForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("root", "Root user"), ("user", "IAM user")],
@@ -36,25 +49,19 @@ class SignInStartForm(forms.Form):
 
 
 class RootPasswordForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, strip=False, max_length=128)
+    password = password_field()
 
 
 class UserSignInForm(forms.Form):
     account = forms.CharField(label="Account ID (12 digits) or account alias", max_length=63)
     username = forms.CharField(label="IAM user name", max_length=64)
-    password = forms.CharField(widget=forms.PasswordInput, strip=False, max_length=128)
+    password = password_field()
 
 
 class NewPasswordForm(forms.Form):
-    old_password = forms.CharField(
-        label="Old password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
-    new_password = forms.CharField(
-        label="New password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
-    confirm_password = forms.CharField(
-        label="Retype new password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
+    old_password = password_field("Old password")
+    new_password = password_field("New password")
+    confirm_password = password_field("Retype new password")
 
     def clean(self) -> dict[str, str]:
         data = super().clean() or {}
@@ -67,10 +74,8 @@ class NewPasswordForm(forms.Form):
 class SignUpForm(forms.Form):
     email = forms.CharField(label="Root user email address", max_length=254)
     account_name = forms.CharField(label="AWS account name", max_length=50)
-    password = forms.CharField(widget=forms.PasswordInput, strip=False, max_length=128)
-    confirm_password = forms.CharField(
-        label="Confirm password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
+    password = password_field()
+    confirm_password = password_field("Confirm password")
 
     def clean(self) -> dict[str, str]:
         data = super().clean() or {}
@@ -121,16 +126,20 @@ class InlinePolicyForm(forms.Form):
 
 
 class ConfirmDeleteForm(forms.Form):
+    """Type-to-confirm: the field is named `confirm` (templates/ui/confirm_delete.html) and
+    must be the name shown (`expected`)."""
+
     confirm = forms.CharField(max_length=300, required=False)
+    mismatch = "Enter {expected} to confirm deletion."
 
     def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expected = expected
 
     def clean_confirm(self) -> str:
-        value: str = self.cleaned_data.get("confirm", "")
-        if value.strip() != self.expected:
-            raise forms.ValidationError(f"Enter {self.expected} to confirm deletion.")
+        value = str(self.cleaned_data.get("confirm", "")).strip()
+        if value != self.expected:
+            raise forms.ValidationError(self.mismatch.format(expected=self.expected))
         return value
 
 

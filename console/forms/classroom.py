@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from classroom import cfn
+from console.forms import ConfirmDeleteForm
 from domain.classroom import classes
 
 MAX_TEMPLATE = cfn.MAX_TEMPLATE_BYTES
@@ -89,15 +90,7 @@ class ClassForm(TemplateChoiceMixin):
     )
 
 
-class ConfirmForm(forms.Form):
-    confirm = forms.CharField(required=False, max_length=128)
+class ConfirmForm(ConfirmDeleteForm):
+    """Type-to-confirm for deleting a stack or closing a class."""
 
-    def __init__(self, *args: object, expected: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own parameters
-        self.expected = expected
-
-    def clean_confirm(self) -> str:
-        value = str(self.cleaned_data.get("confirm", "")).strip()
-        if value != self.expected:
-            raise forms.ValidationError(f"Enter {self.expected} to confirm.")
-        return value
+    mismatch = "Enter {expected} to confirm."

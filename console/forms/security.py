@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.passwords import Rules
+from console.forms import NewPasswordForm, password_field
 
 CODE_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
 
@@ -65,28 +66,14 @@ class MFADeviceChoiceForm(forms.Form):
 
 
 class ConfirmPasswordForm(forms.Form):
-    password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
+    password = password_field("Your password")
 
 
-class ChangePasswordForm(forms.Form):
-    old_password = forms.CharField(
-        label="Current password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
-    new_password = forms.CharField(
-        label="New password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
-    confirm_password = forms.CharField(
-        label="Confirm new password", widget=forms.PasswordInput, strip=False, max_length=128
-    )
+class ChangePasswordForm(NewPasswordForm):
+    """One's own password (My security credentials): the sign-in form's checks, AWS's labels."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        new, confirm = data.get("new_password"), data.get("confirm_password")
-        if new and confirm and new != confirm:
-            self.add_error("confirm_password", "The passwords do not match.")
-        return data
+    old_password = password_field("Current password")
+    confirm_password = password_field("Confirm new password")
 
 
 class PasswordPolicyForm(forms.Form):

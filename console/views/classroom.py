@@ -4,6 +4,7 @@ classes (an instructor's student accounts: roster, progress, Switch role, reset,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -57,6 +58,16 @@ def _parameters_form(request: HttpRequest, body: str, *, bound: bool) -> Paramet
 def _missing(request: HttpRequest, ctx: dict[str, Any], error: StackError) -> HttpResponse:
     """Another account's (or no) stack or class: a 404 with CloudFormation's message."""
     return render(request, "classroom/missing.html", ctx | {"message": error.message}, status=404)
+
+
+def _confirmed(
+    request: HttpRequest, ctx: dict[str, Any], expected: str, act: Callable[[], object]
+) -> bool:
+    """The type-to-confirm form (ctx["form"]): True once `expected` was typed and `act` ran;
+    a refusal is shown on the form."""
+    form = ConfirmForm(request.POST or None, expected=expected)
+    ctx["form"] = form
+    return request.method == "POST" and form.is_valid() and attempt(ctx, form, act)
 
 
 # --- Lab templates --------------------------------------------------------------------
@@ -122,10 +133,8 @@ def stack_detail(request: HttpRequest, name: str) -> HttpResponse:
         stack = stacks.stack_named(actor, name)
     except StackError as error:
         return _missing(request, ctx, error)
-    form = ConfirmForm(request.POST or None, expected=stack.name)
-    ctx |= {"stack": stack, "resources": stacks.stack_resources(actor, stack), "form": form}
-    deleting = request.method == "POST" and form.is_valid()
-    if deleting and attempt(ctx, form, lambda: stacks.delete_stack(actor=actor, stack=stack)):
+    ctx |= {"stack": stack, "resources": stacks.stack_resources(actor, stack)}
+    if _confirmed(request, ctx, stack.name, lambda: stacks.delete_stack(actor=actor, stack=stack)):
         messages.success(request, f"Stack {stack.name} deleted.")
         return redirect("lab_list")
     return render(request, "classroom/stack_detail.html", ctx)
@@ -285,11 +294,9 @@ def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
         lab_class = classes.get_class(actor, class_id)
     except StackError as error:
         return _missing(request, ctx, error)
-    form = ConfirmForm(request.POST or None, expected=lab_class.name)
-    ctx |= {"lab_class": lab_class, "form": form}
-    closing = request.method == "POST" and form.is_valid()
-    if closing and attempt(
-        ctx, form, lambda: classes.close_class(actor=actor, lab_class=lab_class)
+    ctx["lab_class"] = lab_class
+    if _confirmed(
+        request, ctx, lab_class.name, lambda: classes.close_class(actor=actor, lab_class=lab_class)
     ):
         show_once.forget(request, ROSTER, class_id)
         messages.success(request, f"Class {lab_class.name} closed: its accounts were deleted.")

@@ -24,7 +24,7 @@ from console.forms.policies import (
     ReviewPolicyForm,
     VisualStatementForm,
 )
-from console.forms.users import index, tag_rows
+from console.forms.users import edited_tag_rows
 from console.links import policy_url
 from domain.iam import access
 from domain.iam import policies as policy_services
@@ -124,24 +124,13 @@ def _permissions(request: HttpRequest, state: NewPolicyState, base: dict[str, An
     return render(request, "policies/create.html", ctx)
 
 
-def _edited_tag_rows(data: Any) -> list[tuple[str, str]]:
-    """The Review step's tag rows after its Add new tag or Remove button."""
-    rows = tag_rows(data)
-    gone = index(data.get("remove_tag"))
-    if gone is not None and 0 <= gone < len(rows):
-        rows.pop(gone)
-    elif "add_tag" in data:
-        rows.append(("", ""))
-    return rows
-
-
 def _review(request: HttpRequest, state: NewPolicyState, ctx: dict[str, Any]) -> HttpResponse:
     action = request.POST.get("step", "")
     if request.method == "POST":
         # Name, description and tags typed so far are kept, also on Previous.
         state.name = str(request.POST.get("name", ""))[:1000]
         state.description = str(request.POST.get("description", ""))[:2000]
-        state.tags = [list(row) for row in _edited_tag_rows(request.POST)]
+        state.tags = [list(row) for row in edited_tag_rows(request.POST)]
         WIZARD.keep(request, state)
         if action == "back":
             return WIZARD.go(state, "permissions")

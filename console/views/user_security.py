@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from accounts import passwords
 from console.flows import show_once
 from console.forms import add_service_error
-from console.forms.users import ConsoleAccessForm, index, tag_rows
+from console.forms.users import ConsoleAccessForm, edited_tag_rows, tag_rows
 from console.views.user_permissions import _user
 from console.views.users import user_url
 from domain import iam as services
@@ -28,13 +28,9 @@ def edit_tags(request: HttpRequest, name: str) -> HttpResponse:
     actor, user, ctx = _user(request, name)
     rows = [(t["Key"], t["Value"]) for t in user.tags] if user else []
     if request.method == "POST":
-        rows = tag_rows(request.POST)
-        gone = index(request.POST.get("remove_tag"))
-        if gone is not None and 0 <= gone < len(rows):
-            rows.pop(gone)
-        elif "add_tag" in request.POST:
-            rows.append(("", ""))
-        elif user is not None and "save" in request.POST:
+        rows = edited_tag_rows(request.POST)
+        unedited = rows == tag_rows(request.POST)  # no row added or removed: Save may run
+        if unedited and user is not None and "save" in request.POST:
             try:
                 _save_tags(actor, user, rows)
             except AccessDenied as denied:

@@ -18,7 +18,7 @@ from accounts import passwords
 from console.flows import show_once
 from console.flows.wizard import Wizard, WizardState
 from console.forms import add_service_error
-from console.forms.users import UserDetailsForm, index, tag_rows
+from console.forms.users import UserDetailsForm, edited_tag_rows, index
 from console.views.user_permissions import _hidden, _picker_ctx
 from domain import iam as services
 from domain.iam import access, user_pickers
@@ -243,13 +243,7 @@ def _review(request: HttpRequest, state: NewUserState) -> HttpResponse:
     actor = actor_for(request)
     ctx = _ctx(state, "review")
     if request.method == "POST":
-        rows = tag_rows(request.POST)
-        gone = index(request.POST.get("remove_tag"))
-        if gone is not None and 0 <= gone < len(rows):
-            rows.pop(gone)
-        elif "add_tag" in request.POST:
-            rows.append(("", ""))
-        state.tags = [list(row) for row in rows]
+        state.tags = [list(row) for row in edited_tag_rows(request.POST)]
         WIZARD.keep(request, state)
         if "back" in request.POST:
             return _go(state, "permissions")

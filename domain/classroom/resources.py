@@ -140,17 +140,52 @@ def _boundary(actor: Actor, props: dict[str, Any]) -> ManagedPolicy | None:
     return policy_ops.attachable_policy(actor, arn) if arn else None
 
 
-def _grant(
-    actor: Actor,
-    props: dict[str, Any],
-    attach: Callable[[ManagedPolicy], object],
-    put: Callable[[str, str], object],
-) -> None:
+@dataclass(frozen=True)
+class _Holder:
+    """How a template reaches the users, groups or roles that hold policies: look one up by
+    name, attach a managed policy, put, find and delete an inline one, each through that
+    kind's own AWS action (AttachUserPolicy, PutGroupPolicy, ...)."""
+
+    get: Callable[[Actor, str], Any]
+    attach: Callable[[Actor, Any, ManagedPolicy], object]
+    put: Callable[[Actor, Any, str, str], object]
+    inline: Callable[[Actor, Any, str], object | None]
+    delete: Callable[[Actor, Any, str], object]
+
+
+# Keyed by the property that lists them (AWS::IAM::Policy's Users, Groups and Roles).
+_HOLDERS = {
+    "Users": _Holder(
+        get=access.get_user,
+        attach=lambda a, e, p: policy_ops.attach_user_policy(actor=a, user=e, policy=p),
+        put=lambda a, e, n, d: policy_ops.put_user_policy(actor=a, user=e, name=n, document=d),
+        inline=access.user_inline_policy,
+        delete=lambda a, e, n: policy_ops.delete_user_policy(actor=a, user=e, name=n),
+    ),
+    "Groups": _Holder(
+        get=access.get_group,
+        attach=lambda a, e, p: policy_ops.attach_group_policy(actor=a, group=e, policy=p),
+        put=lambda a, e, n, d: policy_ops.put_group_policy(actor=a, group=e, name=n, document=d),
+        inline=access.group_inline_policy,
+        delete=lambda a, e, n: policy_ops.delete_group_policy(actor=a, group=e, name=n),
+    ),
+    "Roles": _Holder(
+        get=access.get_role,
+        attach=lambda a, e, p: policy_ops.attach_role_policy(actor=a, role=e, policy=p),
+        put=lambda a, e, n, d: policy_ops.put_role_policy(actor=a, role=e, name=n, document=d),
+        inline=access.role_inline_policy,
+        delete=lambda a, e, n: policy_ops.delete_role_policy(actor=a, role=e, name=n),
+    ),
+}
+
+
+def _grant(actor: Actor, props: dict[str, Any], kind: str, holder: Any) -> None:
     """ManagedPolicyArns (AttachXPolicy) and Policies (PutXPolicy) of a user, group or role."""
+    how = _HOLDERS[kind]
     for policy in _policies(actor, props):
-        attach(policy)
+        how.attach(actor, holder, policy)
     for policy_name, document in _inline_policies(props):
-        put(policy_name, document)
+        how.put(actor, holder, policy_name, document)
 
 
 def _gone(lookup: Callable[[], Any]) -> Any:
@@ -184,14 +219,7 @@ def _create_user(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> 
     for group_name in _names(props, "Groups"):
         group = access.get_group(actor, group_name)
         groups.add_user_to_group(actor=actor, group=group, user=user)
-    _grant(
-        actor,
-        props,
-        lambda policy: policy_ops.attach_user_policy(actor=actor, user=user, policy=policy),
-        lambda name, doc: policy_ops.put_user_policy(
-            actor=actor, user=user, name=name, document=doc
-        ),
-    )
+    _grant(actor, props, "Users", user)
     return Made(user.name, {"Arn": user.arn})
 
 
@@ -208,14 +236,7 @@ def _create_group(deploy: Deployment, logical_id: str, props: dict[str, Any]) ->
     actor = deploy.actor
     name = _str(props, "GroupName") or deploy.physical_name(logical_id, 128)
     group = groups.create_group(actor=actor, name=name, path=_str(props, "Path", "/"))
-    _grant(
-        actor,
-        props,
-        lambda policy: policy_ops.attach_group_policy(actor=actor, group=group, policy=policy),
-        lambda name, doc: policy_ops.put_group_policy(
-            actor=actor, group=group, name=name, document=doc
-        ),
-    )
+    _grant(actor, props, "Groups", group)
     return Made(group.name, {"Arn": group.arn})
 
 
@@ -246,14 +267,7 @@ def _create_role(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> 
         tags=_tags(props),
         permissions_boundary=_boundary(actor, props),
     )
-    _grant(
-        actor,
-        props,
-        lambda policy: policy_ops.attach_role_policy(actor=actor, role=role, policy=policy),
-        lambda name, doc: policy_ops.put_role_policy(
-            actor=actor, role=role, name=name, document=doc
-        ),
-    )
+    _grant(actor, props, "Roles", role)
     return Made(role.name, {"Arn": role.arn, "RoleId": role.unique_id})
 
 
@@ -283,13 +297,9 @@ def _create_managed_policy(deploy: Deployment, logical_id: str, props: dict[str,
 
 
 def _attach_to(actor: Actor, policy: ManagedPolicy, props: dict[str, Any]) -> None:
-    for name in _names(props, "Users"):
-        policy_ops.attach_user_policy(actor=actor, user=access.get_user(actor, name), policy=policy)
-    for name in _names(props, "Groups"):
-        group = access.get_group(actor, name)
-        policy_ops.attach_group_policy(actor=actor, group=group, policy=policy)
-    for name in _names(props, "Roles"):
-        policy_ops.attach_role_policy(actor=actor, role=access.get_role(actor, name), policy=policy)
+    for kind, how in _HOLDERS.items():
+        for name in _names(props, kind):
+            how.attach(actor, how.get(actor, name), policy)
 
 
 def _delete_managed_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
@@ -307,35 +317,22 @@ def _create_policy(deploy: Deployment, logical_id: str, props: dict[str, Any]) -
     if not name or "PolicyDocument" not in props:
         raise ValidationError("Properties PolicyName and PolicyDocument are required.")
     document = _document(props["PolicyDocument"], "PolicyDocument")
-    targets = {k: _names(props, k) for k in ("Users", "Groups", "Roles")}
+    targets = {kind: _names(props, kind) for kind in _HOLDERS}
     if not any(targets.values()):
         raise ValidationError("At least one of Users, Groups or Roles must be non-empty.")
-    for user_name in targets["Users"]:
-        user = access.get_user(actor, user_name)
-        policy_ops.put_user_policy(actor=actor, user=user, name=name, document=document)
-    for group_name in targets["Groups"]:
-        group = access.get_group(actor, group_name)
-        policy_ops.put_group_policy(actor=actor, group=group, name=name, document=document)
-    for role_name in targets["Roles"]:
-        role = access.get_role(actor, role_name)
-        policy_ops.put_role_policy(actor=actor, role=role, name=name, document=document)
+    for kind, how in _HOLDERS.items():
+        for holder_name in targets[kind]:
+            how.put(actor, how.get(actor, holder_name), name, document)
     return Made(deploy.physical_name(logical_id, 128), details={"name": name, **targets})
 
 
 def _delete_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
     name = str(details.get("name", ""))
-    for user_name in details.get("Users", []):
-        user = _gone(functools.partial(access.get_user, actor, user_name))
-        if user is not None and access.user_inline_policy(actor, user, name) is not None:
-            policy_ops.delete_user_policy(actor=actor, user=user, name=name)
-    for group_name in details.get("Groups", []):
-        group = _gone(functools.partial(access.get_group, actor, group_name))
-        if group is not None and access.group_inline_policy(actor, group, name) is not None:
-            policy_ops.delete_group_policy(actor=actor, group=group, name=name)
-    for role_name in details.get("Roles", []):
-        role = _gone(functools.partial(access.get_role, actor, role_name))
-        if role is not None and access.role_inline_policy(actor, role, name) is not None:
-            policy_ops.delete_role_policy(actor=actor, role=role, name=name)
+    for kind, how in _HOLDERS.items():
+        for holder_name in details.get(kind, []):
+            holder = _gone(functools.partial(how.get, actor, holder_name))
+            if holder is not None and how.inline(actor, holder, name) is not None:
+                how.delete(actor, holder, name)
 
 
 # --- AWS::IAM::InstanceProfile -----------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts import arns, ids
 from accounts.models import Account, Group, GroupMembership, Principal
+from domain.iam.entity_writes import write_delete_unused, write_rename
 from domain.iam.policies import (
     MAX_ATTACHED,
     QUOTA_NAMES,
@@ -22,7 +23,7 @@ from domain.iam.policies import (
 from domain.kernel import audit, validators
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from domain.kernel.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from domain.kernel.registry import aws_action
 from policies.models import InlinePolicy, ManagedPolicy
 
@@ -136,18 +137,9 @@ def update_group(
     )
     if taken.exists():
         raise EntityAlreadyExists.group(new_name)
-    old_arn, old_name, old_path = group.arn, group.name, group.path
-    try:
-        with transaction.atomic():
-            group.name, group.path = new_name, path
-            group.save(update_fields=["name", "path"])
-            audit.record(
-                actor, "iam:UpdateGroup", old_arn, details={"new_name": new_name, "new_path": path}
-            )
-    except IntegrityError:
-        # the caller's object keeps what the database kept
-        group.name, group.path = old_name, old_path
-        raise EntityAlreadyExists.group(new_name) from None
+    write_rename(
+        actor, group, "iam:UpdateGroup", new_name, path, EntityAlreadyExists.group(new_name)
+    )
     return group
 
 
@@ -155,20 +147,13 @@ def update_group(
 def delete_group(*, actor: Actor, group: Group) -> None:
     """DeleteGroup, as AWS's API does it: refused (DeleteConflict) while the group still
     has members or policies. The console's Delete is `delete_group_with_dependents`."""
-    arn = group.arn
-    authorize(actor, "iam:DeleteGroup", arn)
-    with transaction.atomic():
-        locked = Group.objects.select_for_update().filter(pk=group.pk).first()
-        if locked is None:
-            raise NoSuchEntity.group(group.name)
-        if GroupMembership.objects.filter(group=locked).exists():
-            raise DeleteConflict.must_first("remove users from group")
-        if InlinePolicy.objects.filter(group=locked).exists():
-            raise DeleteConflict.must_first("delete policies")
-        if ManagedPolicy.objects.filter(attachments__group=locked).exists():
-            raise DeleteConflict.must_first("detach all policies")
-        locked.delete()
-        audit.record(actor, "iam:DeleteGroup", arn)
+    authorize(actor, "iam:DeleteGroup", group.arn)
+    uses = [
+        (GroupMembership.objects.filter(group=group), "remove users from group"),
+        (InlinePolicy.objects.filter(group=group), "delete policies"),
+        (ManagedPolicy.objects.filter(attachments__group=group), "detach all policies"),
+    ]
+    write_delete_unused(actor, group, "iam:DeleteGroup", NoSuchEntity.group(group.name), uses)
 
 
 def delete_group_with_dependents(*, actor: Actor, group: Group) -> None:

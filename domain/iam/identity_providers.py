@@ -121,16 +121,41 @@ def create_saml_provider(
     return provider
 
 
+def _provider_by_arn[P: (SAMLProvider, OpenIDConnectProvider)](
+    actor: Actor, arn: str, model: type[P], resource_type: str, key: str
+) -> P:
+    """The actor's account's provider at `arn` (arn:aws:iam::ACCOUNT:TYPE/KEY), found by its
+    `key` field, unauthorized; NoSuchEntity with AWS's message when there is none."""
+    prefix = f"arn:aws:iam::{actor.account.id}:{resource_type}/"
+    value = arn[len(prefix) :] if arn.startswith(prefix) else ""
+    mine = model._default_manager.filter(account=actor.account)
+    found = mine.filter(**{key: value}).first() if value else None
+    if found is None:
+        raise _no_such_provider(model, arn)
+    return found
+
+
+def _no_such_provider(model: type[SAMLProvider | OpenIDConnectProvider], arn: str) -> NoSuchEntity:
+    if model is SAMLProvider:
+        return NoSuchEntity.saml_provider(arn)
+    return NoSuchEntity.oidc_provider(arn)
+
+
+def _delete_provider(
+    actor: Actor, provider: SAMLProvider | OpenIDConnectProvider, action: str
+) -> None:
+    """DeleteSAMLProvider / DeleteOpenIDConnectProvider: NoSuchEntity when already gone."""
+    arn = provider.arn
+    authorize(actor, action, provider)
+    with transaction.atomic():
+        if type(provider)._default_manager.filter(pk=provider.pk).delete()[0] == 0:
+            raise _no_such_provider(type(provider), arn)
+        audit.record(actor, action, arn)
+
+
 def saml_provider_by_arn(actor: Actor, arn: str) -> SAMLProvider:
     """The actor's account's provider at `arn`, unauthorized (NoSuchEntity as AWS)."""
-    prefix = f"arn:aws:iam::{actor.account.id}:saml-provider/"
-    name = arn[len(prefix) :] if arn.startswith(prefix) else ""
-    provider = (
-        SAMLProvider.objects.filter(account=actor.account, name=name).first() if name else None
-    )
-    if provider is None:
-        raise NoSuchEntity.saml_provider(arn)
-    return provider
+    return _provider_by_arn(actor, arn, SAMLProvider, "saml-provider", "name")
 
 
 @aws_read("iam:GetSAMLProvider")
@@ -172,12 +197,7 @@ def update_saml_provider(
 
 @aws_action("iam:DeleteSAMLProvider")
 def delete_saml_provider(*, actor: Actor, provider: SAMLProvider) -> None:
-    arn = provider.arn
-    authorize(actor, "iam:DeleteSAMLProvider", provider)
-    with transaction.atomic():
-        if SAMLProvider.objects.filter(pk=provider.pk).delete()[0] == 0:
-            raise NoSuchEntity.saml_provider(arn)
-        audit.record(actor, "iam:DeleteSAMLProvider", arn)
+    _delete_provider(actor, provider, "iam:DeleteSAMLProvider")
 
 
 @aws_action("iam:TagSAMLProvider")
@@ -318,16 +338,7 @@ def create_open_id_connect_provider(
 
 def oidc_provider_by_arn(actor: Actor, arn: str) -> OpenIDConnectProvider:
     """The actor's account's provider at `arn`, unauthorized (NoSuchEntity as AWS)."""
-    prefix = f"arn:aws:iam::{actor.account.id}:oidc-provider/"
-    url = arn[len(prefix) :] if arn.startswith(prefix) else ""
-    provider = (
-        OpenIDConnectProvider.objects.filter(account=actor.account, url=url).first()
-        if url
-        else None
-    )
-    if provider is None:
-        raise NoSuchEntity.oidc_provider(arn)
-    return provider
+    return _provider_by_arn(actor, arn, OpenIDConnectProvider, "oidc-provider", "url")
 
 
 @aws_read("iam:GetOpenIDConnectProvider")
@@ -414,12 +425,7 @@ def update_open_id_connect_provider_keys(
 
 @aws_action("iam:DeleteOpenIDConnectProvider")
 def delete_open_id_connect_provider(*, actor: Actor, provider: OpenIDConnectProvider) -> None:
-    arn = provider.arn
-    authorize(actor, "iam:DeleteOpenIDConnectProvider", provider)
-    with transaction.atomic():
-        if OpenIDConnectProvider.objects.filter(pk=provider.pk).delete()[0] == 0:
-            raise NoSuchEntity.oidc_provider(arn)
-        audit.record(actor, "iam:DeleteOpenIDConnectProvider", arn)
+    _delete_provider(actor, provider, "iam:DeleteOpenIDConnectProvider")
 
 
 @aws_action("iam:TagOpenIDConnectProvider")

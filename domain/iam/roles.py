@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from accounts import arns, ids
 from accounts.models import Account, InstanceProfile, Role
 from domain.iam import tagging
+from domain.iam.entity_writes import write_delete_unused
 from domain.iam.policies import (
     MAX_ATTACHED,
     _authorize_attach,
@@ -536,20 +537,13 @@ def update_assume_role_policy(*, actor: Actor, role: Role, document: str) -> Non
 def delete_role(*, actor: Actor, role: Role) -> None:
     """DeleteRole, as AWS's API does it: refused (DeleteConflict) while the role is in an
     instance profile or has policies. The console's Delete is `delete_role_with_dependents`."""
-    arn = role.arn
     authorize(actor, "iam:DeleteRole", role)
-    with transaction.atomic():
-        locked = Role.objects.select_for_update().filter(pk=role.pk).first()
-        if locked is None:
-            raise NoSuchEntity.role(role.name)
-        if InstanceProfile.objects.filter(role=locked).exists():
-            raise DeleteConflict.must_first("remove roles from instance profile")
-        if InlinePolicy.objects.filter(role=locked).exists():
-            raise DeleteConflict.must_first("delete policies")
-        if PolicyAttachment.objects.filter(role=locked).exists():
-            raise DeleteConflict.must_first("detach all policies")
-        locked.delete()
-        audit.record(actor, "iam:DeleteRole", arn)
+    uses = [
+        (InstanceProfile.objects.filter(role=role), "remove roles from instance profile"),
+        (InlinePolicy.objects.filter(role=role), "delete policies"),
+        (PolicyAttachment.objects.filter(role=role), "detach all policies"),
+    ]
+    write_delete_unused(actor, role, "iam:DeleteRole", NoSuchEntity.role(role.name), uses)
 
 
 def delete_role_with_dependents(*, actor: Actor, role: Role) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
@@ -78,25 +79,13 @@ def _sign_in(
     if principal is None:
         throttle.sign_in_failed(identity, address)
         if known is not None:
-            audit.record(
-                Actor(principal=known, source_ip=address),
-                "signin:ConsoleLogin",
-                known.arn,
-                outcome=AuditEvent.Outcome.FAILED,
-                error_code="Failed authentication",
-            )
+            _refused(known, address, "Failed authentication")
         raise SignInFailed(INCORRECT)
     throttle.password_accepted(identity, address)
     actor = Actor(principal=principal, source_ip=address)
     rules = password_history.rules_of(principal)
     if rules is not None and rules.hard_expiry and password_history.is_expired(principal):
-        audit.record(
-            actor,
-            "signin:ConsoleLogin",
-            principal.arn,
-            outcome=AuditEvent.Outcome.FAILED,
-            error_code="Password expired",
-        )
+        _refused(principal, address, "Password expired")
         raise SignInFailed(HARD_EXPIRED)
     if MFADevice.objects.filter(principal=principal).exists():
         request.session[PENDING_MFA_KEY] = {
@@ -107,6 +96,20 @@ def _sign_in(
     _signed_in(request, principal, address)
     audit.record(actor, "signin:ConsoleLogin", principal.arn)
     return principal
+
+
+def _refused(
+    principal: Principal, address: str | None, reason: str, details: dict[str, Any] | None = None
+) -> None:
+    """Records a refused console sign-in of `principal` (ConsoleLogin, Failure: `reason`)."""
+    audit.record(
+        Actor(principal=principal, source_ip=address),
+        "signin:ConsoleLogin",
+        principal.arn,
+        outcome=AuditEvent.Outcome.FAILED,
+        error_code=reason,
+        details=details,
+    )
 
 
 def _signed_in(request: HttpRequest, principal: Principal, address: str | None) -> None:
@@ -127,14 +130,7 @@ def _audit_refusal(known: Principal | None, identity: str, address: str | None) 
     """A refused sign-in is recorded for a known principal, once per window and address."""
     if known is None or not throttle.first_refusal(identity, address):
         return
-    audit.record(
-        Actor(principal=known, source_ip=address),
-        "signin:ConsoleLogin",
-        known.arn,
-        outcome=AuditEvent.Outcome.FAILED,
-        error_code="Throttling",
-        details={"reason": throttle.MESSAGE},
-    )
+    _refused(known, address, "Throttling", {"reason": throttle.MESSAGE})
 
 
 def _known_devices(request: HttpRequest) -> list[str]:
@@ -230,14 +226,7 @@ def sign_in_with_mfa(request: HttpRequest, *, code: str) -> Principal:
     actor = Actor(principal=principal, source_ip=address)
     if verify_mfa_code(principal, code, device=device) is None:
         throttle.sign_in_failed(identity, address)
-        audit.record(
-            actor,
-            "signin:ConsoleLogin",
-            principal.arn,
-            outcome=AuditEvent.Outcome.FAILED,
-            error_code="Failed MFA authentication",
-            details={"mfa_device": device.arn},
-        )
+        _refused(principal, address, "Failed MFA authentication", {"mfa_device": device.arn})
         raise SignInFailed(MFA_INCORRECT)
     throttle.password_accepted(identity, address)
     request.session.pop(PENDING_MFA_KEY, None)

@@ -153,6 +153,11 @@ def _check_text(
         raise _constraint(value, field, f"Member must satisfy regular expression pattern: {shown}")
 
 
+def _check_session_name(value: str, field: str) -> None:
+    """A role session name or source identity: 2 to 64 of the session name characters."""
+    _check_text(value, field, low=2, high=64, pattern=_SESSION_NAME, shown=r"[\w+=,.@-]*")
+
+
 def _check_duration(seconds: int, field: str, low: int, high: int) -> None:
     if seconds < low:
         raise _constraint(seconds, field, f"Member must have value greater than or equal to {low}")
@@ -384,14 +389,7 @@ def assume_role(
     """AssumeRole: temporary credentials for a session of the role at `role_arn`."""
     now = now or datetime.now(UTC)
     arns = tuple(policy_arns)
-    _check_text(
-        role_session_name,
-        "roleSessionName",
-        low=2,
-        high=64,
-        pattern=_SESSION_NAME,
-        shown=r"[\w+=,.@-]*",
-    )
+    _check_session_name(role_session_name, "roleSessionName")
     _check_duration(duration_seconds, "durationSeconds", MIN_DURATION, MAX_ROLE_DURATION)
     if external_id is not None:
         _check_text(
@@ -403,14 +401,7 @@ def assume_role(
             shown=r"[\w+=,.@:\/-]*",
         )
     if source_identity is not None:
-        _check_text(
-            source_identity,
-            "sourceIdentity",
-            low=2,
-            high=64,
-            pattern=_SESSION_NAME,
-            shown=r"[\w+=,.@-]*",
-        )
+        _check_session_name(source_identity, "sourceIdentity")
         if source_identity.lower().startswith("aws:"):
             raise ValidationError(
                 "SourceIdentity cannot start with the 'aws:' prefix.", field="sourceIdentity"
@@ -872,14 +863,7 @@ def _check_federated_input(
     role_session_name: str | None, duration_seconds: int, policy: str | None, arns: tuple[str, ...]
 ) -> None:
     if role_session_name is not None:
-        _check_text(
-            role_session_name,
-            "roleSessionName",
-            low=2,
-            high=64,
-            pattern=_SESSION_NAME,
-            shown=r"[\w+=,.@-]*",
-        )
+        _check_session_name(role_session_name, "roleSessionName")
     _check_duration(duration_seconds, "durationSeconds", MIN_DURATION, MAX_ROLE_DURATION)
     _check_session_policy(policy, arns)
 

@@ -18,6 +18,7 @@ from accounts.models import (
     Principal,
 )
 from domain.iam import password_history, tagging
+from domain.iam.entity_writes import write_rename
 from domain.iam.tagging import tag_request_context
 from domain.kernel import audit, throttle, validators
 from domain.kernel.actors import Actor
@@ -169,17 +170,7 @@ def update_user(
         authorize(actor, "iam:UpdateUser", Target(new_arn))
     if name.lower() != user.name.lower() and _user_exists(user.account, name):
         raise EntityAlreadyExists.user(name)
-    old_arn, old_name, old_path = user.arn, user.name, user.path
-    try:
-        with transaction.atomic():
-            user.name, user.path = name, path
-            user.save(update_fields=["name", "path"])
-            audit.record(
-                actor, "iam:UpdateUser", old_arn, details={"new_name": name, "new_path": path}
-            )
-    except IntegrityError:
-        user.name, user.path = old_name, old_path  # the caller's object keeps what was kept
-        raise EntityAlreadyExists.user(name) from None
+    write_rename(actor, user, "iam:UpdateUser", name, path, EntityAlreadyExists.user(name))
     return user
 
 

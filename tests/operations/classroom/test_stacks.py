@@ -3,6 +3,8 @@ that names the resource and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from accounts.models import AuditEvent, Group, GroupMembership, InstanceProfile, Principal, Role
@@ -103,6 +105,77 @@ def test_delete_stack_removes_everything_it_made_even_after_changes(root_actor: 
     stacks.delete_stack(actor=root_actor, stack=deployed.stack)
     assert counts() == before
     assert not InstanceProfile.objects.exists()
+
+
+HOLDERS_TEMPLATE = """
+Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+  Ops:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: Ops
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      Policies:
+        - PolicyName: OpsInline
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: Worker
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: Shared
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: "ec2:Describe*", Resource: "*"}]
+      Users: [!Ref Dev]
+      Groups: [!Ref Ops]
+      Roles: [!Ref Worker]
+  Everyone:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: Everyone
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Action: "iam:Get*", Resource: "*"}]
+      Users: [!Ref Dev]
+      Groups: [!Ref Ops]
+      Roles: [!Ref Worker]
+"""
+
+
+def holders(rows: Iterable[PolicyAttachment | InlinePolicy]) -> set[tuple[str, str, str]]:
+    """(user, group, role) names of attachments or inline policies."""
+
+    def name(entity: Principal | Group | Role | None) -> str:
+        return entity.name if entity is not None else ""
+
+    return {(name(row.user), name(row.group), name(row.role)) for row in rows}
+
+
+def test_policies_reach_users_groups_and_roles_and_leave_with_the_stack(root_actor: Actor) -> None:
+    before = counts()
+    deployed = deploy(root_actor, HOLDERS_TEMPLATE)
+    each = {("dev", "", ""), ("", "Ops", ""), ("", "", "Worker")}
+    assert holders(PolicyAttachment.objects.filter(policy__name="Shared")) == each
+    assert holders(InlinePolicy.objects.filter(name="Everyone")) == each
+    assert holders(PolicyAttachment.objects.filter(policy__name="ReadOnlyAccess")) == {
+        ("", "Ops", "")
+    }
+    assert holders(InlinePolicy.objects.filter(name="OpsInline")) == {("", "Ops", "")}
+    stacks.delete_stack(actor=root_actor, stack=deployed.stack)
+    assert counts() == before
+    assert not PolicyAttachment.objects.exists()
 
 
 def test_a_failing_resource_is_named_and_nothing_is_changed(root_actor: Actor) -> None:
