@@ -18,11 +18,19 @@ from domain.kernel.actors import Actor, system_actor
 from tests.api.test_aws_cli import aws, write_profile
 
 
+def one_request_at_a_time(tmp_path: Path, profile: str) -> None:
+    """The CLI's transfers run 10 requests at once; the test server's threads share one
+    in-memory SQLite connection, which is not safe to use from threads at once."""
+    with (tmp_path / "config").open("a") as f:
+        f.write(f"[profile {profile}]\ns3 =\n    max_concurrent_requests = 1\n")
+
+
 def test_mb_cp_ls_rm_with_the_real_cli(
     tmp_path: Path, live_server: LiveServer, root_keys: tuple[str, str]
 ) -> None:
     endpoint = live_server.url
     write_profile(tmp_path, "root", *root_keys)
+    one_request_at_a_time(tmp_path, "root")
     made = aws(tmp_path, endpoint, "root", "s3", "mb", "s3://cli-bucket")
     assert made.returncode == 0, made.stderr
     assert "make_bucket: cli-bucket" in made.stdout
