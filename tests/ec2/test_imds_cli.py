@@ -1,5 +1,6 @@
 """Instance credentials: the metadata endpoint answers botocore and the real CLI, with only
-the two lines the Connect page shows in the environment."""
+the lines the Connect page shows in the environment: `aws s3 ls` works with the role's
+permissions, `aws iam list-users` is denied (seed 003's role lab)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Role
+from domain import s3
 from domain.ec2 import instances
+from domain.iam import policies as policy_services
 from domain.kernel.actors import Actor
 from ec2.models import Instance
+from policies.models import ManagedPolicy
 from tests.api.conftest import http
 
 AL2023 = "ami-0c02fb55956c7d316"
@@ -53,6 +57,10 @@ def on_instance(tmp_path: Path, live_server: LiveServer, instance: Instance, *ar
 def test_the_cli_on_an_instance_acts_as_its_role(
     tmp_path: Path, live_server: LiveServer, root_actor: Actor, ec2_role: Role
 ) -> None:
+    # Seed 003's role lab: the instance's role reads S3.
+    read_only = ManagedPolicy.objects.get(account=None, name="AmazonS3ReadOnlyAccess")
+    policy_services.attach_role_policy(actor=root_actor, role=ec2_role, policy=read_only)
+    s3.create_bucket(actor=root_actor, name="lab-reports")
     instance = launch(root_actor, "AppServer")
     who = on_instance(tmp_path, live_server, instance, "sts", "get-caller-identity")
     assert who.returncode == 0, who.stderr
@@ -62,9 +70,14 @@ def test_the_cli_on_an_instance_acts_as_its_role(
     assert allowed.returncode == 0, allowed.stderr
     found = json.loads(allowed.stdout)["Reservations"][0]["Instances"][0]
     assert found["InstanceId"] == instance.instance_id
+    listed = on_instance(tmp_path, live_server, instance, "s3", "ls")
+    assert listed.returncode == 0, listed.stderr
+    assert "lab-reports" in listed.stdout
     denied = on_instance(tmp_path, live_server, instance, "iam", "list-users")
     assert denied.returncode != 0
     assert "(AccessDenied)" in denied.stderr and "iam:ListUsers" in denied.stderr
+    refused = on_instance(tmp_path, live_server, instance, "s3", "mb", "s3://lab-uploads")
+    assert refused.returncode != 0 and "AccessDenied" in refused.stderr
 
 
 @pytest.mark.django_db(transaction=True)
