@@ -23,7 +23,7 @@ def test_root_creates_an_ec2_role_and_finds_its_instance_profile(
     page.get_by_role("link", name="Create role").click()
     expect(page.get_by_role("heading", name="Select trusted entity")).to_be_visible()
     page.get_by_text("AWS service", exact=True).click()
-    page.get_by_text("EC2", exact=True).click()
+    page.locator("#main").get_by_text("EC2", exact=True).click()
     page.get_by_role("button", name="Next").click()
 
     expect(page.get_by_role("heading", name="Add permissions")).to_be_visible()
