@@ -5,10 +5,16 @@ header or the presigned `X-Amz-Algorithm=AWS4-HMAC-SHA256` query) and reads its 
 scope; `check_time` applies AWS's 15-minute clock skew (and a presigned URL's X-Amz-Expires);
 `verify` rebuilds the canonical request from what arrived and compares signatures in
 constant time. The spec: AWS's IAM User Guide, "Create a signed AWS API request".
+
+One older form is read too: S3's presigned URLs signed with Signature Version 2
+(`?AWSAccessKeyId=...&Expires=...&Signature=...`), which boto3's `generate_presigned_url` and
+`aws s3 presign` still make for S3 unless told `signature_version="s3v4"`. The spec: the
+Amazon S3 User Guide, "Authenticating requests using query parameters (AWS signature version 2)".
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -40,6 +46,8 @@ class Signed:
     presigned: bool
     expires: int | None
     session_token: str | None
+    # 2: an S3 presigned URL of Signature Version 2 (`expires` is then an epoch second).
+    version: int = 4
 
     @property
     def scope(self) -> str:
@@ -56,6 +64,8 @@ def recognise(request: HttpRequest) -> Signed | None:
         return _from_header(request, header)
     if request.GET.get("X-Amz-Algorithm") == ALGORITHM:
         return _from_query(request)
+    if all(name in request.GET for name in V2_QUERY):
+        return _from_query_v2(request)
     return None
 
 
@@ -146,6 +156,11 @@ def _signed(
 
 def check_time(signed: Signed, now: datetime) -> None:
     """AWS's clock rules: 15 minutes either way, and a presigned URL's lifetime."""
+    if signed.version == 2:
+        assert signed.expires is not None
+        if now.timestamp() > signed.expires:
+            raise ApiError("AccessDenied", "Request has expired", status=403)
+        return
     try:
         moment = datetime.strptime(signed.amz_date, _AMZ_DATE).replace(tzinfo=UTC)
     except ValueError:
@@ -183,6 +198,9 @@ def check_time(signed: Signed, now: datetime) -> None:
 
 def verify(signed: Signed, request: HttpRequest, secret: str) -> None:
     """Raises SignatureDoesNotMatch unless `secret` signed exactly this request."""
+    if signed.version == 2:
+        _verify_v2(signed, request, secret)
+        return
     canonical = canonical_request(signed, request)
     string_to_sign = "\n".join(
         [ALGORITHM, signed.amz_date, signed.scope, hashlib.sha256(canonical.encode()).hexdigest()]
@@ -190,6 +208,99 @@ def verify(signed: Signed, request: HttpRequest, secret: str) -> None:
     key = signing_key(secret, signed.scope_date, signed.region, signed.service)
     expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signed.signature):
+        raise ApiError("SignatureDoesNotMatch", SIGNATURE_DOES_NOT_MATCH)
+
+
+# --- S3's presigned URLs of Signature Version 2 ------------------------------------------
+
+V2_QUERY = ("AWSAccessKeyId", "Expires", "Signature")
+# The query parameters that name an S3 sub-resource: part of what a V2 signature covers.
+_V2_SUBRESOURCES = frozenset(
+    [
+        "accelerate",
+        "acl",
+        "cors",
+        "defaultObjectAcl",
+        "delete",
+        "lifecycle",
+        "location",
+        "logging",
+        "notification",
+        "partNumber",
+        "policy",
+        "requestPayment",
+        "response-cache-control",
+        "response-content-disposition",
+        "response-content-encoding",
+        "response-content-language",
+        "response-content-type",
+        "response-expires",
+        "restore",
+        "tagging",
+        "torrent",
+        "uploadId",
+        "uploads",
+        "versionId",
+        "versioning",
+        "versions",
+        "website",
+    ]
+)
+
+
+def _from_query_v2(request: HttpRequest) -> Signed:
+    query = request.GET
+    expires = query["Expires"]
+    if not expires.isdigit():
+        raise ApiError("AccessDenied", "Invalid date (should be seconds since epoch)", status=403)
+    moment = datetime.fromtimestamp(min(int(expires), 253402300799), UTC)
+    return Signed(
+        access_key_id=query["AWSAccessKeyId"],
+        scope_date=moment.strftime("%Y%m%d"),
+        region="us-east-1",
+        service="s3",
+        signed_headers=(),
+        signature=query["Signature"],
+        amz_date=moment.strftime(_AMZ_DATE),
+        presigned=True,
+        expires=int(expires),
+        session_token=query.get("x-amz-security-token") or None,
+        version=2,
+    )
+
+
+def string_to_sign_v2(signed: Signed, request: HttpRequest) -> str:
+    """The text a V2 query signature signs: the method, Content-MD5, Content-Type, Expires,
+    the x-amz-* values and the resource (the path and its sub-resources). The client moves
+    its headers into the query; the request may carry them as headers too."""
+    query = request.GET
+    headers = {
+        name[5:].lower().replace("_", "-"): str(value)
+        for name, value in request.META.items()
+        if name.startswith("HTTP_X_AMZ_")
+    }
+    headers |= {k.lower(): query[k] for k in query if k.lower().startswith("x-amz-")}
+    amz = "".join(f"{name}:{headers[name].strip()}\n" for name in sorted(headers))
+    md5 = query.get("content-md5", request.META.get("HTTP_CONTENT_MD5", ""))
+    # A request without a body has no Content-Type (some WSGI servers make up text/plain).
+    has_body = request.META.get("CONTENT_LENGTH", "") not in ("", "0")
+    content_type = query.get("content-type") or (
+        request.META.get("CONTENT_TYPE", "") if has_body else ""
+    )
+    resource = quote(request.path, safe="/~")
+    subresources = sorted((key, query[key]) for key in query if key in _V2_SUBRESOURCES)
+    if subresources:
+        resource += "?" + "&".join(f"{k}={v}" if v else k for k, v in subresources)
+    method = request.method or "GET"
+    return f"{method}\n{md5}\n{content_type}\n{signed.expires}\n{amz}{resource}"
+
+
+def _verify_v2(signed: Signed, request: HttpRequest, secret: str) -> None:
+    digest = hmac.new(
+        secret.encode(), string_to_sign_v2(signed, request).encode(), hashlib.sha1
+    ).digest()
+    expected = base64.b64encode(digest).decode()
+    if not hmac.compare_digest(expected.encode(), signed.signature.encode()):
         raise ApiError("SignatureDoesNotMatch", SIGNATURE_DOES_NOT_MATCH)
 
 

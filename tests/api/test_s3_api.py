@@ -201,6 +201,35 @@ def test_presigned_urls_and_unknown_bucket(
     assert unknown.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
+def test_signature_version_2_presigned_urls_as_boto3_and_aws_s3_presign_make_them(
+    client_for: Callable[..., Any], root_keys: tuple[str, str]
+) -> None:
+    s3 = client_for(*root_keys, service="s3")  # boto3's default presigning for S3: SigV2
+    s3.create_bucket(Bucket="v2-bucket")
+    put_url = s3.generate_presigned_url(
+        "put_object",
+        Params={"Bucket": "v2-bucket", "Key": "dir/a b.txt", "ContentType": "text/plain"},
+        ExpiresIn=60,
+    )
+    assert "AWSAccessKeyId=" in put_url and "X-Amz-Algorithm" not in put_url
+    request = urllib.request.Request(
+        put_url, data=b"v2 upload", method="PUT", headers={"Content-Type": "text/plain"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+    get_url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "v2-bucket", "Key": "dir/a b.txt"}, ExpiresIn=60
+    )
+    assert http(get_url) == (200, "v2 upload")
+    status, body = http(get_url.replace("a%20b.txt", "other.txt"))
+    assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in body
+    expired = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "v2-bucket", "Key": "dir/a b.txt"}, ExpiresIn=-10
+    )
+    status, body = http(expired)
+    assert status == 403 and "Request has expired" in body
+
+
 def test_identity_policies_decide_with_s3_condition_keys(
     client_for: Callable[..., Any], s3: Any, root_actor: Actor
 ) -> None:
