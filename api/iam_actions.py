@@ -7,6 +7,7 @@ writes the XML. No rules live here: the domain authorizes, validates and raises 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -833,23 +834,38 @@ DECISIONS = {
 }
 
 
+# How the engine names a policy (domain.kernel.attachments, the simulator) -> AWS's
+# SourcePolicyId and SourcePolicyType.
+_INLINE = re.compile(r"(user|group|role) .+ inline policy (?P<name>.+)")
+_MANAGED = re.compile(r"arn:aws:iam::(?P<owner>aws|\d{12}):policy/(?:.*/)?(?P<name>[^/]+)")
+_PASTED = re.compile(r"Policy document (?P<number>\d+)")
+
+
+def policy_source(label: str) -> dict[str, str]:
+    if found := _INLINE.fullmatch(label):
+        return {"SourcePolicyId": found["name"], "SourcePolicyType": found[1]}
+    if found := _MANAGED.fullmatch(label):
+        kind = "aws-managed" if found["owner"] == "aws" else "user-managed"
+        return {"SourcePolicyId": found["name"], "SourcePolicyType": kind}
+    if found := _PASTED.fullmatch(label):
+        return {
+            "SourcePolicyId": f"PolicyInputList.{found['number']}",
+            "SourcePolicyType": "IAM Policy",
+        }
+    return {"SourcePolicyId": label, "SourcePolicyType": "none"}
+
+
 def simulation(results: list[simulator.Result]) -> dict[str, Any]:
     rows = []
     for r in results:
-        matched = [
-            {
-                "SourcePolicyId": s.policy,
-                "SourcePolicyType": "IAM Policy",
-            }
-            for s in r.statements
-        ]
+        matched = [policy_source(s.policy) for s in r.statements]
         rows.append(
             {
                 "EvalActionName": r.action,
                 "EvalResourceName": r.resource,
                 "EvalDecision": DECISIONS[r.decision],
                 "MatchedStatements": matched,
-                "MissingContextValues": [],
+                "MissingContextValues": list(r.missing_context),
             }
         )
     return {"EvaluationResults": rows, "IsTruncated": False}

@@ -19,7 +19,14 @@ from domain.kernel import attachments
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.errors import MalformedPolicyDocument, ValidationError
-from policies.engine import Decision, EngineError, compile_policy, evaluate, validate
+from policies.engine import (
+    Decision,
+    EngineError,
+    compile_policy,
+    condition_keys,
+    evaluate,
+    validate,
+)
 from policies.engine import actions as catalogue
 from policies.models import InlinePolicy, PolicyVersion
 
@@ -69,6 +76,9 @@ class Result:
     reasons: tuple[str, ...]
     message: str
     known_action: bool
+    # Condition keys the applicable statements test that the run gave no value for
+    # (SimulatePrincipalPolicy's MissingContextValues).
+    missing_context: tuple[str, ...] = ()
 
 
 # --- subjects --------------------------------------------------------------------
@@ -269,8 +279,16 @@ def simulate(
         "userid": subject.userid,
         "tags": subject.tags,
     }
+    given = {key.lower() for key in values} | _PRINCIPAL_KEYS
+    given |= {f"aws:principaltag/{tag.lower()}" for tag in subject.tags}
     results = []
     for action in actions:
+        try:
+            missing = tuple(
+                key for key in condition_keys(subject.policies, action) if key.lower() not in given
+            )
+        except EngineError as error:
+            raise ValidationError(str(error), field="actions") from None
         for resource in resources:
             request = {
                 "principal": principal,
@@ -292,6 +310,19 @@ def simulate(
                     reasons=decision.reasons,
                     message=decision.message,
                     known_action=catalogue.get_action(action) is not None,
+                    missing_context=missing,
                 )
             )
     return results
+
+
+# The keys a simulation fills from its subject (the engine reads them off the principal).
+_PRINCIPAL_KEYS = frozenset(
+    {
+        "aws:username",
+        "aws:userid",
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principaltype",
+    }
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 # submodule later would rebind `policies.engine.lint` to the module.
 from . import lint as _lint_module  # noqa: F401
 from .errors import EngineError, PolicyError
-from .evaluate import evaluate
+from .evaluate import condition_keys, evaluate
 from .explain import Decision, StatementRef
 from .policy import CompiledPolicy, clear_cache, compile_policy
 from .validate import lint, validate
@@ -25,6 +25,7 @@ __all__ = [
     "StatementRef",
     "clear_cache",
     "compile_policy",
+    "condition_keys",
     "evaluate",
     "lint",
     "validate",

@@ -212,6 +212,18 @@ def evaluate(policies: Mapping[str, Sequence[PolicyLike]], request: Mapping[str,
     return Decision(IMPLICIT_DENY, False, matched, None, blocker, None, why)
 
 
+def condition_keys(policies: Mapping[str, Sequence[PolicyLike]], action: str) -> tuple[str, ...]:
+    """The condition keys (as written, first spelling wins) of the statements that can apply
+    to `action`, in policy and statement order: what a simulation needs values for."""
+    action_lower = action.lower()
+    service = action_lower.partition(":")[0]
+    seen: dict[str, str] = {}
+    for st, _, _ in _plan(policies, action_lower, service).steps:
+        for test in st.conditions:
+            seen.setdefault(test.key, test.key_text)
+    return tuple(seen.values())
+
+
 def _principal_grant(st: CompiledStatement, req: Request, has_boundary: bool) -> int:
     matcher = st.principal
     if matcher is None:  # pragma: no cover - resource policies always have one

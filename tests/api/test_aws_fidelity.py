@@ -4,6 +4,7 @@ fields AWS returns."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import unquote
 
@@ -431,3 +432,61 @@ def test_update_role_description_changes_only_the_description(iam: Any) -> None:
     assert iam.get_role(RoleName="web")["Role"]["Description"] == "Serves the site"
     code, _, status = error_of(iam.update_role_description, RoleName="nobody", Description="x")
     assert (code, status) == ("NoSuchEntity", 404)
+
+
+def test_the_simulator_names_its_decisions_and_the_context_keys_it_was_not_given(
+    iam: Any,
+) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": "*",
+                "Condition": {
+                    "StringLike": {"s3:prefix": "home/${aws:username}/*"},
+                    "IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                },
+            }
+        ],
+    }
+    arn = iam.create_user(UserName="sim")["User"]["Arn"]
+    iam.put_user_policy(UserName="sim", PolicyName="home", PolicyDocument=json.dumps(document))
+    bare = iam.simulate_principal_policy(
+        PolicySourceArn=arn, ActionNames=["s3:ListBucket", "iam:ListUsers"]
+    )["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in bare] == [
+        ("s3:ListBucket", "implicitDeny"),
+        ("iam:ListUsers", "implicitDeny"),
+    ]
+    assert bare[0]["MissingContextValues"] == ["s3:prefix", "aws:SourceIp"]
+    assert bare[1]["MissingContextValues"] == []
+    given = iam.simulate_principal_policy(
+        PolicySourceArn=arn,
+        ActionNames=["s3:ListBucket"],
+        ContextEntries=[
+            {
+                "ContextKeyName": "s3:prefix",
+                "ContextKeyValues": ["home/sim/notes"],
+                "ContextKeyType": "string",
+            },
+            {
+                "ContextKeyName": "aws:SourceIp",
+                "ContextKeyValues": ["10.1.2.3"],
+                "ContextKeyType": "ip",
+            },
+        ],
+    )["EvaluationResults"][0]
+    assert given["EvalDecision"] == "allowed"
+    assert given["MissingContextValues"] == []
+    assert given["MatchedStatements"][0]["SourcePolicyId"] == "home"
+    assert given["MatchedStatements"][0]["SourcePolicyType"] == "user"
+    pasted = iam.simulate_custom_policy(
+        PolicyInputList=[json.dumps(document)],
+        ActionNames=["s3:ListBucket"],
+        ContextEntries=[
+            {"ContextKeyName": "s3:prefix", "ContextKeyValues": ["x"], "ContextKeyType": "string"}
+        ],
+    )["EvaluationResults"][0]
+    assert pasted["MissingContextValues"] == ["aws:SourceIp"]
