@@ -28,7 +28,9 @@ def test_create_user_rail_shows_retrieve_password_only_with_a_console_password(
     page.get_by_label("User name").fill("dave")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Set permissions", exact=True)).to_be_visible()
-    expect(steps.locator(".wizard-step-title, a")).to_have_text(["Specify user details", "Set permissions", "Review and create"])
+    expect(steps.locator(".wizard-step-title, a")).to_have_text(
+        ["Specify user details", "Set permissions", "Review and create"]
+    )
     page.get_by_role("button", name="Next").click()
     expect(steps).to_have_count(3)
 
