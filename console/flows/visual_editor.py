@@ -17,6 +17,7 @@ from typing import Any
 
 from console.forms.policies import CONDITION_OPERATORS
 from policies.engine import actions as catalogue
+from policies.engine.jsonpos import too_deep_at
 
 EFFECTS = ("Allow", "Deny")
 SHOWN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource"})
@@ -137,6 +138,10 @@ def read_statement(index: int, raw: Any) -> StatementView:
 
 
 def _parsed(document: str) -> dict[str, Any] | None:
+    """The document as a dict with a Statement list; None when it does not parse (or nests
+    deeper than IAM accepts: never handed to the recursive JSON encoder)."""
+    if too_deep_at(document) != -1:
+        return None
     try:
         parsed = json.loads(document) if document.strip() else None
     except (ValueError, RecursionError):

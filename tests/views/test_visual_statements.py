@@ -181,3 +181,11 @@ def test_the_inline_editor_edits_statements_in_place_too(
     page = root_client.get(url, {"editor": "visual", "edit": "0"}).content.decode()
     assert "Edit statement 1: Read" in page
     assert re.search(r'value="s3:GetObject"\s+checked', page)
+
+
+def test_a_deeply_nested_or_broken_document_lists_no_statements_and_answers() -> None:
+    deep = '{"Statement": [' + "[" * 5000 + "]" * 5000 + "]}"
+    assert visual.statements(deep) == []
+    assert visual.statements("{not json") == []
+    assert visual.statements('{"Statement": 3}') == []
+    assert visual.editing(deep, "0") is None
