@@ -120,7 +120,7 @@ def _permissions(request: HttpRequest, state: NewPolicyState, base: dict[str, An
     ctx["editor"] = request.GET.get("editor")
     if ctx["editor"] == "visual":
         shown = request.GET.get("document") or state.document
-        ctx |= visual.editor_context(request.GET.get("service", ""), shown)
+        ctx |= visual.editor_context(request.GET.get("service", ""), shown, request.GET.get("edit"))
     return render(request, "policies/create.html", ctx)
 
 
@@ -176,28 +176,32 @@ def _create(
 
 
 def visual_add(request: HttpRequest, template: str, base: dict[str, Any]) -> HttpResponse:
-    """The visual editor's statement, appended to the document and shown in the JSON
-    editor (Create policy and Edit policy alike; nothing is saved yet)."""
+    """The visual editor's statement, put back in place of the statement opened for
+    editing (`statement`, its index) or appended to the document, then shown in the JSON
+    editor (Create policy, Edit policy and inline policies alike; nothing is saved yet)."""
     service = request.POST.get("service", "")
+    edit = request.POST.get("statement")
     names = [a.full_name for a in catalogue.actions_for_service(service)]
     form: VisualStatementForm | DocumentForm = VisualStatementForm(request.POST, action_names=names)
     current = request.POST.get("document", "")
     if not form.is_valid():
         ctx = base | {"editor": "visual", "visual_form": form}
-        ctx |= visual.editor_context(service, current)
+        chosen = visual.choices_posted(request.POST, request.POST.getlist("actions"))
+        ctx |= visual.editor_context(service, current, edit, chosen)
         return render(request, template, ctx, status=400)
     if too_deep_at(current) != -1:
         # Nested past anything IAM accepts: show why, keep the text, add nothing.
         form = DocumentForm(initial={"document": current})
         return render(request, template, base | {"form": form, **problems(current)}, status=400)
-    document = visual.add_statement(current, visual.statement_from(form.cleaned_data))
+    document = visual.put_statement(current, edit, visual.statement_from(form.cleaned_data))
     form = DocumentForm(initial={"document": document})
     return render(request, template, base | {"form": form, **problems(document)})
 
 
 def policy_edit(request: HttpRequest, name: str) -> HttpResponse:
-    """Edit policy: the visual editor appends statements, the JSON editor changes
-    anything; Save changes makes a new version and sets it as the default."""
+    """Edit policy: the visual editor adds or changes the statements it can show, the
+    JSON editor changes anything; Save changes makes a new version and sets it as the
+    default."""
     actor = actor_for(request)
     try:
         policy = access.get_policy_by_name(actor, name, aws_managed=False)
@@ -212,7 +216,9 @@ def policy_edit(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "GET" and request.GET.get("editor") == "visual":
         document = request.GET.get("document") or current
         ctx = base | {"editor": "visual"}
-        ctx |= visual.editor_context(request.GET.get("service", ""), document)
+        ctx |= visual.editor_context(
+            request.GET.get("service", ""), document, request.GET.get("edit")
+        )
         return render(request, "policies/edit.html", ctx)
     form = DocumentForm(request.POST or None, initial={"document": current})
     # The editor switch (step=json) only shows the document; any other POST saves it.

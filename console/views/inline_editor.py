@@ -52,7 +52,7 @@ def inline_editor(request: HttpRequest, target: InlineTarget, base: Ctx) -> Http
     if request.method == "GET" and request.GET.get("editor") == "visual":
         document = request.GET.get("document") or target.existing_document or DOCUMENT_TEMPLATE
         ctx |= {"editor": "visual"} | visual.editor_context(
-            request.GET.get("service", ""), document
+            request.GET.get("service", ""), document, request.GET.get("edit")
         )
         return render(request, TEMPLATE, ctx)
     if step in ("json", "back"):

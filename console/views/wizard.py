@@ -78,7 +78,15 @@ def _go(state: NewUserState, step: str) -> HttpResponse:
 
 
 def _ctx(state: NewUserState, step: str) -> Ctx:
-    return {"nav": "users"} | WIZARD.context(state, step)
+    """The step rail lists "Retrieve password" only when a console password is made (AWS
+    shows three steps otherwise). On step 1 the rail follows the checkbox as it is ticked
+    (CSS, no script): the step is there, marked `console_only_step`."""
+    ctx = {"nav": "users"} | WIZARD.context(state, step)
+    if step == "details":
+        ctx["console_only_step"] = "retrieve"
+    elif not state.console:
+        ctx["wizard_steps"] = [s for s in ctx["wizard_steps"] if s.key != "retrieve"]
+    return ctx
 
 
 def wizard_start(request: HttpRequest) -> HttpResponse:

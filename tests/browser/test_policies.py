@@ -185,7 +185,7 @@ def test_root_adds_a_statement_with_the_visual_editor_on_edit_policy(
     page.goto("/policies/local/Reports/")
     page.get_by_role("link", name="Edit").click()
     page.get_by_role("button", name="Visual").click()
-    expect(page.get_by_test_id("append-only-note")).to_contain_text("use the JSON editor")
+    expect(page.get_by_test_id("visual-note")).to_contain_text("in the JSON editor")
     page.get_by_label("Service").select_option("s3")  # htmx swaps in the actions
     page.get_by_label("Deny").check()
     page.locator("details.access-level > summary").filter(has_text=re.compile(r"^Write")).click()

@@ -68,7 +68,7 @@ def test_bad_tags_get_a_message_beside_the_field_and_change_nothing(
     response = root_client.post("/policies/local/Reports/tags/", data)
     assert response.status_code == 400
     error = re.search(r'data-testid="tags-error">([^<]*)<', response.content.decode())
-    assert error is not None and message in error.group(1).replace("&#x27;", "'")
+    assert error is not None and message in error.group(1).replace("'", "'")
     assert tags_of(reports) == []
 
 
@@ -223,7 +223,8 @@ def test_edit_policy_offers_the_visual_editor_starting_from_the_default_version(
 ) -> None:
     page = root_client.get("/policies/local/Reports/edit/?editor=visual&service=s3").content
     text = page.decode()
-    assert "adds a new statement to the end of this policy" in text
+    assert "The visual editor adds a statement, or changes one you open with Edit" in text
+    assert "The visual editor can't show the action s3:Get*" in text  # a wildcard: JSON only
     assert 'action="/policies/local/Reports/edit/"' in text and 'value="s3:PutObject"' in text
     assert "&quot;s3:Get*&quot;" in text  # the current document travels with the editor
 
