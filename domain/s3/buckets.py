@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import Account
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -90,6 +91,18 @@ def delete_bucket(*, actor: Actor, name: str) -> None:
             discard_later(stored)
         bucket.delete()
         audit.record(actor, "s3:DeleteBucket", bucket_arn(name))
+
+
+def discard_account_bytes(account: Account) -> None:
+    """For an account about to be deleted (organizations:CloseAccount): the stored bytes of
+    every object and unfinished upload part in its buckets are removed once the deletion
+    commits (the rows go with the account)."""
+    objects = S3Object.objects.filter(bucket__account=account)
+    parts = UploadPart.objects.filter(upload__bucket__account=account)
+    for stored in objects.values_list("storage_name", flat=True).iterator():
+        discard_later(stored)
+    for stored in parts.values_list("storage_name", flat=True).iterator():
+        discard_later(stored)
 
 
 @aws_read("s3:HeadBucket")
