@@ -19,6 +19,8 @@ from domain.kernel.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
+    IllegalLocationConstraintException,
+    InvalidLocationConstraint,
     InvalidTag,
     MalformedPolicy,
     NoSuchBucketPolicy,
@@ -54,8 +56,12 @@ def create_bucket(
     name: str,
     region: str = "",
     tags: Sequence[tuple[str, str]] = (),
+    endpoint_region: str = "",
 ) -> Bucket:
+    """`region` is the LocationConstraint; `endpoint_region` the Region an API request was
+    signed for, which the constraint must name (S3's regional endpoints refuse any other)."""
     check_bucket_name(name)
+    region = _location(region, endpoint_region)
     authorize(actor, "s3:CreateBucket", bucket_arn(name))
     pairs = _checked_bucket_tags(list(tags))
     existing = Bucket.objects.filter(name=name).first()
@@ -75,6 +81,21 @@ def create_bucket(
     except IntegrityError:
         raise BucketAlreadyExists.named(name) from None
     return bucket
+
+
+def _location(constraint: str, endpoint_region: str) -> str:
+    """The bucket's Region. At us-east-1's endpoint a request names its Region by sending no
+    LocationConstraint (and may name any other, as S3's global endpoint accepts); at any
+    other Region's endpoint the constraint must be that Region."""
+    if not endpoint_region:
+        return constraint or DEFAULT_REGION
+    if endpoint_region == DEFAULT_REGION:
+        if constraint == DEFAULT_REGION:
+            raise InvalidLocationConstraint.invalid()
+        return constraint or DEFAULT_REGION
+    if constraint != endpoint_region:
+        raise IllegalLocationConstraintException.for_endpoint(constraint)
+    return constraint
 
 
 @aws_action("s3:DeleteBucket")
