@@ -23,6 +23,7 @@ from domain.s3.multipart import (
     upload_part,
 )
 from domain.s3.objects import (
+    MAX_KEYS,
     DeleteResult,
     Listing,
     ObjectBody,
@@ -39,6 +40,7 @@ from domain.s3.objects import (
 )
 
 __all__ = [
+    "MAX_KEYS",
     "abort_multipart_upload",
     "complete_multipart_upload",
     "create_multipart_upload",
