@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from api import s3_xml as x
 from api.errors import ApiError, from_exception
 from domain import s3
+from domain.kernel import calls
 from domain.kernel.actors import Actor
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,13 @@ def list_buckets(call: Call) -> HttpResponse:
 def create_bucket(call: Call) -> HttpResponse:
     config = x.parse(call.body)
     region = x.text_of(config, "LocationConstraint") if config is not None else ""
-    s3.create_bucket(actor=call.actor, name=call.bucket, region=region)
+    signed = calls.current_request()
+    s3.create_bucket(
+        actor=call.actor,
+        name=call.bucket,
+        region=region,
+        endpoint_region=signed.region if signed is not None else "",
+    )
     return respond(call, headers={"Location": "/" + call.bucket})
 
 

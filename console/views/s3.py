@@ -218,17 +218,34 @@ def object_download(request: HttpRequest, bucket: str, key: str) -> HttpResponse
     return response
 
 
+DELETE_OBJECTS_CONFIRMATION = "permanently delete"
+
+
 @require_POST
 def objects_delete(request: HttpRequest, bucket: str) -> HttpResponse:
+    """Delete objects, as S3's console: the selected objects and folders listed with the
+    number of objects that go (a folder is every object under its prefix, not only its
+    marker), deleted once "permanently delete" is typed."""
     name = bucket
+    actor = actor_for(request)
     prefix = request.POST.get("prefix", "")
-    keys = request.POST.getlist("keys")[:1000]
-    if not keys:
+    keys = request.POST.getlist("keys")[: s3.MAX_KEYS]
+    # A folder is a non-empty prefix ending in "/": never the whole bucket.
+    folders = [f for f in request.POST.getlist("folders")[: s3.MAX_KEYS] if f.endswith("/")]
+    if not keys and not folders:
         return _after(request, name, prefix, {"error": "Select objects to delete."})
+    confirming = "confirm" in request.POST
+    form = ConfirmDeleteForm(
+        request.POST if confirming else None, expected=DELETE_OBJECTS_CONFIRMATION
+    )
     try:
-        result = s3.delete_objects(actor=actor_for(request), bucket_name=name, keys=keys)
+        if form.is_valid():
+            result = _delete_selected(actor, name, keys, folders)
+        else:
+            return _confirm_delete(request, actor, name, prefix, keys, folders, form)
     except AccessDenied as denied:
-        return _after(request, name, prefix, {"denied": denial("s3:DeleteObjects", denied)})
+        operation = "s3:DeleteObjects" if confirming else "s3:ListObjectsV2"
+        return _after(request, name, prefix, {"denied": denial(operation, denied)})
     except IamError as error:
         return _after(request, name, prefix, {"error": error.message})
     if result.errors:
@@ -237,6 +254,48 @@ def objects_delete(request: HttpRequest, bucket: str) -> HttpResponse:
         return _after(request, name, prefix, {"denied": failed})
     messages.success(request, f"Successfully deleted {len(result.deleted)} object(s).")
     return _after(request, name, prefix, None)
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    actor: Any,
+    name: str,
+    prefix: str,
+    keys: list[str],
+    folders: list[str],
+    form: ConfirmDeleteForm,
+) -> HttpResponse:
+    """The "Delete objects" page: what was selected, and how many objects that deletes."""
+    under = {folder: s3.keys_under(actor, name, folder) for folder in folders}
+    total = len(set(keys).union(*under.values()))
+    hidden = [("prefix", prefix)] + [("keys", k) for k in keys] + [("folders", f) for f in folders]
+    ctx: Ctx = {
+        "nav": "buckets",
+        "name": name,
+        "back": _objects_url(name, prefix),
+        "form": form,
+        "expected": DELETE_OBJECTS_CONFIRMATION,
+        "files": [(k[len(prefix) :] if k.startswith(prefix) else k, k) for k in keys],
+        "folders": [
+            (f[len(prefix) :] if f.startswith(prefix) else f, len(under[f])) for f in folders
+        ],
+        "total": total,
+        "hidden": hidden,
+    }
+    return _page(request, "s3/objects_delete.html", ctx, 400 if form.is_bound else 200)
+
+
+def _relative(key: str, prefix: str) -> str:
+    return key[len(prefix) :] if key.startswith(prefix) else key
+
+
+def _delete_selected(actor: Any, name: str, keys: list[str], folders: list[str]) -> s3.DeleteResult:
+    """DeleteObjects for the selected objects, and every object under each folder."""
+    results = [s3.delete_objects(actor=actor, bucket_name=name, keys=keys)] if keys else []
+    results += [s3.delete_under(actor=actor, bucket_name=name, prefix=f) for f in folders]
+    deleted = dict.fromkeys(k for result in results for k in result.deleted)
+    errors = [e for result in results for e in result.errors]
+    return s3.DeleteResult(list(deleted), errors)
 
 
 def bucket_policy(request: HttpRequest, bucket: str) -> HttpResponse:

@@ -256,6 +256,9 @@ def _reset(student: Student, lab_class: LabClass) -> None:
     member = organizations.member_root(account)
     stack = Stack.objects.filter(account=account, name=LAB_STACK).first()
     if stack is not None:
+        # DeleteStack refuses a bucket with objects in it (as CloudFormation does): what the
+        # student stored in the lab's buckets goes first.
+        stacks.empty_buckets(actor=member, stack=stack)
         stacks.delete_stack(actor=member, stack=stack)
     given = {**_opened(lab_class.parameters_token), **_opened(student.lab_secrets_token)}
     _deploy(account, lab_class, given)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import ids
 from accounts.models import Account, Principal, Role
 from classroom.models import Student
+from domain import s3
 from domain.iam import roles
 from domain.kernel import audit
 from domain.kernel.actors import Actor, system_actor
@@ -99,4 +100,6 @@ def close_account(*, actor: Actor, account: Account) -> None:
         # Boundaries protect their policies from deletion; everything goes at once here.
         Principal.objects.filter(account=account).update(permissions_boundary=None)
         Role.objects.filter(account=account).update(permissions_boundary=None)
+        # Its buckets and objects go with it; their stored bytes once this commits.
+        s3.discard_account_bytes(account)
         account.delete()

@@ -1,10 +1,11 @@
 """The resource types a lab template may hold, each a pair of handlers (create, delete) that
 call the domain writers with the deploying actor, so IAM authorizes every call.
 
-`register` adds a type; the IAM types and `AWS::EC2::Instance` (through domain.ec2's
-RunInstances and TerminateInstances) are registered here. Practice S3's types
-(`AWS::S3::Bucket`, `AWS::S3::BucketPolicy`) are added once that service lands: until then a
-template naming them is refused with CloudFormation's "Unrecognized resource types".
+`register` adds a type; the IAM types, `AWS::EC2::Instance` (through domain.ec2's
+RunInstances and TerminateInstances) and practice S3's `AWS::S3::Bucket` and
+`AWS::S3::BucketPolicy` (through domain.s3's CreateBucket, DeleteBucket, PutBucketPolicy and
+DeleteBucketPolicy) are registered here. Any other type is refused with CloudFormation's
+"Unrecognized resource types".
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 from django.http import Http404
 
 from accounts.models import Group, Principal, Role
+from classroom import cfn
+from domain import s3
 from domain.ec2 import instances
 from domain.iam import access, groups, login_profiles, roles, users
 from domain.iam import policies as policy_ops
@@ -28,6 +31,7 @@ from domain.kernel.actors import Actor
 from domain.kernel.errors import Ec2Error, NoSuchEntity, StackError, ValidationError
 from ec2 import catalog
 from policies.models import ManagedPolicy
+from s3.models import Bucket
 
 
 @dataclass
@@ -445,6 +449,60 @@ def _delete_instance(actor: Actor, physical_id: str, details: dict[str, Any]) ->
             raise
 
 
+# --- AWS::S3::Bucket and AWS::S3::BucketPolicy --------------------------------------------
+
+BUCKET = "AWS::S3::Bucket"
+
+
+def bucket_attributes(name: str, region: str) -> dict[str, str]:
+    """Fn::GetAtt of a bucket, as CloudFormation names and forms them."""
+    return {
+        "Arn": f"arn:aws:s3:::{name}",
+        "DomainName": f"{name}.s3.amazonaws.com",
+        "DualStackDomainName": f"{name}.s3.dualstack.{region}.amazonaws.com",
+        "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+    }
+
+
+def _create_bucket(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    """CreateBucket by the deploying actor. Bucket names are global: without BucketName the
+    name is generated as CloudFormation does (`<stack>-<logical id>-<random>`, lowercased),
+    so every account deploying the same template gets a bucket of its own."""
+    name = _str(props, "BucketName") or deploy.physical_name(logical_id, 63).lower()
+    bucket = s3.create_bucket(
+        actor=deploy.actor, name=name, region=cfn.PSEUDO_REGION, tags=_tags(props) or ()
+    )
+    return Made(bucket.name, bucket_attributes(bucket.name, bucket.region))
+
+
+def owns_bucket(actor: Actor, name: str) -> bool:
+    """The bucket still exists in the actor's account (a name freed and taken by another
+    account since is not the stack's any more)."""
+    return Bucket.objects.filter(name=name, account=actor.account).exists()
+
+
+def _delete_bucket(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    """DeleteBucket: refused while the bucket holds objects (BucketNotEmpty), as
+    CloudFormation refuses; a bucket already gone is skipped."""
+    if owns_bucket(actor, physical_id):
+        s3.delete_bucket(actor=actor, name=physical_id)
+
+
+def _create_bucket_policy(deploy: Deployment, logical_id: str, props: dict[str, Any]) -> Made:
+    """PutBucketPolicy; Ref is the bucket's name (the policy's identifier in CloudFormation)."""
+    name = _str(props, "Bucket")
+    if not name or "PolicyDocument" not in props:
+        raise ValidationError("Properties Bucket and PolicyDocument are required.")
+    document = _document(props["PolicyDocument"], "PolicyDocument")
+    s3.put_bucket_policy(actor=deploy.actor, name=name, policy=document)
+    return Made(name)
+
+
+def _delete_bucket_policy(actor: Actor, physical_id: str, details: dict[str, Any]) -> None:
+    if owns_bucket(actor, physical_id):
+        s3.delete_bucket_policy(actor=actor, name=physical_id)
+
+
 register("AWS::IAM::User", _create_user, _delete_user)
 register("AWS::IAM::Group", _create_group, _delete_group)
 register("AWS::IAM::Role", _create_role, _delete_role)
@@ -453,3 +511,5 @@ register("AWS::IAM::Policy", _create_policy, _delete_policy)
 register("AWS::IAM::InstanceProfile", _create_instance_profile, _delete_instance_profile)
 register("AWS::IAM::UserToGroupAddition", _create_addition, _delete_addition)
 register("AWS::EC2::Instance", _create_instance, _delete_instance)
+register(BUCKET, _create_bucket, _delete_bucket)
+register("AWS::S3::BucketPolicy", _create_bucket_policy, _delete_bucket_policy)

@@ -20,6 +20,7 @@ from django.http import Http404
 from accounts import passwords
 from classroom import cfn
 from classroom.models import Stack, StackResource
+from domain import s3
 from domain.classroom import resources
 from domain.kernel import audit
 from domain.kernel.actors import Actor
@@ -182,6 +183,14 @@ def delete_stack(*, actor: Actor, stack: Stack) -> None:
         audit.record(
             actor, "cloudformation:DeleteStack", stack.stack_id, details={"stack": stack.name}
         )
+
+
+def empty_buckets(*, actor: Actor, stack: Stack) -> None:
+    """Every object in the stack's buckets deleted (S3's "Empty bucket", by `actor`), so
+    that DeleteStack can delete them: a class reset starts the lab over."""
+    for item in stack.resources.filter(resource_type=resources.BUCKET):
+        if resources.owns_bucket(actor, item.physical_id):
+            s3.delete_under(actor=actor, bucket_name=item.physical_id, prefix="")
 
 
 @aws_read("cloudformation:DescribeStacks")

@@ -579,6 +579,31 @@ class BucketNotEmpty(S3Error):
         return cls("The bucket you tried to delete is not empty")
 
 
+class IllegalLocationConstraintException(S3Error):
+    """CreateBucket sent to a Region's endpoint with a LocationConstraint of another Region
+    (or none: only us-east-1 takes no constraint)."""
+
+    code = "IllegalLocationConstraintException"
+
+    @classmethod
+    def for_endpoint(cls, constraint: str) -> IllegalLocationConstraintException:
+        return cls(
+            f"The {constraint or 'unspecified'} location constraint is incompatible for the "
+            "region specific endpoint this request was sent to.",
+            field="region",
+        )
+
+
+class InvalidLocationConstraint(S3Error):
+    """A LocationConstraint of us-east-1: that Region is named by sending none."""
+
+    code = "InvalidLocationConstraint"
+
+    @classmethod
+    def invalid(cls) -> InvalidLocationConstraint:
+        return cls("The specified location-constraint is not valid", field="region")
+
+
 class InvalidBucketName(S3Error):
     """The console shows the rule broken beside the name field; the API says S3's sentence."""
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import Account
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
@@ -18,6 +19,8 @@ from domain.kernel.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
+    IllegalLocationConstraintException,
+    InvalidLocationConstraint,
     InvalidTag,
     MalformedPolicy,
     NoSuchBucketPolicy,
@@ -53,8 +56,12 @@ def create_bucket(
     name: str,
     region: str = "",
     tags: Sequence[tuple[str, str]] = (),
+    endpoint_region: str = "",
 ) -> Bucket:
+    """`region` is the LocationConstraint; `endpoint_region` the Region an API request was
+    signed for, which the constraint must name (S3's regional endpoints refuse any other)."""
     check_bucket_name(name)
+    region = _location(region, endpoint_region)
     authorize(actor, "s3:CreateBucket", bucket_arn(name))
     pairs = _checked_bucket_tags(list(tags))
     existing = Bucket.objects.filter(name=name).first()
@@ -76,6 +83,21 @@ def create_bucket(
     return bucket
 
 
+def _location(constraint: str, endpoint_region: str) -> str:
+    """The bucket's Region. At us-east-1's endpoint a request names its Region by sending no
+    LocationConstraint (and may name any other, as S3's global endpoint accepts); at any
+    other Region's endpoint the constraint must be that Region."""
+    if not endpoint_region:
+        return constraint or DEFAULT_REGION
+    if endpoint_region == DEFAULT_REGION:
+        if constraint == DEFAULT_REGION:
+            raise InvalidLocationConstraint.invalid()
+        return constraint or DEFAULT_REGION
+    if constraint != endpoint_region:
+        raise IllegalLocationConstraintException.for_endpoint(constraint)
+    return constraint
+
+
 @aws_action("s3:DeleteBucket")
 def delete_bucket(*, actor: Actor, name: str) -> None:
     with transaction.atomic():
@@ -90,6 +112,18 @@ def delete_bucket(*, actor: Actor, name: str) -> None:
             discard_later(stored)
         bucket.delete()
         audit.record(actor, "s3:DeleteBucket", bucket_arn(name))
+
+
+def discard_account_bytes(account: Account) -> None:
+    """For an account about to be deleted (organizations:CloseAccount): the stored bytes of
+    every object and unfinished upload part in its buckets are removed once the deletion
+    commits (the rows go with the account)."""
+    objects = S3Object.objects.filter(bucket__account=account)
+    parts = UploadPart.objects.filter(upload__bucket__account=account)
+    for stored in objects.values_list("storage_name", flat=True).iterator():
+        discard_later(stored)
+    for stored in parts.values_list("storage_name", flat=True).iterator():
+        discard_later(stored)
 
 
 @aws_read("s3:HeadBucket")

@@ -386,6 +386,34 @@ def delete_objects(*, actor: Actor, bucket_name: str, keys: Sequence[str]) -> De
     return DeleteResult(deleted, errors)
 
 
+def keys_under(actor: Actor, bucket_name: str, prefix: str) -> list[str]:
+    """Every key under `prefix` (ListObjectsV2 page by page, so s3:ListBucket decides)."""
+    keys: list[str] = []
+    token = ""
+    while True:
+        listing = list_objects_v2(actor, bucket_name, prefix=prefix, continuation_token=token)
+        keys.extend(obj.key for obj in listing.contents)
+        if not listing.truncated:
+            return keys
+        token = listing.next_token
+
+
+def delete_under(*, actor: Actor, bucket_name: str, prefix: str) -> DeleteResult:
+    """Every object under `prefix` deleted (a folder and what it holds, or with no prefix
+    the whole bucket emptied), as S3's console does: ListObjectsV2, then DeleteObjects in
+    batches of 1,000, each key decided on its own."""
+    keys = keys_under(actor, bucket_name, prefix)
+    deleted: list[str] = []
+    errors: list[tuple[str, str, str]] = []
+    for start in range(0, len(keys), MAX_KEYS):
+        batch = delete_objects(
+            actor=actor, bucket_name=bucket_name, keys=keys[start : start + MAX_KEYS]
+        )
+        deleted.extend(batch.deleted)
+        errors.extend(batch.errors)
+    return DeleteResult(deleted, errors)
+
+
 # --- CopyObject ------------------------------------------------------------------------
 
 

@@ -37,10 +37,9 @@ def client_for(live_server: Any) -> Callable[..., Any]:
         return boto3.client(
             service,
             endpoint_url=live_server.url,
-            region_name="us-east-1",
             aws_access_key_id=key_id,
             aws_secret_access_key=secret,
-            **({"config": NO_RETRIES} | kwargs),
+            **({"config": NO_RETRIES, "region_name": "us-east-1"} | kwargs),
         )
 
     return make

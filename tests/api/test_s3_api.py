@@ -331,3 +331,37 @@ def test_bucket_policy_same_account_alone_allows_and_cross_account_needs_both(
     with pytest.raises(ClientError) as taken:
         other.create_bucket(Bucket="shared-bucket")
     assert _code(taken) in ("BucketAlreadyExists", "AccessDenied")
+
+
+def test_create_bucket_location_constraint_must_match_the_signed_region(
+    client_for: Callable[..., Any], root_keys: tuple[str, str], s3: Any
+) -> None:
+    ireland = client_for(*root_keys, service="s3", region_name="eu-west-1")
+    with pytest.raises(ClientError) as unspecified:
+        ireland.create_bucket(Bucket="no-constraint-bucket")
+    assert _code(unspecified) == "IllegalLocationConstraintException"
+    assert unspecified.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert unspecified.value.response["Error"]["Message"] == (
+        "The unspecified location constraint is incompatible for the region specific "
+        "endpoint this request was sent to."
+    )
+    with pytest.raises(ClientError) as other:
+        ireland.create_bucket(
+            Bucket="frankfurt-bucket",
+            CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+        )
+    assert _code(other) == "IllegalLocationConstraintException"
+    assert other.value.response["Error"]["Message"].startswith(
+        "The eu-central-1 location constraint is incompatible"
+    )
+    with pytest.raises(ClientError) as named_us_east_1:
+        s3.create_bucket(
+            Bucket="virginia-bucket", CreateBucketConfiguration={"LocationConstraint": "us-east-1"}
+        )
+    assert _code(named_us_east_1) == "InvalidLocationConstraint"
+    assert s3.list_buckets()["Buckets"] == []
+    ireland.create_bucket(
+        Bucket="ireland-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    location = ireland.get_bucket_location(Bucket="ireland-bucket")
+    assert location["LocationConstraint"] == "eu-west-1"

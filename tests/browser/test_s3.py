@@ -121,3 +121,28 @@ def test_a_bucket_policy_lets_another_accounts_user_read_in_the_console(
     page.get_by_label("Folder name").fill("mine")
     upload_denied.click()
     expect(page.get_by_test_id("s3-denied")).to_contain_text("s3:PutObject")
+
+
+def test_deleting_a_folder_asks_for_confirmation_and_deletes_what_it_holds(
+    page: Page, root_actor: Actor
+) -> None:
+    s3.create_bucket(actor=root_actor, name="cleanup-bucket")
+    for key in ("drafts/", "drafts/one.txt", "drafts/old/two.txt", "keep.txt"):
+        s3.put_object(actor=root_actor, bucket_name="cleanup-bucket", key=key, body=b"x")
+    admin = _user(root_actor, "admin")
+    full = ManagedPolicy.objects.get(account=None, name="AmazonS3FullAccess")
+    policy_services.attach_user_policy(actor=root_actor, user=admin, policy=full)
+
+    _sign_in(page, root_actor.account.id, "admin")
+    page.goto("/s3/buckets/cleanup-bucket/")
+    page.get_by_label("Select drafts/").check()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete objects", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("delete-count")).to_have_text(
+        "3 objects will be permanently deleted."
+    )
+    page.get_by_label("To confirm deletion").fill("permanently delete")
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Successfully deleted 3 object(s).")).to_be_visible()
+    expect(page.get_by_role("link", name="keep.txt")).to_be_visible()
+    expect(page.get_by_role("link", name="drafts/")).to_have_count(0)

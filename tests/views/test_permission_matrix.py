@@ -722,7 +722,7 @@ S3_ROUTES: dict[str, Door] = {
     "s3_objects_delete": Door(
         ("s3:DeleteObject",),
         kwargs=IN_BUCKET,
-        data={"keys": ["a.txt"], "prefix": ""},
+        data={"keys": ["a.txt"], "prefix": "", "confirm": "permanently delete"},
         prepare=_bucket_with_object,
     ),
     "s3_bucket_policy": Door(

@@ -48,7 +48,11 @@ def test_objects_folders_upload_download_delete(root_client: Client, root_actor:
     assert "The bucket you tried to delete is not empty" in refused.content.decode()
     root_client.post(
         "/s3/buckets/files-bucket/delete-objects/",
-        {"keys": ["reports/q1.csv", "reports/"], "prefix": "reports/"},
+        {
+            "keys": ["reports/q1.csv", "reports/"],
+            "prefix": "reports/",
+            "confirm": "permanently delete",
+        },
     )
     assert not S3Object.objects.filter(bucket__name="files-bucket").exists()
     wrong = root_client.post("/s3/buckets/files-bucket/delete/", {"confirm": "nope"})
@@ -56,6 +60,40 @@ def test_objects_folders_upload_download_delete(root_client: Client, root_actor:
     gone = root_client.post("/s3/buckets/files-bucket/delete/", {"confirm": "files-bucket"})
     assert gone["Location"] == "/s3/"
     assert not Bucket.objects.filter(name="files-bucket").exists()
+
+
+def test_deleting_a_folder_deletes_every_object_under_it_after_confirmation(
+    root_client: Client, alice_client: Client, root_actor: Actor
+) -> None:
+    s3.create_bucket(actor=root_actor, name="folder-bucket")
+    for key in ("logs/", "logs/a.txt", "logs/2026/b.txt", "logs-old.txt", "top.txt"):
+        s3.put_object(actor=root_actor, bucket_name="folder-bucket", key=key, body=b"x")
+    listing = root_client.get("/s3/buckets/folder-bucket/").content.decode()
+    assert 'name="folders" value="logs/"' in listing
+    url = "/s3/buckets/folder-bucket/delete-objects/"
+    selected = {"folders": ["logs/"], "keys": ["top.txt"], "prefix": ""}
+    page = root_client.post(url, selected)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Delete objects" in text
+    assert "4 objects will be permanently deleted." in text  # three under logs/, and top.txt
+    assert "permanently delete" in text
+    assert S3Object.objects.filter(bucket__name="folder-bucket").count() == 5
+    wrong = root_client.post(url, selected | {"confirm": "delete"})
+    assert wrong.status_code == 400
+    assert "Enter permanently delete to confirm deletion." in wrong.content.decode()
+    assert S3Object.objects.filter(bucket__name="folder-bucket").count() == 5
+    done = root_client.post(url, selected | {"confirm": "permanently delete"})
+    assert done["Location"] == "/s3/buckets/folder-bucket/"
+    left = S3Object.objects.filter(bucket__name="folder-bucket").values_list("key", flat=True)
+    assert list(left) == ["logs-old.txt"]
+    assert "Successfully deleted 4 object(s)." in root_client.get(done["Location"]).content.decode()
+    # Without s3:ListBucket the folder's objects cannot be counted: S3's denial, nothing goes.
+    denied = alice_client.post(url, {"folders": ["logs/"]})
+    assert denied.status_code == 403
+    # A prefix that is not a folder (the whole bucket) is never taken as one.
+    refused = root_client.post(url, {"folders": [""], "confirm": "permanently delete"})
+    assert refused.status_code == 400 and "Select objects to delete." in refused.content.decode()
+    assert S3Object.objects.filter(bucket__name="folder-bucket").count() == 1
 
 
 def test_policy_editor_shows_line_and_column_and_permissions_tab(

@@ -152,7 +152,7 @@ def test_bad_input_changes_nothing(root_actor: Actor) -> None:
             actor=root_actor,
             name="x",
             students=1,
-            template_body="Resources: {B: {Type: AWS::S3::Bucket}}",
+            template_body="Resources: {Q: {Type: AWS::SQS::Queue}}",
         )
     make_class(root_actor, count=1)
     with pytest.raises(StackError, match="already exists"):

@@ -93,7 +93,9 @@ def test_delete_stack_removes_everything_it_made_even_after_changes(root_actor: 
     assert profile.role is not None and profile.role.name == "WebServerRole"
     assert profile.path == "/service/"
     web_inline = InlinePolicy.objects.get(role__name="WebServerRole")
-    assert f"arn:aws:s3:::lab-{root_actor.account.id}/*" in web_inline.document
+    bucket = deployed.outputs["LabBucketName"]
+    assert bucket.startswith("lab-labbucket-")
+    assert f"arn:aws:s3:::{bucket}/*" in web_inline.document
     assert deployed.outputs["SwitchRoleUrl"].endswith("roleName=AuditRole")
     # The student changes things the stack made; delete still removes all of it.
     auditors = Group.objects.get(name="Auditors")
@@ -234,8 +236,8 @@ Resources:
     ("body", "message"),
     [
         (
-            "Resources: {B: {Type: AWS::S3::Bucket}}",
-            "Unrecognized resource types: [AWS::S3::Bucket]",
+            "Resources: {Q: {Type: AWS::SQS::Queue}}",
+            "Unrecognized resource types: [AWS::SQS::Queue]",
         ),
         (
             "Resources: {A: {Type: AWS::IAM::Group, DependsOn: Z}}",
