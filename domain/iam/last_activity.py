@@ -1,5 +1,5 @@
 """The "Last activity" of users and roles (the Users and Roles lists, the role page), read
-from the event history (accounts.AuditEvent) in ONE aggregated query per page.
+from the event history (accounts.AuditEvent) in ONE query per page.
 
 What counts, as AWS means it: a user's last activity is the most recent of its console
 sign-in, access key use or API activity, so every event the user made counts: ConsoleLogin
@@ -18,11 +18,12 @@ figure is the newest of the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from accounts.models import AuditEvent, Principal, Role
 
@@ -42,39 +43,66 @@ def newest(*moments: datetime | None) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
 
 
+def _newest_each(
+    account_id: str, keys: Sequence[tuple[str, ...]], caller: Callable[..., Q]
+) -> dict[str, Any]:
+    """keys[i][0] -> the time of the newest event matching `caller(*keys[i])`, in one
+    statement: a scalar subquery per key over the (account, actor_arn, -created_at) index,
+    newest first, so each scan stops at the first event that counts. Django compiles the
+    subquery once, with placeholders for the key's values (compiling one per row cost
+    ~0.9 ms of CPU each); each key then only changes those parameters."""
+    if not keys:
+        return {}
+    placeholders = [f"last-activity-key-{n}" for n in range(len(keys[0]))]
+    events = _activity(account_id).filter(caller(*placeholders)).order_by("-created_at")
+    sql, params = events.values("created_at")[:1].query.sql_with_params()
+    statement = " UNION ALL ".join([f"SELECT %s, ({sql})"] * len(keys))
+    values: list[Any] = []
+    for key in keys:
+        given = dict(zip(placeholders, key, strict=True))
+        values += [key[0], *(given.get(p, p) if isinstance(p, str) else p for p in params)]
+    column = AuditEvent._meta.get_field("created_at").get_col(AuditEvent._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    found: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, values)
+        for key, value in cursor.fetchall():
+            for convert in converters:
+                value = convert(value, column, connection)
+            if value is not None:
+                found[key] = value
+    return found
+
+
 def of_users(users: Sequence[Principal]) -> dict[str, datetime]:
-    """user ARN -> the time of its newest event (users of one account; one query)."""
+    """user ARN -> the time of its newest event (users of one account; one statement)."""
     if not users:
         return {}
-    arns = [user.arn for user in users]
-    found = (
-        _activity(users[0].account_id)
-        .filter(actor_arn__in=arns)
-        .values("actor_arn")
-        .annotate(last=Max("created_at"))
-        .values_list("actor_arn", "last")
-    )
-    return dict(found)
+    arns = [(user.arn,) for user in users]
+    return _newest_each(users[0].account_id, arns, lambda arn: Q(actor_arn=arn))
+
+
+def _sessions(prefix: str) -> tuple[str, str]:
+    """The actor ARNs of a role's sessions, `prefix` ("arn:aws:sts::<account>:assumed-role/
+    <role>/") included up to the prefix with its "/" raised to "0" excluded: a range the
+    caller index answers, exact under a code-point collation (SQLite's; PostgreSQL's C and
+    C.UTF-8, as this project's databases)."""
+    return prefix, prefix[:-1] + chr(ord("/") + 1)
 
 
 def of_roles(roles: Iterable[Role]) -> dict[int, datetime | None]:
     """role id -> the newest of its sessions' events and its last assumption (roles of one
-    account; one query whatever their number)."""
+    account; one statement whatever their number)."""
     roles = list(roles)
     if not roles:
         return {}
-    base = f"arn:aws:sts::{roles[0].account_id}:assumed-role/"
-    rest = Substr(F("actor_arn"), len(base) + 1)
-    found = dict(
-        _activity(roles[0].account_id)
-        .filter(actor_arn__startswith=base)
-        .annotate(role_name=Substr(rest, 1, StrIndex(rest, Value("/")) - 1))
-        .filter(role_name__in=[role.name for role in roles])
-        .values("role_name")
-        .annotate(last=Max("created_at"))
-        .values_list("role_name", "last")
+    account_id = roles[0].account_id
+    prefixes = {r.pk: f"arn:aws:sts::{account_id}:assumed-role/{r.name}/" for r in roles}
+    ranges = [_sessions(prefix) for prefix in prefixes.values()]
+    found = _newest_each(
+        account_id, ranges, lambda low, high: Q(actor_arn__gte=low, actor_arn__lt=high)
     )
-    return {role.pk: newest(found.get(role.name), role.last_used_at) for role in roles}
+    return {r.pk: newest(found.get(prefixes[r.pk]), r.last_used_at) for r in roles}
 
 
 def of_role(role: Role) -> datetime | None:

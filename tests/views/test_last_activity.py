@@ -82,7 +82,7 @@ def test_the_newest_event_wins_and_failed_sign_ins_do_not_count(
 def test_a_role_sessions_calls_are_the_roles_last_activity(
     root_client: Client, root_actor: Actor
 ) -> None:
-    for name in ("web", "web2"):
+    for name in ("api", "web", "web2"):
         services.create_role(
             actor=root_actor, name=name, trust_policy=roles.service_trust_policy("ec2")
         )
@@ -96,6 +96,7 @@ def test_a_role_sessions_calls_are_the_roles_last_activity(
     web2 = page.split('value="web2"')[1].split("</tr>")[0]
     assert "2\xa0hours ago</time>" in web
     assert "<td>-</td>" in web2
+    assert "<td>-</td>" in page.split('value="api"')[1].split("</tr>")[0]
     detail = root_client.get("/roles/details/web/").content.decode()
     shown = detail.split('data-testid="role-last-activity"')[1].split("</dd>")[0]
     assert "2\xa0hours ago" in shown
