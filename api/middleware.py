@@ -178,10 +178,13 @@ def _answer(request: HttpRequest, signed: sigv4.Signed, info: calls.Request) -> 
         return error_response("", unavailable, rid)
     model = protocol.service_model(service.model)
     wire = WIRES.get(model.metadata.get("protocol", ""), QUERY_WIRE)
+    actor: Actor | None = None
+    called = False
     try:
         actor = authenticate(request, signed)
         op, params = wire.read(request, service)
         info.parameters = params
+        called = True
         result = service.actions[op.name](actor, params)
         body = wire.write(service.model, op, result, rid)
     except Exception as exc:
@@ -189,14 +192,43 @@ def _answer(request: HttpRequest, signed: sigv4.Signed, info: calls.Request) -> 
         if error is None:
             logger.exception("AWS API request %s failed", rid)
             error = ApiError("ServiceFailure", "An internal error occurred.", status=500)
+        elif not called:
+            _record_refusal(request, signed, wire, actor, error)
         return wire.error(model, error, rid)
     return HttpResponse(body, content_type=wire.content_type, headers={"x-amzn-RequestId": rid})
+
+
+def _record_refusal(
+    request: HttpRequest,
+    signed: sigv4.Signed,
+    wire: QueryWire,
+    actor: Actor | None,
+    error: ApiError,
+) -> None:
+    """A request refused before its operation ran is an event of the key owner's account
+    (an unknown key records nothing)."""
+    if actor is None and not auth_is_off():
+        actor = credentials.key_owner(
+            signed.access_key_id,
+            signed.session_token,
+            now=datetime.now(UTC),
+            source_ip=client_ip(request),
+            secure_transport=request.is_secure(),
+            requested_region=signed.region,
+        )
+    if actor is not None:
+        action = wire.action_of(request)
+        credentials.record_refusal(actor, signed.service, action, error.code, error.message)
 
 
 class QueryWire:
     """AWS's Query protocol (IAM, STS): form parameters in, XML out."""
 
     content_type = "text/xml"
+
+    def action_of(self, request: HttpRequest) -> str:
+        """The action a request asks for, whether or not it exists."""
+        return request.POST.get("Action") or request.GET.get("Action") or ""
 
     def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
         params = {**request.GET.dict(), **request.POST.dict()}
@@ -216,6 +248,9 @@ class JsonWire(QueryWire):
     """AWS's JSON protocol (CloudTrail): `X-Amz-Target: <prefix>.<Action>`, JSON in and out."""
 
     content_type = "application/x-amz-json-1.1"
+
+    def action_of(self, request: HttpRequest) -> str:
+        return request.headers.get("x-amz-target", "").rpartition(".")[2]
 
     def read(self, request: HttpRequest, service: Service) -> tuple[OperationModel, dict[str, Any]]:
         model = protocol.service_model(service.model)

@@ -8,7 +8,9 @@ DATABASE_URL the given (existing) database is migrated and filled with N = 1,000
 COPY (bulk_create on SQLite): 60 users, 120 event names, 5,000 resources, 90 days. Then it
 prints the p50 (and p95) in milliseconds of LookupEvents' first page unfiltered, by each lookup
 attribute, with a time range and the NextToken page; of Access Advisor for one user; and the
-cost of recording one event (audit.record inside a registered call) at that size.
+cost of recording one event (audit.record inside a registered call) at that size, and of
+the Users and Roles lists' "Last activity" (one aggregated query for a page of 60 users or
+20 roles, a tenth of the events by role sessions).
 """
 
 from __future__ import annotations
@@ -39,10 +41,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from accounts.models import Account, AuditEvent, Principal  # noqa: E402
+from accounts.models import Account, AuditEvent, Principal, Role  # noqa: E402
 from domain import iam  # noqa: E402
 from domain.cloudtrail import events  # noqa: E402
-from domain.iam import last_accessed  # noqa: E402
+from domain.iam import last_accessed, last_activity  # noqa: E402
 from domain.kernel import audit, calls  # noqa: E402
 from domain.kernel.actors import system_actor  # noqa: E402
 
@@ -50,6 +52,7 @@ USERS = 60
 NAMES = 120
 RESOURCES = 5000
 KEYS = 20
+ROLES = 20
 DAYS = 90
 COLUMNS = (
     "account_id",
@@ -86,6 +89,8 @@ def rows(account: str, n: int) -> Any:
         service = ("iam", "sts", "s3")[i % 3]
         resource = f"res{(i * 13) % RESOURCES}"
         arn = f"arn:aws:iam::{account}:user/{user}"
+        if i % 10 == 9:  # a role session (roles role0..role19)
+            arn = f"arn:aws:sts::{account}:assumed-role/role{i % ROLES}/{user}"
         identity = {"type": "IAMUser", "arn": arn, "userName": user}
         yield (
             account,
@@ -203,6 +208,20 @@ def main() -> None:
         account=account, name="user7", unique_id=f"AIDABENCH{account.id}", kind=Principal.Kind.USER
     )
     cases.append(("Access Advisor, one user", lambda: last_accessed.services_of(user, account)))
+    page_users = [user] + [
+        Principal.objects.create(
+            account=account, name=f"user{n}", unique_id=f"AIDABENCH{n}", kind=Principal.Kind.USER
+        )
+        for n in range(USERS)
+        if n != 7
+    ]
+    roles = [
+        Role.objects.create(account=account, name=f"role{n}", unique_id=f"AROABENCH{n}")
+        for n in range(ROLES)
+    ]
+    cases.append(("Last activity, 1 user", lambda: last_activity.of_users(page_users[:1])))
+    cases.append(("Last activity, 60 users", lambda: last_activity.of_users(page_users)))
+    cases.append(("Last activity, 20 roles", lambda: last_activity.of_roles(roles)))
     print(f"{'case':<46} {'p50 ms':>8} {'p95 ms':>8}")
     for label, function in cases:
         p50, p95 = timed(function, args.runs)

@@ -24,7 +24,7 @@ from console.http import HtmxHttpRequest
 from console.views.denial import attempt, show_error, shows_denial
 from console.views.inline_editor import InlineTarget, inline_editor
 from domain import iam as services
-from domain.iam import access, sts
+from domain.iam import access, last_activity, sts
 from domain.iam import policies as policy_services
 from domain.iam.roles import trusted_entities
 from domain.kernel.actors import Actor, actor_for
@@ -55,7 +55,8 @@ def role_list(request: HtmxHttpRequest, *, error: IamError | None = None) -> Htt
             request.GET.get("page")
         )
         ctx["page_obj"] = page
-        ctx["rows"] = [(role, trusted_entities(role.trust_policy)) for role in page]
+        last = last_activity.of_roles(page)  # one query for the page
+        ctx["rows"] = [(role, trusted_entities(role.trust_policy), last[role.pk]) for role in page]
     except AccessDenied as denied:
         ctx["denied"] = denied.message
     template = "accounts/roles/list.html" + ("#table" if request.htmx else "")
@@ -105,7 +106,8 @@ def render_role(
     ctx["trusted"] = trusted_entities(role.trust_policy)
     ctx["revoke_confirmation"] = sts.REVOKE_CONFIRMATION
     ctx["delete_form"] = ConfirmDeleteForm(expected=role.name)  # the Delete box's field
-    last = f"{timesince(role.last_used_at)} ago" if role.last_used_at else "none"
+    ctx["last_activity"] = last_used = last_activity.of_role(role)
+    last = f"{timesince(last_used)} ago" if last_used else "none"
     ctx["delete_body"] = (
         f"Last activity: {last}. Deleting the role also deletes its inline policies and its "
         "same-named instance profile, and detaches its managed policies."

@@ -6,12 +6,16 @@ grant, plus any it used, each with the last time, who (for a group: the member; 
 policy: the user or role it is attached to) and from which region. `last_accessed` serves the
 console's tab; GenerateServiceLastAccessedDetails / GetServiceLastAccessedDetails serve the
 API (the job is kept in the cache and answered COMPLETED, as the report is computed when read).
+GetServiceLastAccessedDetailsWithEntities answers, for one service of a job, the users and
+roles that could have used it (a group's members; a policy's users, directly or through a
+group, and roles) with when each last did.
 `unused_policies` lists an entity's attached policies whose services were all unused for N days.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +29,7 @@ from accounts.models import Account, AuditEvent, Group, GroupMembership, Princip
 from domain.kernel import audit
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
-from domain.kernel.errors import NoSuchJob
+from domain.kernel.errors import InvalidInput, NoSuchJob
 from domain.kernel.registry import aws_read
 from policies.engine import actions
 from policies.engine.summary import summarize
@@ -63,6 +67,18 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityAccess:
+    """A user or role that could have used a service, and when it last did."""
+
+    entity: Principal | Role
+    last_accessed: datetime | None
+
+    @property
+    def type(self) -> str:
+        return "ROLE" if isinstance(self.entity, Role) else "USER"
+
+
+@dataclass(frozen=True, slots=True)
 class UnusedPolicy:
     policy: ManagedPolicy
     services: list[ServiceAccess]
@@ -74,13 +90,17 @@ def _scope(entity: Entity) -> tuple[Q, Q, Q]:
         member = Q(group__groupmembership__principal=entity)
         return Q(user=entity) | member, Q(user=entity) | member, Q(actor_arn=entity.arn)
     if isinstance(entity, Role):
-        prefix = f"arn:aws:sts::{entity.account_id}:assumed-role/{entity.name}/"
+        prefix = _session_prefix(entity)
         return Q(role=entity), Q(role=entity), Q(actor_arn__startswith=prefix)
     if isinstance(entity, Group):
         members = GroupMembership.objects.filter(group=entity).select_related("principal")
         arns = [m.principal.arn for m in members]
         return Q(group=entity), Q(group=entity), Q(actor_arn__in=arns)
     return Q(pk__in=[]), Q(pk__in=[]), _policy_callers(entity)
+
+
+def _session_prefix(role: Role) -> str:
+    return f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/"
 
 
 def _policy_callers(policy: ManagedPolicy) -> Q:
@@ -91,9 +111,7 @@ def _policy_callers(policy: ManagedPolicy) -> Q:
         if a.user is not None:
             users.append(a.user.arn)
         if a.role is not None:
-            role = a.role
-            prefix = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/"
-            callers |= Q(actor_arn__startswith=prefix)
+            callers |= Q(actor_arn__startswith=_session_prefix(a.role))
     groups = PolicyAttachment.objects.filter(policy=policy, group__isnull=False)
     via_groups = Principal.objects.filter(
         groupmembership__group__in=groups.values_list("group_id", flat=True)
@@ -231,9 +249,90 @@ def generate_service_last_accessed_details(actor: Actor, *, arn: str) -> str:
 def get_service_last_accessed_details(actor: Actor, *, job_id: str) -> Job:
     """GetServiceLastAccessedDetails: the job's report (always COMPLETED)."""
     authorize(actor, "iam:GetServiceLastAccessedDetails", "*")
+    entity, created = _job(actor, job_id)
+    return Job(job_id, created, timezone.now(), services_of(entity, actor.account))
+
+
+def _job(actor: Actor, job_id: str) -> tuple[Entity, datetime]:
+    """The entity of a job this account generated, and when."""
     held = cache.get(f"last-accessed:{job_id}")
     if held is None or held[0] != actor.account.id:
         raise NoSuchJob.job(job_id)
     _, arn, created = held
-    services = services_of(_entity(actor.account, arn), actor.account)
-    return Job(job_id, created, timezone.now(), services)
+    return _entity(actor.account, arn), created
+
+
+_NAMESPACE = re.compile(r"[\w-]{1,64}")
+
+
+def _entities_of(entity: Entity) -> list[Principal | Role]:
+    """The users and roles that could have used `entity`'s permissions."""
+    if isinstance(entity, Principal | Role):
+        return [entity]
+    if isinstance(entity, Group):
+        return list(Principal.objects.filter(groupmembership__group=entity).order_by("name"))
+    attached = PolicyAttachment.objects.filter(policy=entity)
+    users = Principal.objects.filter(
+        Q(pk__in=attached.values("user_id"))
+        | Q(groupmembership__group__in=attached.values("group_id"))
+    )
+    roles = Role.objects.filter(pk__in=attached.values("role_id"))
+    return [*users.distinct().order_by("name"), *roles.order_by("name")]
+
+
+def _callers(entities: list[Principal | Role]) -> Q:
+    callers = Q(actor_arn__in=[e.arn for e in entities if isinstance(e, Principal)])
+    for role in entities:
+        if isinstance(role, Role):
+            callers |= Q(actor_arn__startswith=_session_prefix(role))
+    return callers
+
+
+def entities_of(
+    entity: Entity, account: Account, namespace: str, now: datetime | None = None
+) -> list[EntityAccess]:
+    """Each user and role that could have used `namespace` through `entity`, most recently
+    used first (then never used, by name); one query over the event history."""
+    entities = _entities_of(entity)
+    if not entities:
+        return []
+    used = dict(
+        AuditEvent.objects.filter(
+            account=account,
+            created_at__gte=audit.retention_cutoff(now),
+            outcome="allowed",
+            event_source=f"{namespace}.amazonaws.com",
+        )
+        .filter(_callers(entities))
+        .values("actor_arn")
+        .annotate(last=Max("created_at"))
+        .values_list("actor_arn", "last")
+    )
+    found = []
+    for one in entities:
+        if isinstance(one, Role):
+            prefix = _session_prefix(one)
+            times = [t for arn, t in used.items() if arn.startswith(prefix)]
+        else:
+            times = [used[one.arn]] if one.arn in used else []
+        found.append(EntityAccess(one, max(times, default=None)))
+    never = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    found.sort(key=lambda e: e.last_accessed or never, reverse=True)
+    return found
+
+
+@aws_read("iam:GetServiceLastAccessedDetailsWithEntities")
+def get_service_last_accessed_details_with_entities(
+    actor: Actor, *, job_id: str, service_namespace: str
+) -> tuple[Job, list[EntityAccess]]:
+    """GetServiceLastAccessedDetailsWithEntities: the job (always COMPLETED) and the users and
+    roles behind its entity that could have used the service."""
+    authorize(actor, "iam:GetServiceLastAccessedDetailsWithEntities", "*")
+    if not _NAMESPACE.fullmatch(service_namespace or ""):
+        raise InvalidInput(
+            "1 validation error detected: Value at 'serviceNamespace' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [\\w-]*"
+        )
+    entity, created = _job(actor, job_id)
+    job = Job(job_id, created, timezone.now(), [])
+    return job, entities_of(entity, actor.account, service_namespace.lower())

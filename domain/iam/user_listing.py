@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import arns
 from accounts.models import AccessKey, Group, GroupMembership, MFADevice, Principal
+from domain.iam import last_activity
 from domain.kernel.actors import Actor
 from domain.kernel.authorization import authorize
 from domain.kernel.registry import aws_read
@@ -86,9 +87,10 @@ def _days(since: datetime | None, now: datetime) -> int | None:
 
 
 def user_rows(users: Iterable[Principal], now: datetime | None = None) -> list[UserRow]:
-    """The rows of one page of users (from `list_users(..., columns=False)`) in three
+    """The rows of one page of users (from `list_users(..., columns=False)`) in four
     queries whatever the page size: plain values, no prefetch machinery, which costs
-    more than the rows themselves."""
+    more than the rows themselves. "Last activity" is read from the event history
+    (domain.iam.last_activity says what counts)."""
     now = now or timezone.now()
     users = list(users)
     ids = [user.pk for user in users]
@@ -108,13 +110,23 @@ def user_rows(users: Iterable[Principal], now: datetime | None = None) -> list[U
         keys[principal_id].append(KeyCell(*cell))
     devices = MFADevice.objects.filter(principal_id__in=ids)
     with_mfa = set(devices.values_list("principal_id", flat=True))
-    return [_row(user, groups[user.pk], keys[user.pk], user.pk in with_mfa, now) for user in users]
+    events = last_activity.of_users(users)
+    return [
+        _row(user, groups[user.pk], keys[user.pk], user.pk in with_mfa, events.get(user.arn), now)
+        for user in users
+    ]
 
 
 def _row(
-    user: Principal, groups: list[str], keys: list[KeyCell], mfa: bool, now: datetime
+    user: Principal,
+    groups: list[str],
+    keys: list[KeyCell],
+    mfa: bool,
+    last_event: datetime | None,
+    now: datetime,
 ) -> UserRow:
-    used = [k.last_used_at for k in keys if k.last_used_at] + [user.last_login]
+    # The newest event, or the stored sign-in / key use that outlives the event history.
+    used = [k.last_used_at for k in keys if k.last_used_at] + [user.last_login, last_event]
     active = [k.created_at for k in keys if k.status == AccessKey.Status.ACTIVE]
     console = user.has_usable_password()
     return UserRow(

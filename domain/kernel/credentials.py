@@ -19,9 +19,10 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from accounts import crypto
-from accounts.models import AccessKey, Account, Principal
-from domain.kernel import sessions
+from accounts.models import AccessKey, Account, AuditEvent, Principal
+from domain.kernel import audit, sessions
 from domain.kernel.actors import Actor
+from domain.kernel.errors import ExpiredToken
 
 # A key's last use is written at most once a minute (AWS itself reports it to the hour).
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -194,4 +195,43 @@ def record_key_use(
         return
     AccessKey.objects.filter(pk=key.pk).update(
         last_used_at=now, last_used_service=service, last_used_region=region
+    )
+
+
+# An event's action and eventName are at most 128 characters (the column).
+_MAX_ACTION = 120
+
+
+def key_owner(
+    access_key_id: str, session_token: str | None, *, now: datetime, **facts: Any
+) -> Actor | None:
+    """Who holds the key of a request refused at the door (a long-term key whatever its
+    status, temporary credentials with their token), for the event history; None for a key
+    nobody holds."""
+    if access_key_id.startswith("ASIA"):
+        try:
+            credential = resolve_temporary_credentials(access_key_id, session_token, now=now)
+        except ExpiredToken:
+            return None
+    else:
+        key = (
+            AccessKey.objects.filter(access_key_id=access_key_id)
+            .select_related("principal__account")
+            .first()
+        )
+        credential = None if key is None else SigningCredential(access_key_id, "", key.principal)
+    return None if credential is None else credential.actor(now=now, **facts)
+
+
+def record_refusal(actor: Actor, service: str, action: str, code: str, message: str) -> None:
+    """A request refused before any operation ran (its signature, its key, an unknown action
+    or malformed parameters), recorded in the key owner's account with its errorCode, as
+    CloudTrail records failed calls for the account that owns the key."""
+    name = action[:_MAX_ACTION] or "UnknownOperation"
+    audit.record(
+        actor,
+        f"{service}:{name}",
+        outcome=AuditEvent.Outcome.FAILED,
+        error_code=code[:64],
+        error_message=message,
     )
