@@ -70,3 +70,16 @@ def test_a_policy_page_names_who_used_its_services(
     ).content.decode()
     assert 'data-testid="last-accessed"' in page
     assert alice.arn in page
+
+
+def test_a_user_who_used_iam_and_s3_shows_both(
+    root_client: Client, alice_client: Client, root_actor: Actor, alice: Principal
+) -> None:
+    attach(root_actor, alice, READ_ONLY)
+    attach(root_actor, alice, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    alice_client.get("/users/")
+    assert alice_client.get("/s3/").status_code == 200  # ListBuckets in the S3 console
+    page = root_client.get("/users/details/alice/", {"tab": "last_accessed"}).content.decode()
+    assert "Identity and Access Management" in page
+    assert "Amazon S3" in page
+    assert page.count("ago</time>") >= 2
